@@ -1,0 +1,44 @@
+"""Pelican settings for developing Furusato locally (`make html`, `make devserver`).
+
+Furusato reads prefectures/ and content/ itself (typed, validated, never skipping a file),
+so Pelican's own article/page readers, feeds and static copying are switched off and the
+plugins below do that work. publishconf.py adds the production differences.
+"""
+
+AUTHOR = "Furusato contributors"
+SITENAME = "Furusato"
+SITESUBTITLE = "JET Programme alumni networks of Japan's 47 prefectures"
+SITEURL = ""
+PATH = "content"
+TIMEZONE = "Asia/Tokyo"
+DEFAULT_LANG = "en"
+THEME = "theme"
+
+# The plugins run in this order; safe_output must stay last (it commits output/).
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = [
+    "content_loader",  # prefectures/*.yaml + content/**/*.md -> validated, typed Site
+    "microsites",  # national portal, regions, prefecture microsites, articles, ambassadors
+    "sitemap",  # sitemap.xml and robots.txt from every page written before it
+    "safe_output",  # stage, then swap into output/ only when the whole build succeeded
+]
+
+# Pelican's own readers, generators and feed writer stay idle: Furusato's plugins do the work.
+ARTICLE_PATHS: list[str] = []
+PAGE_PATHS: list[str] = []
+STATIC_PATHS: list[str] = []
+THEME_STATIC_PATHS: list[str] = []
+DIRECT_TEMPLATES: list[str] = []
+PAGINATED_TEMPLATES: dict[str, int] = {}
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+DELETE_OUTPUT_DIRECTORY = False  # safe_output removes stale files itself, after success
+CACHE_CONTENT = False
+
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": []}
+
+FURUSATO_CACHE_PATH = ".furusato-cache"

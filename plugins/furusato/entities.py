@@ -1,0 +1,162 @@
+"""The typed objects templates, feeds and calendars receive: prefectures, articles, events, pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from .model import Ambassador, ArticleSchema, EventSchema, Link, Names, PageSchema, Tile
+from .regions import Region
+
+
+@dataclass(frozen=True, eq=False)
+class Prefecture:
+    """One prefecture's profile, as loaded from `prefectures/<slug>.yaml`."""
+
+    slug: str
+    code: str
+    name: Names
+    region: Region
+    capital: Names
+    tile: Tile
+    introduction: str
+    links: tuple[Link, ...]
+    coordinators: tuple[str, ...]
+    ambassadors: tuple[Ambassador, ...]
+    source: str
+    digest: str  # sha1 of the profile file: any edit changes every page that shows it
+
+    @property
+    def number(self) -> int:
+        """Return the JIS number (1 for Hokkaido … 47 for Okinawa)."""
+        return int(self.code[3:])
+
+    def ambassador(self, ambassador_id: str) -> Ambassador | None:
+        """Return the ambassador with this id, or None."""
+        return next((a for a in self.ambassadors if a.id == ambassador_id), None)
+
+
+@dataclass(frozen=True, eq=False)
+class Article:
+    """An ambassador's article, validated and rendered."""
+
+    prefecture: Prefecture
+    author: Ambassador
+    slug: str
+    meta: ArticleSchema
+    html: str
+    published: datetime  # aware; a plain date means midnight in the site's time zone
+    updated: datetime
+    source: str
+    digest: str
+    images: tuple[str, ...] = ()
+
+    kind_name = "article"
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def key(self) -> str:
+        """Return a stable identity: prefecture, kind and slug (used by GUIDs and caches)."""
+        return f"{self.prefecture.slug}/articles/{self.slug}"
+
+
+@dataclass(frozen=True, eq=False)
+class Event:
+    """An event post, validated and rendered, with its times in the event's own zone."""
+
+    prefecture: Prefecture
+    organizer: Ambassador
+    slug: str
+    meta: EventSchema
+    html: str
+    zone: ZoneInfo | None  # None for all-day events
+    start: datetime | date  # aware datetime, or a date for all-day events
+    end: datetime | date  # aware datetime (exclusive) or the last day (inclusive)
+    published: datetime  # for feeds: when the post appeared (its start's date in the site zone)
+    source: str
+    digest: str
+    images: tuple[str, ...] = ()
+
+    kind_name = "event"
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def all_day(self) -> bool:
+        return self.meta.all_day
+
+    @property
+    def key(self) -> str:
+        return f"{self.prefecture.slug}/events/{self.slug}"
+
+    @property
+    def updated(self) -> datetime:
+        return self.published
+
+    def starts_on(self) -> date:
+        """Return the local date the event starts."""
+        return self.start if not isinstance(self.start, datetime) else self.start.date()
+
+    def ends_on(self) -> date:
+        """Return the local date the event ends."""
+        return self.end if not isinstance(self.end, datetime) else self.end.date()
+
+
+@dataclass(frozen=True, eq=False)
+class Page:
+    """A site page from `content/pages/`."""
+
+    slug: str
+    meta: PageSchema
+    html: str
+    source: str
+    digest: str
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+
+@dataclass(eq=False)
+class Site:
+    """Everything the site is made from, validated and cross-checked."""
+
+    prefectures: dict[str, Prefecture]  # in JIS order
+    articles: list[Article]  # newest first
+    events: list[Event]  # by start time
+    pages: list[Page]
+    today: date
+    single: str | None = None  # slug when building one prefecture's site alone
+    _by_pref_articles: dict[str, list[Article]] = field(default_factory=dict, repr=False)
+    _by_pref_events: dict[str, list[Event]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for slug in self.prefectures:
+            self._by_pref_articles[slug] = []
+            self._by_pref_events[slug] = []
+        for article in self.articles:
+            self._by_pref_articles[article.prefecture.slug].append(article)
+        for event in self.events:
+            self._by_pref_events[event.prefecture.slug].append(event)
+
+    def articles_of(self, slug: str) -> list[Article]:
+        """Return a prefecture's articles, newest first."""
+        return self._by_pref_articles.get(slug, [])
+
+    def events_of(self, slug: str) -> list[Event]:
+        """Return a prefecture's events, by start time."""
+        return self._by_pref_events.get(slug, [])
+
+    def upcoming(self, events: list[Event]) -> list[Event]:
+        """Return events that have not ended before today, soonest first."""
+        return [e for e in events if e.ends_on() >= self.today]
+
+    def past(self, events: list[Event]) -> list[Event]:
+        """Return events that ended before today, newest first."""
+        return [e for e in reversed(events) if e.ends_on() < self.today]

@@ -1,0 +1,142 @@
+"""Turn pydantic validation errors into `path:line: field: message` problems for contributors."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem
+from .yamlsource import LineMap
+
+_TYPE_NAMES = {
+    str: "text",
+    int: "a whole number",
+    float: "a number",
+    bool: "true or false",
+    list: "a list",
+    dict: "a group of fields",
+}
+
+
+def show(value: Any) -> str:
+    """Show a YAML value the way the contributor wrote it."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a group of fields (" + ", ".join(map(str, value)) + ")"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+def field_name(loc: Iterable[str | int]) -> str:
+    """Write a pydantic location as a dotted field name: venue.city, ambassadors[2].role."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "front matter"
+
+
+def _allowed_fields(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    """Find the field names allowed at `loc` (the parent of an unknown field)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        current = _model_in(field.annotation)
+        if current is None:
+            return []
+    fields = getattr(current, "model_fields", {})
+    return [f.alias or name for name, f in fields.items()]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
+    kind = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    loc = tuple(error["loc"])
+    if kind == "missing":
+        return "this field is required but missing; add it to the file (see the template)"
+    if kind == "extra_forbidden":
+        allowed = _allowed_fields(model, loc[:-1])
+        guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f"did you mean {guess[0]!r}? " if guess else ""
+        return f"unknown field; {hint}allowed fields here: {', '.join(allowed)}"
+    if kind == "literal_error":
+        expected = ctx.get("expected", "").replace("'", "")
+        return f"{show(value)} is not allowed here; use one of: {expected.replace(' or ', ', ')}"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"{show(value)} is not a valid id; use lowercase ascii letters, digits and "
+            "hyphens, such as 'amy-chen' or 'sand-dunes-in-winter'"
+        )
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind in ("string_type", "int_type", "int_parsing", "bool_type", "bool_parsing",
+                "decimal_parsing", "decimal_type", "float_parsing", "dict_type",
+                "model_type", "tuple_type", "list_type", "model_attributes_type"):
+        expected = {
+            "string_type": "text",
+            "int_type": "a whole number",
+            "int_parsing": "a whole number",
+            "bool_type": "true or false",
+            "bool_parsing": "true or false",
+            "decimal_parsing": "a number",
+            "decimal_type": "a number",
+            "float_parsing": "a number",
+            "dict_type": "a group of indented fields",
+            "model_type": "a group of indented fields",
+            "model_attributes_type": "a group of indented fields",
+            "tuple_type": "a list (one '- item' per line, or [a, b])",
+            "list_type": "a list (one '- item' per line, or [a, b])",
+        }[kind]
+        return f"expected {expected}, found {show(value)}"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        bound = next(iter(ctx.values()), "")
+        relation = {
+            "greater_than_equal": "at least",
+            "less_than_equal": "at most",
+            "greater_than": "more than",
+            "less_than": "less than",
+        }[kind]
+        return f"{show(value)} is out of range; it must be {relation} {bound}"
+    if kind in ("decimal_max_places", "decimal_max_digits", "decimal_whole_digits"):
+        return f"{show(value)} has too many digits; write an amount such as 1250 or 1250.50"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return f"{error['msg']} (found {show(value)})"
+
+
+def problems_from(
+    exc: ValidationError, path: str, lines: LineMap, model: type[BaseModel]
+) -> list[Problem]:
+    """Convert every error of one validation into a Problem pointing at its line."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        line = lines.line_of(loc)
+        problems.append(Problem(path, line, field_name(loc), _message(error, model)))
+    return problems

@@ -1,0 +1,112 @@
+"""Local preview servers: `make serve` (output/ as it is) and `make devserver` (rebuild on change).
+
+Both bind 127.0.0.1 only: a preview is for the person at this computer, not the network.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HOST = "127.0.0.1"
+WATCHED = ("content", "prefectures", "theme", "pelicanconf.py")
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves files, with the site's 404.html for missing ones and correct feed types."""
+
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".ics": "text/calendar; charset=utf-8",
+        ".xml": "application/xml; charset=utf-8",
+        ".opml": "text/x-opml; charset=utf-8",
+        ".html": "text/html; charset=utf-8",
+        ".css": "text/css; charset=utf-8",
+        ".svg": "image/svg+xml",
+        ".csv": "text/csv; charset=utf-8",
+        ".json": "application/json",
+    }
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
+        page = Path(self.directory) / "404.html"
+        if code == 404 and page.is_file():
+            body = page.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+def make_server(output: Path, port: int) -> http.server.ThreadingHTTPServer:
+    """Create (but do not start) a server for `output` on 127.0.0.1:`port`."""
+    handler = functools.partial(_Handler, directory=str(output.resolve()))
+    return http.server.ThreadingHTTPServer((HOST, port), handler)
+
+
+def serve_forever(output: Path, port: int) -> None:
+    """Serve `output` until interrupted."""
+    server = make_server(output, port)
+    print(f"Serving {output}/ at http://{HOST}:{server.server_address[1]}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+def devserver(args: Any, make_settings: Callable[..., dict], report: Callable) -> int:
+    """Build once, serve, and rebuild whenever content, profiles, theme or settings change.
+
+    Parsed documents stay in memory between rebuilds, and unchanged pages are neither
+    rendered nor written, so an edit to one article shows up in well under a second.
+    A failed rebuild prints its problems and keeps serving the last good site.
+    """
+    from watchfiles import watch
+
+    from .build import BuildError, build
+    from .errors import ContentError
+    from .loader import DocumentCache
+
+    cache = DocumentCache()
+    output = Path(args.output)
+
+    def rebuild() -> None:
+        started = time.perf_counter()
+        try:
+            build(make_settings(args, FURUSATO_DOCUMENT_CACHE=cache))
+        except ContentError as exc:
+            report(exc.problems)
+            print("Still serving the last good build.")
+            return
+        except BuildError as exc:
+            print(f"build failed: {exc}")
+            return
+        print(f"Rebuilt in {time.perf_counter() - started:.2f} s")
+
+    rebuild()
+    output.mkdir(exist_ok=True)
+    server = make_server(output, args.port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"Serving at http://{HOST}:{server.server_address[1]}/ ; watching "
+          f"{', '.join(WATCHED)} (Ctrl-C to stop; restart after editing plugins/)")
+    try:
+        for _changes in watch(*[p for p in WATCHED if Path(p).exists()]):
+            rebuild()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    return 0

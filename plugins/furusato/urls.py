@@ -1,0 +1,96 @@
+"""The URL contract in one place: every page's URL, and the file that serves it.
+
+Two layouts share it: the national site (`/tottori/articles/x/`) and a single prefecture's
+site rooted at `/` (`/articles/x/`). Everything that writes or links a page asks this class.
+"""
+
+from __future__ import annotations
+
+from .entities import Article, Event, Page, Prefecture
+from .markup import LOCAL_PREFIX
+from .model import Ambassador
+from .regions import Region
+
+
+class Urls:
+    """Build URLs for the national site or for one prefecture's site alone."""
+
+    def __init__(self, siteurl: str = "", single: str | None = None):
+        self.siteurl = siteurl.rstrip("/")
+        self.single = single
+
+    def _pref_base(self, slug: str) -> str:
+        return "" if self.single == slug else f"{slug}/"
+
+    def _full(self, path: str) -> str:
+        return f"{self.siteurl}/{path}"
+
+    def home(self) -> str:
+        """Return the site's front page (national portal, or the one prefecture's home)."""
+        return self._full("")
+
+    def prefecture(self, p: Prefecture | str) -> str:
+        slug = p if isinstance(p, str) else p.slug
+        return self._full(self._pref_base(slug))
+
+    def articles(self, p: Prefecture, page: int = 1) -> str:
+        suffix = "" if page == 1 else f"page/{page}/"
+        return self._full(f"{self._pref_base(p.slug)}articles/{suffix}")
+
+    def article(self, a: Article) -> str:
+        return self._full(f"{self._pref_base(a.prefecture.slug)}articles/{a.slug}/")
+
+    def events(self, p: Prefecture) -> str:
+        return self._full(f"{self._pref_base(p.slug)}events/")
+
+    def event(self, e: Event) -> str:
+        return self._full(f"{self._pref_base(e.prefecture.slug)}events/{e.slug}/")
+
+    def ambassadors(self, p: Prefecture) -> str:
+        return self._full(f"{self._pref_base(p.slug)}ambassadors/")
+
+    def ambassador(self, p: Prefecture, a: Ambassador) -> str:
+        return self._full(f"{self._pref_base(p.slug)}ambassadors/{a.id}/")
+
+    def region(self, r: Region) -> str:
+        return self._full(f"regions/{r.slug}/")
+
+    def page(self, page: Page) -> str:
+        return self._full(f"{page.slug}/")
+
+    def in_prefecture(self, p: Prefecture | str, path: str) -> str:
+        """Return the URL of `path` inside a prefecture's site (feed.xml, events.ics...)."""
+        slug = p if isinstance(p, str) else p.slug
+        return self._full(self._pref_base(slug) + path)
+
+    def national(self, path: str) -> str:
+        """Return the URL of a national file (feed.xml, sitemap.xml, impact/...)."""
+        return self._full(path)
+
+    def asset(self, path: str) -> str:
+        """Return the URL of a theme asset such as css/base.css."""
+        return self._full(f"theme/{path}")
+
+    def content_file(self, path: str) -> str:
+        """Return the URL of a file under content/ (tottori/images/x.svg)."""
+        slug, _, rest = path.partition("/")
+        return self._full(self._pref_base(slug) + rest) if rest else self._full(path)
+
+    def expand(self, html: str) -> str:
+        """Replace `furusato:<path>` placeholders in rendered Markdown with real URLs."""
+        if LOCAL_PREFIX not in html:
+            return html
+        out = []
+        for index, part in enumerate(html.split(LOCAL_PREFIX)):
+            if index == 0:
+                out.append(part)
+                continue
+            end = min((i for i in (part.find('"'), part.find("#")) if i >= 0), default=len(part))
+            out.append(self.content_file(part[:end]) + part[end:])
+        return "".join(out)
+
+    def save_as(self, url: str) -> str:
+        """Return the output file (relative to output/) that serves `url`."""
+        path = url[len(self.siteurl):] if url.startswith(self.siteurl) else url
+        path = path.lstrip("/")
+        return path + "index.html" if path.endswith("/") or not path else path

@@ -1,0 +1,212 @@
+"""Write the site safely: stage changed files, then swap them into output/ only on success.
+
+The writer renders each page only when the inputs it was given changed (its *render key*),
+writes a file only when its bytes changed, and at the end of a successful build moves the
+staged files into place and deletes every file the build did not produce. A build that
+fails before that point leaves output/ exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+from pelican.generators import Generator
+
+log = logging.getLogger(__name__)
+
+DEFAULTS: dict[str, Any] = {
+    "FURUSATO_CACHE_PATH": ".furusato-cache",  # where manifests and parsed content are kept
+}
+
+
+def _sha1(data: bytes) -> str:
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
+def code_digest(settings: dict[str, Any]) -> str:
+    """Hash the theme and the plugins: any change to them re-renders every page."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    roots = [Path(settings["THEME"]), *(Path(p) for p in settings.get("PLUGIN_PATHS", []))]
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class Stats:
+    """What one build did to output/."""
+
+    written: int = 0
+    unchanged: int = 0
+    skipped_renders: int = 0
+    deleted: int = 0
+    paths: set[str] = field(default_factory=set)
+
+
+class SafeWriter:
+    """Pelican writer that stages changed files and commits them atomically per file."""
+
+    def __init__(self, output_path: str, settings: dict[str, Any]):
+        self.output = Path(output_path).resolve()
+        self.settings = settings
+        _refuse_dangerous_output(self.output)
+        self.staging = self.output.parent / f".{self.output.name}.staging"
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+        self.staging.mkdir(parents=True)
+        cache = Path(settings.get("FURUSATO_CACHE_PATH", DEFAULTS["FURUSATO_CACHE_PATH"]))
+        self.manifest_path = cache / f"manifest-{_sha1(str(self.output).encode())[:12]}.json"
+        self.salt = _sha1(
+            (code_digest(settings) + json.dumps(_render_settings(settings), sort_keys=True,
+                                                default=str)).encode()
+        )
+        self.old = self._load_manifest()
+        self.new: dict[str, dict[str, str]] = {}
+        self.stats = Stats()
+
+    def _load_manifest(self) -> dict[str, dict[str, str]]:
+        try:
+            data = json.loads(self.manifest_path.read_text())
+        except (OSError, ValueError):
+            return {}
+        if data.get("salt") != self.salt or not self.output.is_dir():
+            return {}
+        return data.get("files", {})
+
+    # Pelican's own generators are switched off; anything calling these is a configuration bug.
+    def write_file(self, *args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("Furusato writes pages through its own generators; "
+                           "Pelican's ArticlesGenerator/PagesGenerator must stay empty")
+
+    write_feed = write_file
+
+    def up_to_date(self, path: str, key: str | None) -> bool:
+        """Keep the existing file when its render key is unchanged; say whether it was kept."""
+        if key is None:
+            return False
+        entry = self.old.get(path)
+        full_key = _sha1(f"{self.salt}:{key}".encode())
+        if entry and entry.get("key") == full_key and (self.output / path).is_file():
+            self.new[path] = entry
+            self.stats.paths.add(path)
+            self.stats.skipped_renders += 1
+            return True
+        return False
+
+    def render(self, path: str, template: Any, context: dict[str, Any], key: str | None) -> None:
+        """Render `template` into `path` unless an identical render key says it is current."""
+        if self.up_to_date(path, key):
+            return
+        self.write_bytes(path, template.render(context).encode("utf-8"), key)
+
+    def write_bytes(self, path: str, data: bytes, key: str | None = None) -> None:
+        """Write `data` to output/`path` at commit time, unless the file already holds it."""
+        if path in self.new:
+            raise RuntimeError(f"two parts of the build write {path}")
+        digest = _sha1(data)
+        entry = {"sha1": digest}
+        if key is not None:
+            entry["key"] = _sha1(f"{self.salt}:{key}".encode())
+        self.new[path] = entry
+        self.stats.paths.add(path)
+        old = self.old.get(path)
+        if old and old.get("sha1") == digest and (self.output / path).is_file():
+            self.stats.unchanged += 1
+            return
+        target = self.staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.stats.written += 1
+
+    def copy_file(self, source: Path, path: str) -> None:
+        """Publish a file as it is (theme assets, images)."""
+        self.write_bytes(path, source.read_bytes())
+
+    def commit(self) -> Stats:
+        """Move staged files into output/ and delete files this build did not produce."""
+        self.output.mkdir(parents=True, exist_ok=True)
+        for staged in sorted(self.staging.rglob("*")):
+            if staged.is_file():
+                target = self.output / staged.relative_to(self.staging)
+                if target.is_dir():
+                    shutil.rmtree(target)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged, target)
+        shutil.rmtree(self.staging, ignore_errors=True)
+        keep = set(self.new)
+        for path in sorted(self.output.rglob("*"), reverse=True):
+            rel = path.relative_to(self.output).as_posix()
+            if path.is_file() or path.is_symlink():
+                if rel not in keep:
+                    path.unlink()
+                    self.stats.deleted += 1
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+        self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.manifest_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"salt": self.salt, "files": self.new}, sort_keys=True))
+        tmp.replace(self.manifest_path)
+        return self.stats
+
+    def abandon(self) -> None:
+        """Drop staged files after a failed build."""
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _render_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """Pick the settings that can change rendered bytes."""
+    plain = (str, int, float, bool, type(None), list, tuple, dict)
+    return {k: v for k, v in settings.items()
+            if (k.startswith(("FURUSATO_", "SITE")) or k in ("TIMEZONE", "DEFAULT_LANG", "THEME"))
+            and isinstance(v, plain)}
+
+
+def _refuse_dangerous_output(output: Path) -> None:
+    # The commit step deletes every file it did not write: never point it at a source tree.
+    markers = ("pelicanconf.py", "pyproject.toml", ".git")
+    if output == Path.home() or output == Path("/") or any((output / m).exists() for m in markers):
+        raise RuntimeError(f"refusing to use {output} as the output directory: it holds sources")
+
+
+class CommitGenerator(Generator):
+    """Runs last among Furusato's generators: copies assets and commits output/."""
+
+    def generate_context(self) -> None:
+        pass
+
+    def generate_output(self, writer: SafeWriter) -> None:
+        theme_static = Path(self.theme) / "static"
+        for path in sorted(theme_static.rglob("*")):
+            if path.is_file():
+                writer.copy_file(path, "theme/" + path.relative_to(theme_static).as_posix())
+        self.context["furusato_stats"] = writer.commit()
+
+
+def get_writer(pelican: Any) -> type[SafeWriter]:
+    return SafeWriter
+
+
+def get_generators(pelican: Any) -> type[Generator]:
+    return CommitGenerator
+
+
+def initialized(pelican: Any) -> None:
+    for key, value in DEFAULTS.items():
+        pelican.settings.setdefault(key, value)
+
+
+def register() -> None:
+    signals.initialized.connect(initialized)
+    signals.get_writer.connect(get_writer)
+    signals.get_generators.connect(get_generators)

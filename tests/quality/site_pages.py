@@ -1,0 +1,182 @@
+"""Pick one representative page of each page type of the URL contract from a built site."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import lxml.html
+
+# Page types every full build has (DESIGN.md, "Outputs"), in the order reports list them.
+REQUIRED_KINDS = (
+    "home",
+    "region",
+    "prefecture",
+    "article-list",
+    "article",
+    "ambassador-list",
+    "ambassador",
+    "event-list",
+    "event",
+    "about",
+    "404",
+)
+# Page types checked when the build has them.
+OPTIONAL_KINDS = ("article-ja", "impact", "prefecture-impact")
+ALL_KINDS = REQUIRED_KINDS + OPTIONAL_KINDS
+
+# Top-level folders of the output that are never a prefecture microsite.
+NOT_PREFECTURES = frozenset({"regions", "theme", "about", "impact", "pages", "images", "static", "feeds", "tags"})
+SECTIONS = ("articles", "events", "ambassadors")
+
+
+def html_files(output: Path) -> list[Path]:
+    """List every HTML file of the built site, sorted."""
+    return sorted(p for p in output.rglob("*.html") if p.is_file())
+
+
+def url_of(output: Path, path: Path) -> str:
+    """Give the root-relative URL a file is served at (a folder's index.html at the folder's '/')."""
+    rel = path.relative_to(output).as_posix()
+    if rel == "index.html":
+        return "/"
+    if rel.endswith("/index.html"):
+        return "/" + rel[: -len("index.html")]
+    return "/" + rel
+
+
+def file_for(output: Path, url_path: str) -> Path | None:
+    """Find the file a root-relative URL path is served from, or None when there is none."""
+    rel = unquote(url_path).lstrip("/")
+    candidate = output / rel
+    if url_path.endswith("/") or rel == "":
+        candidate = candidate / "index.html"
+    try:
+        candidate.resolve().relative_to(output.resolve())
+    except ValueError:
+        return None
+    return candidate if candidate.is_file() else None
+
+
+def parse_html(path: Path) -> lxml.html.HtmlElement:
+    """Parse an HTML file of the site as UTF-8."""
+    parser = lxml.html.HTMLParser(encoding="utf-8")
+    return lxml.html.fromstring(path.read_bytes(), parser=parser)
+
+
+def site_base(output: Path) -> str | None:
+    """Give the absolute URL the site is published at (FURUSATO_SITEURL, else the home page's canonical link)."""
+    base = os.environ.get("FURUSATO_SITEURL", "").strip()
+    home = output / "index.html"
+    if not base and home.is_file():
+        for href in parse_html(home).xpath("//head/link[@rel='canonical']/@href"):
+            if urlsplit(href).scheme in {"http", "https"}:
+                base = href
+                break
+    if not base:
+        return None
+    return base if base.endswith("/") else base + "/"
+
+
+def _children(folder: Path) -> list[Path]:
+    """List the sub-folders of folder that hold a page, sorted by name."""
+    if not folder.is_dir():
+        return []
+    return sorted(d for d in folder.iterdir() if (d / "index.html").is_file())
+
+
+def is_pagination_folder(folder: Path) -> bool:
+    """Tell whether a folder under a list is a further page of that list, not an item."""
+    return folder.name == "page" or folder.name.isdigit()
+
+
+def items(output: Path, slug: str, section: str) -> list[Path]:
+    """List the item folders (not pagination pages) of one section of a prefecture."""
+    return [d for d in _children(output / slug / section) if not is_pagination_folder(d)]
+
+
+def prefecture_slugs(output: Path) -> list[str]:
+    """List the prefecture microsites of the build: top-level folders with a home page and a section or feed."""
+    slugs = []
+    for folder in _children(output):
+        if folder.name in NOT_PREFECTURES:
+            continue
+        if any((folder / s).is_dir() for s in SECTIONS) or (folder / "feed.xml").is_file():
+            slugs.append(folder.name)
+    return slugs
+
+
+def _largest(folders: list[Path]) -> Path | None:
+    """Pick the folder whose page is largest (the most content to check); ties go to the first name."""
+    if not folders:
+        return None
+    return max(folders, key=lambda d: (d / "index.html").stat().st_size)
+
+
+def _richest_prefecture(output: Path, slugs: list[str]) -> str | None:
+    """Pick the prefecture with articles, events and ambassadors, and the most of them."""
+
+    def score(slug: str) -> tuple[int, int]:
+        counts = [len(items(output, slug, s)) for s in SECTIONS]
+        return (sum(1 for c in counts if c), sum(counts))
+
+    # max() keeps the first of equals, and slugs are sorted: the choice is reproducible.
+    return max(slugs, key=score) if slugs else None
+
+
+def _links_to(page: Path, url_path: str) -> bool:
+    """Tell whether page has a link whose path is url_path."""
+    hrefs = parse_html(page).xpath("//a/@href")
+    return any(urlsplit(h).path == url_path for h in hrefs)
+
+
+def pick_pages(output: Path) -> dict[str, str]:
+    """Map each page type found in the build to the root-relative URL of one page of that type."""
+    pages: dict[str, str] = {}
+
+    def add(kind: str, folder: Path | None) -> None:
+        if folder is not None and (folder / "index.html").is_file():
+            pages[kind] = url_of(output, folder / "index.html")
+
+    add("home", output)
+    slugs = prefecture_slugs(output)
+    slug = _richest_prefecture(output, slugs)
+
+    regions = _children(output / "regions")
+    if slug is not None:
+        with_slug = [r for r in regions if _links_to(r / "index.html", f"/{slug}/")]
+        regions = with_slug or regions
+    add("region", regions[0] if regions else None)
+
+    if slug is not None:
+        base = output / slug
+        add("prefecture", base)
+        add("article-list", base / "articles")
+        add("article", _largest(items(output, slug, "articles")))
+        add("ambassador-list", base / "ambassadors")
+        add("ambassador", _largest(items(output, slug, "ambassadors")))
+        add("event-list", base / "events")
+        add("event", _largest(items(output, slug, "events")))
+        add("prefecture-impact", base / "impact")
+        others = [s for s in slugs if s != slug]
+        for candidate in [slug, *others]:
+            japanese = [
+                d
+                for d in items(output, candidate, "articles")
+                if (parse_html(d / "index.html").get("lang") or "").lower().startswith("ja")
+            ]
+            if japanese:
+                add("article-ja", japanese[0])
+                break
+
+    add("about", output / "about")
+    add("impact", output / "impact")
+    if (output / "404.html").is_file():
+        pages["404"] = "/404.html"
+    return {kind: pages[kind] for kind in ALL_KINDS if kind in pages}
+
+
+def missing_kinds(pages: dict[str, str]) -> list[str]:
+    """List the required page types that pick_pages did not find."""
+    return [kind for kind in REQUIRED_KINDS if kind not in pages]
