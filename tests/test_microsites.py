@@ -1,0 +1,120 @@
+"""Pages of the national portal and the microsites, built from tests/sites/two_prefectures."""
+
+from __future__ import annotations
+
+from conftest import page, texts
+
+
+def test_national_home_has_a_map_link_for_every_prefecture(two_prefectures):
+    tree = page(two_prefectures, "/")
+    links = tree.xpath("//svg//a/@href")
+    assert links == ["/tottori/", "/shimane/"]  # JIS order
+    labels = tree.xpath("//svg//a/@aria-label")
+    assert labels == ["Tottori (鳥取県)", "Shimane (島根県)"]
+    assert texts(tree, "//svg//a/*[local-name()='text']") == ["Tottori", "Shimane"]
+
+
+def test_national_home_lists_regions_and_latest_articles(two_prefectures):
+    tree = page(two_prefectures, "/")
+    assert texts(tree, "//h3[starts-with(@id,'region-')]")[5] == "Chugoku 中国地方"
+    latest = texts(tree, "//section[@aria-labelledby='latest-heading']//h3")
+    assert latest[:3] == ["Dunes in winter", "砂丘の冬", "Article number 11"]
+    assert len(latest) == 8
+
+
+def test_page_shell_is_accessible(two_prefectures):
+    tree = page(two_prefectures, "/tottori/")
+    assert tree.get("lang") == "en"
+    skip = tree.xpath("//a[@class='skip-link']")[0]
+    assert skip.get("href") == "#main-content"
+    assert tree.xpath("//main/@id") == ["main-content"]
+    assert tree.xpath("//a[@aria-current='page']/text()") == ["Home"]
+    assert tree.xpath("//span[@lang='ja']/text()")[0] == "鳥取県"
+
+
+def test_prefecture_home_shows_profile_and_ambassadors(two_prefectures):
+    tree = page(two_prefectures, "/tottori/")
+    assert texts(tree, "//h1") == ["Tottori 鳥取県"]
+    assert "Matsue" not in tree.text_content()
+    assert texts(tree, "//dl[@class='facts']//dd") == ["Chugoku", "Tottori 鳥取市", "JP-31"]
+    ambassadors = tree.xpath("//section[@aria-labelledby='ambassadors-heading']//h3/a/@href")
+    assert ambassadors == ["/tottori/ambassadors/amy-chen/", "/tottori/ambassadors/ken-sato/"]
+    assert tree.xpath("//a[text()='Fixture link']/@href") == ["https://example.org/tottori"]
+
+
+def test_empty_prefecture_still_has_a_home(two_prefectures):
+    tree = page(two_prefectures, "/shimane/")
+    assert "No articles yet." in tree.text_content()
+    assert "No ambassadors have joined yet." in tree.text_content()
+
+
+def test_article_list_is_paginated_newest_first(two_prefectures):
+    first = page(two_prefectures, "/tottori/articles/")
+    second = page(two_prefectures, "/tottori/articles/page/2/")
+    titles = texts(first, "//main//h3") + texts(second, "//main//h3")
+    assert len(texts(first, "//main//h3")) == 10
+    assert titles[0] == "Dunes in winter"
+    assert titles[-1] == "Article number 00"
+    assert len(titles) == 14
+    nav = first.xpath("//nav[@aria-label='Pages']")[0]
+    assert nav.xpath(".//a[@aria-current='page']/text()") == ["1"]
+    assert nav.xpath(".//a[@rel='next']/@href") == ["/tottori/articles/page/2/"]
+
+
+def test_article_page_shows_author_date_tags_language(two_prefectures):
+    tree = page(two_prefectures, "/tottori/articles/article-11/")
+    assert texts(tree, "//h1") == ["Article number 11"]
+    meta = texts(tree, "//article//p[@class='meta']")[0]
+    assert meta.startswith("By Ken Sato · 19 March 2026 · Story · English")
+    assert tree.xpath("//article//p[@class='meta']/a/@href") == ["/tottori/ambassadors/ken-sato/"]
+    assert texts(tree, "//span[@class='tag']") == ["fixture", "n11"]
+    img = tree.xpath("//img[@class='hero']")[0]
+    assert img.get("src") == "/tottori/images/dunes.svg"
+    assert img.get("alt") == "Wind ripples on sand"
+    link = tree.xpath("//div[@class='body']//a")[0]
+    assert (link.get("href"), link.get("rel")) == ("https://example.org/11", "noopener")
+
+
+def test_japanese_article_has_lang_and_translation_link(two_prefectures):
+    tree = page(two_prefectures, "/tottori/articles/suna-no-oka/")
+    assert tree.xpath("//article/@lang") == ["ja"]
+    link = tree.xpath("//p[@class='translation']/a")[0]
+    assert link.get("href") == "/tottori/articles/dunes-in-winter/"
+    assert link.get("hreflang") == "en"
+    proposal = page(two_prefectures, "/tottori/articles/dunes-in-winter/")
+    assert "Policy proposal (adopted)" in texts(proposal, "//p[@class='meta']")[0]
+
+
+def test_ambassador_pages_list_their_articles(two_prefectures):
+    tree = page(two_prefectures, "/tottori/ambassadors/ken-sato/")
+    assert texts(tree, "//h1") == ["Ken Sato"]
+    assert len(tree.xpath("//main//ul[@class='cards']")[0]) == 6
+    listing = page(two_prefectures, "/tottori/ambassadors/")
+    assert "8 articles" in texts(listing, "//li[@class='card']")[0]
+
+
+def test_region_page_lists_its_prefectures(two_prefectures):
+    tree = page(two_prefectures, "/regions/chugoku/")
+    assert texts(tree, "//h1") == ["Chugoku 中国地方"]
+    assert tree.xpath("(//main//ul)[1]/li/h3/a/@href") == ["/tottori/", "/shimane/"]
+
+
+def test_site_pages_404_sitemap_robots(two_prefectures):
+    assert texts(page(two_prefectures, "/about/"), "//h1") == ["About"]
+    assert texts(page(two_prefectures, "/404.html"), "//h1") == ["Page not found"]
+    sitemap = (two_prefectures / "sitemap.xml").read_text()
+    assert "<loc>http://127.0.0.1:8000/tottori/articles/article-00/</loc>" in sitemap
+    assert "404" not in sitemap
+    robots = (two_prefectures / "robots.txt").read_text()
+    assert robots.endswith("Sitemap: http://127.0.0.1:8000/sitemap.xml\n")
+
+
+def test_single_prefecture_site_is_rooted_at_slash(tmp_path):
+    from conftest import SITES, build_site
+
+    out = build_site(SITES / "two_prefectures", tmp_path / "out", prefecture="tottori")
+    tree = page(out, "/")
+    assert texts(tree, "//h1") == ["Tottori 鳥取県"]
+    assert "/tottori/" not in (out / "index.html").read_text()
+    assert not (out / "shimane").exists() and not (out / "regions").exists()
+    assert (out / "articles" / "suna-no-oka" / "index.html").is_file()
