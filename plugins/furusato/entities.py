@@ -1,4 +1,4 @@
-"""The typed objects templates, feeds and calendars receive: prefectures, articles, events, pages."""
+"""The typed objects that templates, feeds and calendars receive."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 HOST = "127.0.0.1"
 WATCHED = ("content", "prefectures", "theme", "pelicanconf.py")
@@ -20,7 +20,7 @@ WATCHED = ("content", "prefectures", "theme", "pelicanconf.py")
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """Serves files, with the site's 404.html for missing ones and correct feed types."""
 
-    extensions_map = {
+    extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".ics": "text/calendar; charset=utf-8",
         ".xml": "application/xml; charset=utf-8",
