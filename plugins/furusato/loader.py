@@ -116,9 +116,9 @@ def load_site(options: Options, cache: DocumentCache | None = None) -> Site:
     """Load, validate and cross-check everything; raise ContentError listing every problem."""
     problems = Problems()
     cache = cache or DocumentCache()
-    prefectures = _load_profiles(options, problems)
+    prefectures, invalid_profiles = _load_profiles(options, problems)
     parsed = _parse_documents(options, cache, problems)
-    site = _assemble(options, prefectures, parsed, problems)
+    site = _assemble(options, prefectures, parsed, problems, invalid_profiles)
     problems.raise_if_any()
     return site
 
@@ -149,14 +149,18 @@ def _profile_files(options: Options, problems: Problems) -> list[Path]:
     return files
 
 
-def _load_profiles(options: Options, problems: Problems) -> dict[str, Prefecture]:
+def _load_profiles(options: Options, problems: Problems) -> tuple[dict[str, Prefecture], set[str]]:
+    """Return valid profiles by slug, and the slugs whose profile exists but is invalid."""
     loaded: list[Prefecture] = []
+    invalid: set[str] = set()
     for path in _profile_files(options, problems):
         prefecture = _load_profile(options, path, problems)
         if prefecture is not None:
             loaded.append(prefecture)
+        else:
+            invalid.add(path.stem)
     _check_profiles_together(loaded, problems, full=options.only is None)
-    return {p.slug: p for p in sorted(loaded, key=lambda p: p.code)}
+    return {p.slug: p for p in sorted(loaded, key=lambda p: p.code)}, invalid
 
 
 def _load_profile(options: Options, path: Path, problems: Problems) -> Prefecture | None:
@@ -375,7 +379,7 @@ def _check_event(meta: EventSchema, source: str, lines: yamlsource.LineMap,
 
 
 def _assemble(options: Options, prefectures: dict[str, Prefecture], parsed: list[Parsed],
-              problems: Problems) -> Site:
+              problems: Problems, invalid_profiles: set[str] = frozenset()) -> Site:
     site_zone = ZoneInfo(options.timezone)
     today = options.today or datetime.now(site_zone).date()
     articles: list[Article] = []
@@ -393,6 +397,8 @@ def _assemble(options: Options, prefectures: dict[str, Prefecture], parsed: list
             continue
         pref_slug = Path(entry.source).parts[1]
         prefecture = prefectures.get(pref_slug)
+        if prefecture is None and pref_slug in invalid_profiles:
+            continue  # its profile's problems are reported; cross-checks need a valid profile
         if prefecture is None:
             guess = difflib.get_close_matches(pref_slug, list(prefectures), n=1)
             hint = f"did you mean {guess[0]!r}? " if guess else ""

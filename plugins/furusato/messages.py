@@ -73,13 +73,46 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+# A line a contributor can copy when a required field is missing.
+EXAMPLES = {
+    "title": "title: Sand dunes in winter",
+    "date": "date: 2026-05-01",
+    "author": "author: amy-chen",
+    "summary": "summary: One or two sentences for lists and feeds.",
+    "start": "start: 2026-12-05 18:30",
+    "organizer": "organizer: amy-chen",
+    "code": "code: JP-31",
+    "name": "name: {en: Tottori, ja: 鳥取県}",
+    "en": "en: Tottori",
+    "ja": "ja: 鳥取県",
+    "region": "region: chugoku",
+    "capital": "capital: {en: Tottori, ja: 鳥取市}",
+    "tile": "tile: {col: 3, row: 8}",
+    "introduction": "introduction: Two or three factual sentences.",
+    "id": "id: amy-chen",
+    "role": "role: CIR",
+    "bio": "bio: One or two sentences about you.",
+    "label": "label: Prefectural government",
+    "url": "url: https://example.org/",
+    "city": "city: London",
+    "country": "country: United Kingdom",
+    "amount": "amount: 1250",
+    "currency": "currency: GBP",
+    "from": "from: 2019",
+    "col": "col: 3",
+    "row": "row: 8",
+}
+
+
 def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
     loc = tuple(error["loc"])
     if kind == "missing":
-        return "this field is required but missing; add it to the file (see the template)"
+        example = EXAMPLES.get(str(loc[-1]))
+        hint = f"add a line such as '{example}'" if example else "add it (see the template)"
+        return f"this field is required but missing; {hint}"
     if kind == "extra_forbidden":
         allowed = _allowed_fields(model, loc[:-1])
         guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
@@ -88,6 +121,10 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
     if kind == "literal_error":
         expected = ctx.get("expected", "").replace("'", "")
         return f"{show(value)} is not allowed here; use one of: {expected.replace(' or ', ', ')}"
+    if kind == "string_pattern_mismatch" and str(ctx.get("pattern", "")).startswith("^JP-"):
+        return f"{show(value)} is not a prefecture code; use JP-01 (Hokkaido) … JP-47 (Okinawa)"
+    if kind == "string_pattern_mismatch" and "A-Z]{3}" in str(ctx.get("pattern", "")):
+        return f"{show(value)} is not a currency code; use a three-letter ISO 4217 code such as JPY, GBP or USD"
     if kind == "string_pattern_mismatch":
         return (
             f"{show(value)} is not a valid id; use lowercase ascii letters, digits and "

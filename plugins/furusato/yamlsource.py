@@ -7,10 +7,15 @@ from typing import Any
 
 import yaml
 
-try:  # libyaml is about ten times faster; the pure-Python loader gives the same result
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML wheels ship libyaml
-    _Loader = yaml.SafeLoader
+_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """Safe loader that leaves dates as text: the schemas parse them with helpful messages
+    (PyYAML's own date constructor crashes on an impossible date such as 2026-13-01)."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 Path_ = tuple[str | int, ...]
 
@@ -55,7 +60,7 @@ def load(text: str, first_line: int = 1) -> tuple[Any, LineMap]:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else first_line
         raise YamlSyntaxError(line, _describe_yaml_error(exc)) from exc
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
         raise YamlSyntaxError(first_line, f"not valid YAML ({exc})") from exc
     finally:
         loader.dispose()
