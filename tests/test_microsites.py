@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import page, texts
+from tests.sitebuild import page, texts
 
 
 def test_national_home_has_a_map_link_for_every_prefecture(two_prefectures):
@@ -110,7 +110,7 @@ def test_site_pages_404_sitemap_robots(two_prefectures):
 
 
 def test_single_prefecture_site_is_rooted_at_slash(tmp_path):
-    from conftest import SITES, build_site
+    from tests.sitebuild import SITES, build_site
 
     out = build_site(SITES / "two_prefectures", tmp_path / "out", prefecture="tottori")
     tree = page(out, "/")
