@@ -438,3 +438,12 @@ def test_the_tag_authority_dates_empty_feeds(tmp_path, authority, year_start):
     guids = list(_guids(out).values())
     assert len(guids) == 16
     assert all(g.startswith(f"tag:{authority}:tottori/") for g in guids)
+
+
+@pytest.mark.parametrize("limit", [0, -5, "50", True])
+def test_a_bad_item_cap_stops_the_build(tmp_path, limit):
+    with pytest.raises(ValueError) as error:
+        build_site(SITES / "two_prefectures", tmp_path / "out", FURUSATO_FEED_ITEMS=limit)
+    assert str(error.value) == (
+        f"FURUSATO_FEED_ITEMS must be a whole number of at least 1, not {limit!r}"
+    )

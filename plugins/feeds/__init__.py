@@ -72,6 +72,9 @@ def initialized(pelican: Any) -> None:
     for key, value in DEFAULTS.items():
         pelican.settings.setdefault(key, value)
     feeds.check_authority(pelican.settings["FURUSATO_TAG_AUTHORITY"])  # fail before building
+    limit = pelican.settings["FURUSATO_FEED_ITEMS"]
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ValueError(f"FURUSATO_FEED_ITEMS must be a whole number of at least 1, not {limit!r}")
 
 
 def register() -> None:
