@@ -14,7 +14,7 @@ from furusato.loader import DocumentCache, Options, load_site
 from lxml import etree
 from pelican.settings import DEFAULT_CONFIG
 
-from tests.conftest import REPO, SITES, build_site, copy_site, page
+from tests.sitebuild import REPO, SITES, build_site, copy_site, page
 
 DEV = "http://127.0.0.1:8000"
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -9,7 +9,7 @@ import yaml
 from furusato.regions import REGIONS
 from lxml import etree
 
-from tests.conftest import SITES, build_site
+from tests.sitebuild import SITES, build_site
 
 DEV = "http://127.0.0.1:8000"
 
