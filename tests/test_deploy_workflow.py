@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO
+from tests.sitebuild import REPO
 
 WORKFLOW = REPO / ".github/workflows/deploy.yml"
 ACTIONLINT = Path(sys.executable).parent / "actionlint"

@@ -10,7 +10,7 @@ import lxml.html
 import pytest
 
 from host_config import DEFAULTS, Rule, header_rules
-from tests.conftest import REPO, build_site, copy_site
+from tests.sitebuild import REPO, build_site, copy_site
 
 EXPECTED_CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

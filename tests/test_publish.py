@@ -9,7 +9,7 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from tests.conftest import SITES, build_site
+from tests.sitebuild import SITES, build_site
 
 SITEURL = "https://jet.example.net/furusato"
 # Attributes that hold URLs in the pages Furusato writes.

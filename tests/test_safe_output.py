@@ -13,7 +13,7 @@ from content_loader import SiteGenerator
 from furusato.build import BuildError
 from furusato.errors import ContentError
 from safe_output import SafeWriter
-from tests.conftest import REPO, build_site, copy_site, page, texts
+from tests.sitebuild import REPO, build_site, copy_site, page, texts
 
 ARTICLE = "content/tottori/articles/2026-03-19-article-11.md"
 ARTICLE_URL = "/tottori/articles/article-11/"

@@ -9,7 +9,7 @@ import lxml.html
 import pytest
 
 from furusato.errors import ContentError
-from tests.conftest import SITES, build_site, copy_site, page, texts
+from tests.sitebuild import SITES, build_site, copy_site, page, texts
 
 # Where pages refer to other files of the site: (element, attribute).
 REFERENCES = [

@@ -59,9 +59,10 @@ class FeedsGenerator(SiteGenerator):
         for feed in all_feeds:
             writer.write_bytes(urls.save_as(feed.rss_url), feeds.render_rss(feed, self.ctx))
             writer.write_bytes(urls.save_as(feed.atom_url), feeds.render_atom(feed, self.ctx))
-        title = f"{self.settings.get('SITENAME', 'Furusato')}: feeds of every prefecture"
-        opml_url = urls.national("feeds.opml")
-        writer.write_bytes(urls.save_as(opml_url), feeds.render_opml(title, site, urls))
+        if site.single is None:  # a single prefecture's site has no national feed list
+            title = f"{self.settings.get('SITENAME', 'Furusato')}: feeds of every prefecture"
+            opml_url = urls.national("feeds.opml")
+            writer.write_bytes(urls.save_as(opml_url), feeds.render_opml(title, site, urls))
 
 
 def get_generators(pelican: Any) -> type[SiteGenerator]:
