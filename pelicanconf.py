@@ -19,6 +19,7 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "content_loader",  # prefectures/*.yaml + content/**/*.md -> validated, typed Site
     "microsites",  # national portal, regions, prefecture microsites, articles, ambassadors
+    "impact",  # local return reports: /<slug>/impact/, /impact/ and their CSV and JSON
     "sitemap",  # sitemap.xml and robots.txt from every page written before it
     "safe_output",  # stage, then swap into output/ only when the whole build succeeded
 ]
