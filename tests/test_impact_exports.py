@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import SITES, TODAY
 from furusato.impact import KINDS, LANGUAGES, STATUSES, national_report, report_for
 from furusato.impact_export import (
     COLUMNS,
@@ -21,6 +20,7 @@ from furusato.impact_export import (
 )
 from furusato.loader import Options, load_site
 from furusato.urls import Urls
+from tests.conftest import SITES, TODAY
 
 URLS = Urls("https://alumni.example.org")
 

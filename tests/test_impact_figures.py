@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import REPO, SITES, TODAY, copy_site
 from furusato.impact import national_report, report_for
 from furusato.loader import Options, load_site
+from tests.conftest import REPO, SITES, TODAY, copy_site
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SITES, TODAY, build_site, page, texts
 from furusato.impact import national_report, report_for
 from furusato.impact_export import national_csv, prefecture_csv, prefecture_json
 from furusato.loader import Options, load_site
 from furusato.urls import Urls
+from tests.conftest import SITES, TODAY, build_site, copy_site, page, texts
 
 # Which column of the by-year (or by-prefecture) table each chart draws.
 CHART_COLUMNS = {
@@ -238,3 +238,21 @@ def test_element_ids_are_unique(out, url):
     ids = page(out, url).xpath("//@id")
     assert len(ids) == len(set(ids))
     assert {"by-year-articles-title", "figures-by-year"} <= set(ids)
+
+
+def test_an_edited_event_updates_the_report_on_the_next_build(tmp_path):
+    rel = "content/shimane/events/2026-10-10-melbourne-picnic.md"
+    root = copy_site("impact", tmp_path / "site")
+    out = build_site(root, tmp_path / "output")
+    assert table(page(out, "/shimane/impact/"), "figures-by-year")["2026"]["Attendance"] == "30"
+    path = root / rel
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("attendance: 30", "attendance: 45"),
+        encoding="utf-8",
+    )
+    build_site(root, out)
+    assert table(page(out, "/shimane/impact/"), "figures-by-year")["2026"]["Attendance"] == "45"
+    assert table(page(out, "/impact/"), "figures-by-year")["2026"]["Attendance"] == "200"
+    assert "JP-32,Shimane,島根県,2026,attendance,,45,people" in (
+        out / "shimane/impact.csv"
+    ).read_text(encoding="utf-8-sig")
