@@ -20,7 +20,7 @@ from furusato.impact_export import (
 )
 from furusato.loader import Options, load_site
 from furusato.urls import Urls
-from tests.conftest import SITES, TODAY
+from tests.conftest import SITES, TODAY, copy_site
 
 URLS = Urls("https://alumni.example.org")
 
@@ -241,3 +241,20 @@ def test_exports_are_the_same_bytes_every_time(site):
     again = load_site(Options(root=SITES / "impact", today=date.fromisoformat(TODAY)))
     assert national_csv(national_report(site)) == national_csv(national_report(again))
     assert national_json(national_report(site), URLS) == national_json(national_report(again), URLS)
+
+
+def test_a_country_written_as_a_formula_is_not_run_by_a_spreadsheet(tmp_path):
+    rel = "content/shimane/events/2026-10-10-melbourne-picnic.md"
+    text = (SITES / "impact" / rel).read_text(encoding="utf-8")
+    root = copy_site(
+        "impact",
+        tmp_path / "site",
+        {rel: text.replace("country: Australia", "country: '=HYPERLINK(\"https://example.org\")'")},
+    )
+    site = load_site(Options(root=root, today=date.fromisoformat(TODAY)))
+    report = report_for(site, site.prefectures["shimane"])
+    rows = read_csv(prefecture_csv(report))
+    countries = {r["breakdown"] for r in rows if r["measure"] == "events_by_country"}
+    assert countries == {'\'=HYPERLINK("https://example.org")'}
+    data = json.loads(prefecture_json(report, URLS))  # JSON is data, not a spreadsheet
+    assert data["total"]["events_by_country"][0]["country"] == '=HYPERLINK("https://example.org")'

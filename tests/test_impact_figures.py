@@ -172,24 +172,46 @@ def test_the_same_ambassador_id_in_two_prefectures_is_two_people(tmp_path):
     assert national_report(site).total.active_ambassadors == 4
 
 
-def test_a_proposal_status_outside_the_allowed_values_fails_make_check(tmp_path):
-    rel = "content/tottori/articles/2026-04-01-alumni-desk.md"
-    text = (SITES / "impact" / rel).read_text(encoding="utf-8")
-    root = copy_site("impact", tmp_path / "site", {rel: text.replace("adopted", "accepted")})
+def test_the_reports_inputs_are_checked_like_everything_else(tmp_path):
+    proposal = "content/tottori/articles/2026-04-01-alumni-desk.md"
+    event = "content/shimane/events/2026-10-10-melbourne-picnic.md"
+    fundraiser = "content/tottori/events/2026-02-14-new-york-fundraiser.md"
+    texts = {
+        rel: (SITES / "impact" / rel).read_text(encoding="utf-8")
+        for rel in (proposal, event, fundraiser)
+    }
+    root = copy_site(
+        "impact",
+        tmp_path / "site",
+        {
+            proposal: texts[proposal].replace("status: adopted", "status: accepted"),
+            event: texts[event].replace("attendance: 30", "attendance: -3"),
+            fundraiser: texts[fundraiser].replace("amount: 800,", "amount: 800 dollars,"),
+        },
+    )
     result = subprocess.run(
         [sys.executable, "-m", "furusato", "check", "--root", str(root)],
         capture_output=True,
         text=True,
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO / "plugins")},
         check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO / "plugins")},
     )
+
+    def line(rel: str, start: str) -> int:
+        return next(
+            i for i, text in enumerate(texts[rel].splitlines(), 1) if text.startswith(start)
+        )
+
     assert result.returncode == 1
-    line = text.splitlines().index("status: adopted") + 1
-    assert result.stderr.splitlines()[0] == (
-        f"{rel}:{line}: status: 'accepted' is not allowed here; "
-        "use one of: submitted, adopted, declined"
-    )
+    assert result.stderr.splitlines()[:3] == [
+        f"{event}:{line(event, 'attendance:')}: attendance: -3 is out of range; "
+        "it must be at least 0",
+        f"{proposal}:{line(proposal, 'status:')}: status: 'accepted' is not allowed here; "
+        "use one of: submitted, adopted, declined",
+        f"{fundraiser}:{line(fundraiser, 'funds_raised:')}: funds_raised.amount: "
+        "expected a number, found '800 dollars'",
+    ]
 
 
 def test_the_fixture_site_is_what_these_numbers_assume(site):

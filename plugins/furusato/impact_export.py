@@ -62,13 +62,18 @@ def figure_rows(f: YearFigures) -> Iterator[tuple[str, str, str, str]]:
         yield "events_by_country", country, str(count), "events"
 
 
+def cell(text: str) -> str:
+    """Keep a spreadsheet from running text as a formula: '=cmd' becomes "'=cmd" (OWASP)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _csv(rows: Iterator[tuple[str, ...]]) -> bytes:
     # RFC 4180 wants CRLF; the BOM is how Excel recognises UTF-8 (without it, Excel on
     # Windows reads the file as the local code page and garbles 鳥取県).
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    writer.writerows(rows)
+    writer.writerows([cell(text) for text in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -56,7 +56,7 @@ class Chart:
 
 
 def year_charts(
-    chart_id: str, years: tuple[YearFigures, ...], currencies: tuple[str, ...], where: str
+    years: tuple[YearFigures, ...], currencies: tuple[str, ...], where: str
 ) -> list[Chart]:
     """Return the by-year charts of a report: articles, events, attendance, funds per currency."""
     if not years:
@@ -64,7 +64,7 @@ def year_charts(
 
     def chart(suffix: str, title: str, values: list[int | Decimal], texts: list[str]) -> Chart:
         bars = [Bar(f.label, v, t) for f, v, t in zip(years, values, texts, strict=True)]
-        svg = bar_chart(f"{chart_id}-{suffix}", f"{title}, {where}", bars)
+        svg = bar_chart(f"by-year-{suffix}", f"{title}, {where}", bars)
         return Chart(title, Markup(svg))
 
     charts = [
@@ -155,7 +155,7 @@ class ImpactGenerator(SiteGenerator):
                 [*report.proposals],
                 prefecture=prefecture,
                 report=report,
-                charts=year_charts("by-year", report.years, report.currencies, where),
+                charts=year_charts(report.years, report.currencies, where),
             )
         if site.single is None:
             national = national_report(site)
@@ -170,9 +170,7 @@ class ImpactGenerator(SiteGenerator):
                 [],
                 report=national,
                 prefecture_charts=prefecture_charts(national),
-                charts=year_charts(
-                    "by-year", national.years, national.currencies, "all prefectures"
-                ),
+                charts=year_charts(national.years, national.currencies, "all prefectures"),
             )
 
     def render_report(
