@@ -20,6 +20,7 @@ PLUGINS = [
     "content_loader",  # prefectures/*.yaml + content/**/*.md -> validated, typed Site
     "microsites",  # national portal, regions, prefecture microsites, articles, ambassadors
     "feeds",  # RSS and Atom per prefecture and national, feeds.opml (feedgen)
+    "impact",  # local return reports: /<slug>/impact/, /impact/ and their CSV and JSON
     "sitemap",  # sitemap.xml and robots.txt from every page written before it
     "host_config",  # _headers (CSP, caching) and .nojekyll, from every file written before it
     "safe_output",  # stage, then swap into output/ only when the whole build succeeded

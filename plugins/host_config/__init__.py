@@ -43,6 +43,8 @@ DEFAULTS: dict[str, Any] = {
         ".opml": "text/x-opml; charset=utf-8",
         ".xml": "application/xml; charset=utf-8",
         ".txt": "text/plain; charset=utf-8",
+        ".csv": "text/csv; charset=utf-8",  # impact exports: data, refreshed like feeds
+        ".json": "application/json; charset=utf-8",
     },
 }
 # Headers every response gets besides the Content-Security-Policy.

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import lxml.etree
 import pytest
-import site_pages
+from tests.quality import site_pages
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.etree
 import pytest
-import site_pages
+from tests.quality import site_pages
 
 # Where HTML refers to other resources: (XPath of the elements, attribute).
 HTML_REFERENCES = [

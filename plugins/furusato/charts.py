@@ -1,0 +1,88 @@
+"""Draw accessible horizontal bar charts as inline SVG text, the same bytes for the same data.
+
+The SVG names itself (`<title>`) and lists every value in its `<desc>`; the page shows the
+same numbers in a table. Colours are presentation attributes and classes, never `style=`,
+so a Content-Security-Policy without 'unsafe-inline' styles still draws the chart.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from html import escape
+
+BAR_FILL = "#9b1c2c"  # the site's accent: 8.4:1 against white (WCAG 1.4.11 asks 3:1)
+TEXT_FILL = "#1b1b1f"  # the site's ink: 16.9:1 against white
+AXIS_STROKE = "#4a4a55"  # the site's muted grey: 8.6:1 against white
+WIDTH = 400
+FONT_SIZE = 14
+ROW = 28  # height of one bar's row
+BAR = 18  # height of a bar
+GAP = 8  # space between a label, its bar and its value
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar: what it stands for, its value, and the value as the reader sees it."""
+
+    label: str
+    value: int | Decimal
+    text: str
+
+
+def text_width(text: str) -> float:
+    """Estimate the width of `text` in the chart's font (wide CJK characters count double)."""
+    wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
+    return (len(text) - wide) * FONT_SIZE * 0.65 + wide * FONT_SIZE
+
+
+def _num(value: float) -> str:
+    """Format a coordinate with one decimal, without a trailing '.0'."""
+    text = f"{value:.1f}"
+    return text.removesuffix(".0")
+
+
+def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], summary: str = "") -> str:
+    """Return an `<svg role="img">` chart of `bars`, titled, with every value in its description."""
+    label_width = max((text_width(b.label) for b in bars), default=0.0)
+    value_width = max((text_width(b.text) for b in bars), default=0.0)
+    label_x = GAP + label_width
+    plot_x = label_x + GAP
+    plot_width = max(WIDTH - plot_x - 2 * GAP - value_width, 1.0)
+    height = len(bars) * ROW + GAP
+    largest = max((b.value for b in bars), default=0)
+    values = "; ".join(f"{b.label}: {b.text}" for b in bars)
+    desc = f"{summary} {values}." if summary else f"{values}."
+    out = [
+        f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" '
+        f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+    ]
+    for index, bar in enumerate(bars):
+        top = GAP / 2 + index * ROW
+        middle = _num(top + BAR / 2 + FONT_SIZE * 0.35)
+        length = float(bar.value) / float(largest) * plot_width if largest else 0.0
+        out.append('<g class="bar">')
+        out.append(
+            f'<text class="bar-label" x="{_num(label_x)}" y="{middle}" text-anchor="end" '
+            f'font-size="{FONT_SIZE}" fill="{TEXT_FILL}">{escape(bar.label)}</text>'
+        )
+        if length > 0:
+            out.append(
+                f'<rect class="bar-rect" x="{_num(plot_x)}" y="{_num(top)}" '
+                f'width="{_num(max(length, 1.0))}" height="{BAR}" fill="{BAR_FILL}"/>'
+            )
+        out.append(
+            f'<text class="bar-value" x="{_num(plot_x + length + GAP)}" y="{middle}" '
+            f'font-size="{FONT_SIZE}" fill="{TEXT_FILL}">{escape(bar.text)}</text>'
+        )
+        out.append("</g>")
+    out.append(
+        f'<line class="axis" x1="{_num(plot_x)}" y1="0" x2="{_num(plot_x)}" y2="{height}" '
+        f'stroke="{AXIS_STROKE}" stroke-width="1"/>'
+    )
+    out.append("</svg>")
+    return "\n".join(out)

@@ -1,0 +1,193 @@
+"""Write the "local return" reports: /<slug>/impact/ and /impact/ pages, and their CSV and JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from markupsafe import Markup
+from pelican import signals
+
+from content_loader import SiteGenerator
+from furusato.charts import Bar, bar_chart
+from furusato.fingerprint import fingerprint
+from furusato.impact import (
+    KINDS,
+    LANGUAGES,
+    STATUSES,
+    NationalReport,
+    YearFigures,
+    national_report,
+    report_for,
+)
+from furusato.impact_export import (
+    national_csv,
+    national_json,
+    prefecture_csv,
+    prefecture_json,
+)
+
+STATUS_NAMES = {
+    "submitted": "Submitted",
+    "adopted": "Adopted",
+    "declined": "Declined",
+    "none": "No status given",
+}
+
+
+def number(value: int) -> str:
+    """Format a count with thousands separators: 12,345."""
+    return f"{value:,}"
+
+
+def money(value: Decimal, currency: str) -> str:
+    """Format an amount with its currency code: GBP 1,250.50, JPY 150,000."""
+    shown = value.quantize(Decimal(1) if value == value.to_integral_value() else Decimal("0.01"))
+    return f"{currency} {shown:,f}"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart's visible caption and its SVG."""
+
+    title: str
+    svg: Markup
+
+
+def year_charts(
+    years: tuple[YearFigures, ...], currencies: tuple[str, ...], where: str
+) -> list[Chart]:
+    """Return the by-year charts of a report: articles, events, attendance, funds per currency."""
+    if not years:
+        return []
+
+    def chart(suffix: str, title: str, values: list[int | Decimal], texts: list[str]) -> Chart:
+        bars = [Bar(f.label, v, t) for f, v, t in zip(years, values, texts, strict=True)]
+        svg = bar_chart(f"by-year-{suffix}", f"{title}, {where}", bars)
+        return Chart(title, Markup(svg))
+
+    charts = [
+        chart(
+            "articles",
+            "Articles by year",
+            [f.articles for f in years],
+            [number(f.articles) for f in years],
+        ),
+        chart(
+            "events",
+            "Events held by year",
+            [f.events_held for f in years],
+            [number(f.events_held) for f in years],
+        ),
+        chart(
+            "attendance",
+            "Attendance at events held, by year",
+            [f.attendance for f in years],
+            [number(f.attendance) for f in years],
+        ),
+    ]
+    for currency in currencies:
+        amounts = [f.funds_raised.get(currency, Decimal(0)) for f in years]
+        charts.append(
+            chart(
+                f"funds-{currency.lower()}",
+                f"Funds raised in {currency} by year",
+                amounts,
+                [money(a, currency) for a in amounts],
+            )
+        )
+    return charts
+
+
+def prefecture_charts(report: NationalReport) -> list[Chart]:
+    """Return the national charts: articles and events held by prefecture (active ones only)."""
+    active = [r for r in report.prefectures if r.total.articles or r.total.events_held]
+    if not active:
+        return []
+    note = "Prefectures with nothing recorded are left out; the table lists all of them."
+    charts = []
+    for suffix, title, attribute in (
+        ("articles", "Articles by prefecture", "articles"),
+        ("events", "Events held by prefecture", "events_held"),
+    ):
+        bars = [
+            Bar(
+                r.prefecture.name.en,
+                getattr(r.total, attribute),
+                number(getattr(r.total, attribute)),
+            )
+            for r in active
+        ]
+        charts.append(Chart(title, Markup(bar_chart(f"by-prefecture-{suffix}", title, bars, note))))
+    return charts
+
+
+class ImpactGenerator(SiteGenerator):
+    """One report page and two exports per prefecture, and the national ones."""
+
+    def prepare(self) -> None:
+        self.env.filters.update({"number": number, "money": money})
+        self.env.globals.update(
+            {
+                "IMPACT_KINDS": KINDS,
+                "IMPACT_LANGUAGES": LANGUAGES,
+                "IMPACT_STATUSES": STATUSES,
+                "STATUS_NAMES": STATUS_NAMES,
+            }
+        )
+
+    def generate_output(self, writer: Any) -> None:
+        site, urls = self.site, self.urls
+        for prefecture in site.prefectures.values():
+            report = report_for(site, prefecture)
+            data = prefecture_json(report, urls)
+            writer.write_bytes(urls.save_as(urls.in_prefecture(prefecture, "impact.json")), data)
+            writer.write_bytes(
+                urls.save_as(urls.in_prefecture(prefecture, "impact.csv")), prefecture_csv(report)
+            )
+            where = f"{prefecture.name.en} ({prefecture.name.ja})"
+            self.render_report(
+                writer,
+                urls.in_prefecture(prefecture, "impact/"),
+                "impact",
+                data,
+                [*report.proposals],
+                prefecture=prefecture,
+                report=report,
+                charts=year_charts(report.years, report.currencies, where),
+            )
+        if site.single is None:
+            national = national_report(site)
+            data = national_json(national, urls)
+            writer.write_bytes(urls.save_as(urls.national("impact.json")), data)
+            writer.write_bytes(urls.save_as(urls.national("impact.csv")), national_csv(national))
+            self.render_report(
+                writer,
+                urls.national("impact/"),
+                "national_impact",
+                data,
+                [],
+                report=national,
+                prefecture_charts=prefecture_charts(national),
+                charts=year_charts(national.years, national.currencies, "all prefectures"),
+            )
+
+    def render_report(
+        self, writer: Any, url: str, template: str, export: bytes, articles: list[Any], **data: Any
+    ) -> None:
+        """Render a report page; its JSON export (and the articles it links) are its render key."""
+        path = self.urls.save_as(url)
+        key = f"{template}|{url}|{self.site_key}|{fingerprint([export.decode(), articles])}"
+        if writer.up_to_date(path, key):
+            return
+        html = self.get_template(template).render({**data, "page_url": url})
+        writer.write_bytes(path, html.encode("utf-8"), key)
+
+
+def get_generators(pelican: Any) -> type[SiteGenerator]:
+    return ImpactGenerator
+
+
+def register() -> None:
+    signals.get_generators.connect(get_generators)

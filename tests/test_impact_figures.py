@@ -1,0 +1,220 @@
+"""The impact figures of tests/sites/impact, counted by hand from its files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from furusato.impact import national_report, report_for
+from furusato.loader import Options, load_site
+from tests.conftest import REPO, SITES, TODAY, copy_site
+
+
+@pytest.fixture(scope="module")
+def site():
+    return load_site(Options(root=SITES / "impact", today=date.fromisoformat(TODAY)))
+
+
+@pytest.fixture(scope="module")
+def tottori(site):
+    return report_for(site, site.prefectures["tottori"])
+
+
+def test_years_run_from_first_to_last_recorded(tottori):
+    assert [f.year for f in tottori.years] == [2025, 2026]
+    assert tottori.total.year is None
+    assert tottori.total.label == "Total"
+
+
+def test_active_ambassadors_have_an_article_or_a_held_event_that_year(tottori):
+    # li-wei wrote and organised in 2025 only; mika-tanaka's only event is still going on.
+    assert [f.active_ambassadors for f in tottori.years] == [3, 2]
+    assert tottori.total.active_ambassadors == 3
+
+
+def test_articles_by_kind_and_language(tottori):
+    y2025, y2026 = tottori.years
+    assert (y2025.articles, y2026.articles, tottori.total.articles) == (4, 5, 9)
+    assert y2025.articles_by_kind == {"story": 1, "guide": 1, "news": 0, "proposal": 2}
+    assert y2026.articles_by_kind == {"story": 1, "guide": 1, "news": 1, "proposal": 2}
+    assert tottori.total.articles_by_kind == {"story": 2, "guide": 2, "news": 1, "proposal": 4}
+    assert y2025.articles_by_language == {"en": 3, "ja": 1}
+    assert y2026.articles_by_language == {"en": 3, "ja": 2}
+    assert tottori.total.articles_by_language == {"en": 6, "ja": 3}
+
+
+def test_proposals_by_status_including_none_given(tottori):
+    y2025, y2026 = tottori.years
+    assert y2025.proposals_by_status == {"submitted": 1, "adopted": 0, "declined": 1, "none": 0}
+    assert y2026.proposals_by_status == {"submitted": 0, "adopted": 1, "declined": 0, "none": 1}
+    assert tottori.total.proposals == 4
+    assert [a.slug for a in tottori.proposals] == [
+        "cycling-route",
+        "alumni-desk",
+        "night-bus",
+        "english-signs",
+    ]
+
+
+def test_events_held_count_in_the_year_they_started_and_only_once_ended(tottori):
+    # Sydney runs from 2025-12-31 into 2026: it is a 2025 event. The Osaka fair (still on at
+    # TODAY) and the December London evening (upcoming) are not held yet.
+    y2025, y2026 = tottori.years
+    assert (y2025.events_held, y2026.events_held, tottori.total.events_held) == (3, 3, 6)
+
+
+def test_attendance_adds_up_recorded_figures_and_says_how_many_recorded_it(tottori):
+    y2025, y2026 = tottori.years
+    assert (y2025.attendance, y2025.events_with_attendance) == (125, 3)
+    assert (y2026.attendance, y2026.events_with_attendance) == (155, 2)  # New York has none
+    assert (tottori.total.attendance, tottori.total.events_with_attendance) == (280, 5)
+
+
+def test_funds_are_kept_per_currency(tottori):
+    y2025, y2026 = tottori.years
+    assert y2025.funds_raised == {"GBP": Decimal("1250.50"), "JPY": Decimal("50000")}
+    assert y2026.funds_raised == {
+        "GBP": Decimal("300.25"),
+        "JPY": Decimal("150000"),
+        "USD": Decimal("800"),
+    }
+    assert tottori.total.funds_raised == {
+        "GBP": Decimal("1550.75"),
+        "JPY": Decimal("200000"),
+        "USD": Decimal("800"),
+    }
+    assert tottori.currencies == ("GBP", "JPY", "USD")
+
+
+def test_countries_as_written_with_online_only_events_as_online(tottori):
+    y2025, y2026 = tottori.years
+    assert y2025.events_by_country == {"Australia": 1, "Online": 1, "United Kingdom": 1}
+    # The forum has a venue in Japan and a stream: it took place in Japan.
+    assert y2026.events_by_country == {"Japan": 1, "United Kingdom": 1, "United States": 1}
+    assert tottori.total.events_by_country == {
+        "Australia": 1,
+        "Japan": 1,
+        "Online": 1,
+        "United Kingdom": 2,
+        "United States": 1,
+    }
+    assert tottori.total.countries == 5
+
+
+def test_as_of_is_the_newest_item_counted(site, tottori):
+    assert tottori.as_of == date(2026, 8, 20)  # the forum; later events are not held yet
+    assert report_for(site, site.prefectures["shimane"]).as_of == date(2026, 10, 10)
+
+
+def test_a_prefecture_with_nothing_recorded(site):
+    okayama = report_for(site, site.prefectures["okayama"])
+    assert okayama.years == ()
+    assert okayama.as_of is None
+    assert (okayama.total.articles, okayama.total.events_held, okayama.total.countries) == (0, 0, 0)
+    assert okayama.total.funds_raised == {}
+
+
+def test_national_report_adds_prefectures_but_never_currencies(site):
+    national = national_report(site)
+    assert [r.prefecture.slug for r in national.prefectures] == ["tottori", "shimane", "okayama"]
+    assert [f.year for f in national.years] == [2025, 2026]
+    y2025, y2026 = national.years
+    assert (y2026.active_ambassadors, y2026.articles, y2026.events_held, y2026.attendance) == (
+        3,
+        6,
+        4,
+        185,
+    )
+    assert y2025 == report_for(site, site.prefectures["tottori"]).years[0]
+    total = national.total
+    assert (total.active_ambassadors, total.articles, total.events_held, total.attendance) == (
+        4,
+        10,
+        7,
+        310,
+    )
+    assert total.funds_raised == {
+        "AUD": Decimal("2000"),
+        "GBP": Decimal("1550.75"),
+        "JPY": Decimal("200000"),
+        "USD": Decimal("800"),
+    }
+    assert total.events_by_country["Australia"] == 2  # Sydney (Tottori) and Melbourne (Shimane)
+    assert national.as_of == date(2026, 10, 10)
+
+
+def test_the_same_ambassador_id_in_two_prefectures_is_two_people(tmp_path):
+    root = copy_site(
+        "impact",
+        tmp_path / "site",
+        {
+            "prefectures/shimane.yaml": (SITES / "impact/prefectures/shimane.yaml")
+            .read_text(encoding="utf-8")
+            .replace("hana-mori", "amy-chen"),
+            "content/shimane/articles/2026-09-01-izumo-taisha.md": (
+                SITES / "impact/content/shimane/articles/2026-09-01-izumo-taisha.md"
+            )
+            .read_text(encoding="utf-8")
+            .replace("hana-mori", "amy-chen"),
+            "content/shimane/events/2026-10-10-melbourne-picnic.md": (
+                SITES / "impact/content/shimane/events/2026-10-10-melbourne-picnic.md"
+            )
+            .read_text(encoding="utf-8")
+            .replace("hana-mori", "amy-chen"),
+        },
+    )
+    site = load_site(Options(root=root, today=date.fromisoformat(TODAY)))
+    assert national_report(site).total.active_ambassadors == 4
+
+
+def test_the_reports_inputs_are_checked_like_everything_else(tmp_path):
+    proposal = "content/tottori/articles/2026-04-01-alumni-desk.md"
+    event = "content/shimane/events/2026-10-10-melbourne-picnic.md"
+    fundraiser = "content/tottori/events/2026-02-14-new-york-fundraiser.md"
+    texts = {
+        rel: (SITES / "impact" / rel).read_text(encoding="utf-8")
+        for rel in (proposal, event, fundraiser)
+    }
+    root = copy_site(
+        "impact",
+        tmp_path / "site",
+        {
+            proposal: texts[proposal].replace("status: adopted", "status: accepted"),
+            event: texts[event].replace("attendance: 30", "attendance: -3"),
+            fundraiser: texts[fundraiser].replace("amount: 800,", "amount: 800 dollars,"),
+        },
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "furusato", "check", "--root", str(root)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO / "plugins")},
+    )
+
+    def line(rel: str, start: str) -> int:
+        return next(
+            i for i, text in enumerate(texts[rel].splitlines(), 1) if text.startswith(start)
+        )
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:3] == [
+        f"{event}:{line(event, 'attendance:')}: attendance: -3 is out of range; "
+        "it must be at least 0",
+        f"{proposal}:{line(proposal, 'status:')}: status: 'accepted' is not allowed here; "
+        "use one of: submitted, adopted, declined",
+        f"{fundraiser}:{line(fundraiser, 'funds_raised:')}: funds_raised.amount: "
+        "expected a number, found '800 dollars'",
+    ]
+
+
+def test_the_fixture_site_is_what_these_numbers_assume(site):
+    # Guards the hand counts above against an edit of the fixture that forgets this file.
+    assert len(site.articles) == 10
+    assert len(site.events) == 9
