@@ -19,6 +19,8 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "content_loader",  # prefectures/*.yaml + content/**/*.md -> validated, typed Site
     "microsites",  # national portal, regions, prefecture microsites, articles, ambassadors
+    "events",  # /<slug>/events/ (upcoming and past) and one page per event
+    "calendars",  # iCalendar: /<slug>/events.ics, one event.ics per event, national /events.ics
     "sitemap",  # sitemap.xml and robots.txt from every page written before it
     "safe_output",  # stage, then swap into output/ only when the whole build succeeded
 ]
