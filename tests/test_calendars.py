@@ -13,7 +13,9 @@ import icalendar
 import pytest
 import vobject
 
+from calendars.ical import calendar
 from conftest import REPO, SITES, build_site, copy_site
+from furusato.loader import Options, load_site
 
 SITEURL = "https://alumni.example.org"
 TOTTORI = [  # by start time
@@ -233,3 +235,25 @@ def test_uid_survives_edits_and_changes_with_the_slug(tmp_path):
     assert after["Tottori evening in London"].dtstart.value.hour == 19
     other = {ev.uid.value for ev in read(before / "shimane/events.ics").vevent_list}
     assert uid not in other
+
+
+def test_vtimezones_are_exactly_the_tzids_written(tmp_path):
+    """UTC aliases become ...Z times (no VTIMEZONE); any other zone gets one."""
+    event = (
+        "---\ntitle: {title}\nstart: 2026-12-01 10:00\nend: 2026-12-01 11:00\n"
+        "timezone: {zone}\nonline_url: https://example.org/live\norganizer: amy-chen\n"
+        "summary: Zone test.\n---\n"
+    )
+    files = {
+        f"content/tottori/events/{name}.md": event.format(title=name, zone=zone)
+        for name, zone in (("gmt", "GMT"), ("zulu", "Etc/UTC"), ("fixed", "Etc/GMT+5"))
+    }
+    root = copy_site("events", tmp_path / "site", files)
+    site = load_site(Options(root=root, today=date(2026, 11, 24)))
+    events = [e for e in site.events if e.slug in ("gmt", "zulu", "fixed")]
+    data = calendar(events, None, lambda e: f"{SITEURL}/{e.key}/")
+    cal = vobject.readOne(data.decode(), validate=True)
+    assert [tz.tzid.value for tz in cal.vtimezone_list] == ["Etc/GMT+5"]
+    starts = {ev.summary.value: ev.dtstart.value.utcoffset() for ev in cal.vevent_list}
+    assert starts == {"gmt": timedelta(0), "zulu": timedelta(0), "fixed": timedelta(hours=-5)}
+    assert icalendar.Calendar.from_ical(data).get_missing_tzids() == set()

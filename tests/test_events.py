@@ -61,10 +61,10 @@ def test_upcoming_soonest_first_and_past_newest_first(site):
 def test_lists_show_times_in_the_event_zone_with_offset(site):
     tree = page(site, "/tottori/events/")
     assert card_times(tree, "upcoming-heading") == [
-        "Mon 23 November 2026, 17:00 – Wed 25 November 2026, 12:00 UTC-03:00",
+        "Mon 23 November 2026, 17:00 – Wed 25 November 2026, 12:00 UTC−03:00",
         "Tue 24 November 2026, 10:00–11:00 UTC",
         "Sat 5 December 2026, 18:30–21:00 GMT (UTC+00:00)",
-        "Sat 10 July 2027, 12:00–15:00 EDT (UTC-04:00)",
+        "Sat 10 July 2027, 12:00–15:00 EDT (UTC−04:00)",
         "10–12 August 2027 (all day)",
     ]
     assert card_times(tree, "past-heading") == [
@@ -255,6 +255,6 @@ def test_time_spans_and_zone_labels():
         "Sun 29 March 2026, 00:30 GMT (UTC+00:00) – 03:00 BST (UTC+01:00)"
     )
     assert zone_label(datetime(2026, 6, 1, tzinfo=tokyo)) == "JST (UTC+09:00)"
-    assert zone_label(datetime(2026, 6, 1, tzinfo=ZoneInfo("America/Sao_Paulo"))) == "UTC-03:00"
-    assert utc_offset(datetime(2026, 6, 1, tzinfo=ZoneInfo("America/St_Johns"))) == "UTC-02:30"
+    assert zone_label(datetime(2026, 6, 1, tzinfo=ZoneInfo("America/Sao_Paulo"))) == "UTC−03:00"
+    assert utc_offset(datetime(2026, 6, 1, tzinfo=ZoneInfo("America/St_Johns"))) == "UTC−02:30"
     assert utc_offset(datetime(2026, 6, 1, tzinfo=ZoneInfo("Asia/Kathmandu"))) == "UTC+05:45"

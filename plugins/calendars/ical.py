@@ -22,7 +22,6 @@ UTC = ZoneInfo("UTC")
 # every calendar program that imported an event would see a new event.
 UID_NAMESPACE = uuid.UUID("8a0c5a52-6e0f-4d5c-9a41-3f3c2b1de7a1")
 PRODID = "-//Furusato//Furusato events//EN"
-ZONE_FREE = ("UTC", "Etc/UTC")  # written as ...Z times, which need no VTIMEZONE
 
 
 @dataclass(frozen=True)
@@ -90,15 +89,15 @@ def vevent(event: Event, page_url: str) -> icalendar.Event:
     return component
 
 
-def _zone_ranges(events: Iterable[Event]) -> dict[str, tuple[int, int]]:
-    """Map each zone the events' times use to the first and last year it is needed."""
+def _zone_ranges(events: Iterable[Event], tzids: set[str]) -> dict[str, tuple[int, int]]:
+    """Map each TZID the calendar uses to the first and last year the events need it."""
     ranges: dict[str, tuple[int, int]] = {}
     for event in events:
         if not isinstance(event.start, datetime) or event.zone is None:
             continue
         key = event.zone.key
-        if key in ZONE_FREE:
-            continue
+        if key not in tzids:
+            continue  # UTC and its aliases are written as ...Z times and need no VTIMEZONE
         first, last = ranges.get(key, (event.start.year, event.end.year))
         ranges[key] = (min(first, event.start.year), max(last, event.end.year))
     return ranges
@@ -142,11 +141,18 @@ def calendar(
     cal.add("method", "PUBLISH")
     if info is not None:
         _describe(cal, info)
-    # Sorted, so the bytes never depend on the order of a set.
-    for key, (first, last) in sorted(_zone_ranges(events).items()):
+    components = [vevent(event, event_url(event)) for event in events]
+    used: set[str] = set()
+    for component in components:
+        for name in ("DTSTART", "DTEND"):
+            tzid = component[name].params.get("TZID")
+            if tzid:
+                used.add(tzid)
+    # Sorted, so the bytes never depend on the order of a set; before the events that use them.
+    for key, (first, last) in sorted(_zone_ranges(events, used).items()):
         cal.add_component(timezones.get(key, first, last))
-    for event in events:
-        cal.add_component(vevent(event, event_url(event)))
+    for component in components:
+        cal.add_component(component)
     return cal.to_ical()
 
 

@@ -30,15 +30,19 @@ UTC_NAMES = ("UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "
 
 
 def utc_offset(moment: datetime) -> str:
-    """Format the UTC offset of an aware datetime as 'UTC+09:00' or 'UTC-05:00'."""
+    """Format the UTC offset of an aware datetime as 'UTC+09:00' or 'UTC−05:00'.
+
+    A negative offset takes the minus sign (U+2212): screen readers say "minus", and browsers
+    do not break the line after it as they do after a hyphen.
+    """
     offset = moment.utcoffset() or timedelta()
-    sign = "-" if offset < timedelta() else "+"
+    sign = "\u2212" if offset < timedelta() else "+"
     minutes = abs(int(offset.total_seconds())) // 60
     return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def zone_label(moment: datetime) -> str:
-    """Name the zone at that moment: 'GMT (UTC+00:00)', or just 'UTC-03:00' with no abbreviation.
+    """Name the zone at that moment: 'GMT (UTC+00:00)', or just 'UTC−03:00' with no abbreviation.
 
     tzdata gives many zones only a numeric abbreviation ('-03'), which says nothing the
     offset does not.
