@@ -19,6 +19,8 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "content_loader",  # prefectures/*.yaml + content/**/*.md -> validated, typed Site
     "microsites",  # national portal, regions, prefecture microsites, articles, ambassadors
+    "events",  # /<slug>/events/ (upcoming and past) and one page per event
+    "calendars",  # iCalendar: /<slug>/events.ics, one event.ics per event, national /events.ics
     "feeds",  # RSS and Atom per prefecture and national, feeds.opml (feedgen)
     "impact",  # local return reports: /<slug>/impact/, /impact/ and their CSV and JSON
     "sitemap",  # sitemap.xml and robots.txt from every page written before it

@@ -20,7 +20,7 @@ from furusato.impact_export import (
 )
 from furusato.loader import Options, load_site
 from furusato.urls import Urls
-from tests.conftest import SITES, TODAY, copy_site
+from tests.sitebuild import SITES, TODAY, copy_site
 
 URLS = Urls("https://alumni.example.org")
 

@@ -12,7 +12,7 @@ import pytest
 
 from furusato.impact import national_report, report_for
 from furusato.loader import Options, load_site
-from tests.conftest import REPO, SITES, TODAY, copy_site
+from tests.sitebuild import REPO, SITES, TODAY, copy_site
 
 
 @pytest.fixture(scope="module")

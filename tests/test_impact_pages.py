@@ -12,7 +12,7 @@ from furusato.impact import national_report, report_for
 from furusato.impact_export import national_csv, prefecture_csv, prefecture_json
 from furusato.loader import Options, load_site
 from furusato.urls import Urls
-from tests.conftest import SITES, TODAY, build_site, copy_site, page, texts
+from tests.sitebuild import SITES, TODAY, build_site, copy_site, page, texts
 
 # Which column of the by-year (or by-prefecture) table each chart draws.
 CHART_COLUMNS = {

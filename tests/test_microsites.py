@@ -51,8 +51,8 @@ def test_empty_prefecture_still_has_a_home(two_prefectures):
 def test_article_list_is_paginated_newest_first(two_prefectures):
     first = page(two_prefectures, "/tottori/articles/")
     second = page(two_prefectures, "/tottori/articles/page/2/")
-    titles = texts(first, "//main//h3") + texts(second, "//main//h3")
-    assert len(texts(first, "//main//h3")) == 10
+    titles = texts(first, "//main//h2") + texts(second, "//main//h2")
+    assert len(texts(first, "//main//h2")) == 10
     assert titles[0] == "Dunes in winter"
     assert titles[-1] == "Article number 00"
     assert len(titles) == 14

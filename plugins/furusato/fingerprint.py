@@ -14,7 +14,8 @@ from .regions import Region
 
 def _parts(value: Any, out: list[str]) -> None:
     if isinstance(value, Article | Event):
-        out.append(f"{value.kind_name}:{value.digest}:{value.prefecture.digest}")
+        # The key too: renaming a file changes its slug (and URL) but not its bytes.
+        out.append(f"{value.kind_name}:{value.key}:{value.digest}:{value.prefecture.digest}")
     elif isinstance(value, Page):
         out.append(f"page:{value.digest}")
     elif isinstance(value, Prefecture):

@@ -369,6 +369,16 @@ def _check_event(meta: EventSchema, source: str, lines: yamlsource.LineMap,
                 and meta.end <= meta.start):
             add("end", f"the end ({meta.end:%Y-%m-%d %H:%M}) is not after the start "
                 f"({meta.start:%Y-%m-%d %H:%M})")
+        if meta.timezone is not None:
+            zone = ZoneInfo(meta.timezone)
+            for name in ("start", "end"):
+                value = getattr(meta, name)
+                if isinstance(value, datetime) and value.tzinfo is None:
+                    shown = _wall_clock(value, zone)
+                    if shown != value:
+                        add(name, f"there is no {value:%H:%M} on {value:%Y-%m-%d} in "
+                            f"{meta.timezone}: the clocks go forward that night; the same "
+                            f"moment is {shown:%H:%M}, so write that (or another time)")
     if meta.venue is None and meta.online_url is None:
         problems.add(source, lines.first_line, "venue",
                      "say where the event happens: add a 'venue' (name, city, country) "
@@ -429,7 +439,11 @@ def _assemble(options: Options, prefectures: dict[str, Prefecture], parsed: list
             articles.append(Article(prefecture, person, slug, meta, entry.html, published,
                                     updated, entry.source, entry.digest, entry.images))
         else:
-            events.append(_make_event(prefecture, person, slug, meta, entry, site_zone))
+            if entry.problems:
+                continue  # its own problems are reported; its times cannot be placed
+            event = _make_event(prefecture, person, slug, meta, entry, site_zone)
+            _check_results(event, today, entry, problems)
+            events.append(event)
     for (where, slug), places in slugs.items():
         if len(places) > 1:
             files = ", ".join(source for source, _ in places)
@@ -480,6 +494,24 @@ def _make_event(prefecture: Prefecture, organizer: Any, slug: str, meta: EventSc
         published = start
     return Event(prefecture, organizer, slug, meta, entry.html, zone, start, end, published,
                  entry.source, entry.digest, entry.images)
+
+
+def _wall_clock(value: datetime, zone: ZoneInfo) -> datetime:
+    """Return what the clocks in `zone` show at `value` (differs inside a daylight-saving gap)."""
+    return value.replace(tzinfo=zone).astimezone(ZoneInfo("UTC")).astimezone(zone).replace(
+        tzinfo=None)
+
+
+def _check_results(event: Event, today: date, entry: Parsed, problems: Problems) -> None:
+    """Refuse attendance or funds raised for an event that has not started yet (a wrong date?)."""
+    if event.starts_on() <= today:
+        return
+    for name, what in (("attendance", "an attendance"), ("funds_raised", "funds raised")):
+        if getattr(event.meta, name) is not None:
+            problems.add(event.source, entry.lines.line_of((name,)), name,
+                         f"the event starts on {event.starts_on()}, after today ({today}), so "
+                         f"it cannot have {what} yet; check the date in 'start', or add "
+                         f"'{name}' once the event has taken place")
 
 
 def _sort_time(event: Event) -> datetime:

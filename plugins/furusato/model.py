@@ -39,11 +39,31 @@ Language = Literal["en", "ja"]
 ProposalStatus = Literal["submitted", "adopted", "declined"]
 
 
+_NOT_IN_URLS = frozenset('<>"{}|\\^`')
+
+
 def _check_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
         raise ValueError(
             f"{value!r} is not a web address; write the full URL starting with https://"
+        )
+    host = parts.hostname or ""
+    try:
+        parts.port  # noqa: B018 - urlsplit checks the port only when asked
+    except ValueError:
+        host = ""
+    if "." not in host and ":" not in host and host != "localhost":
+        raise ValueError(
+            f"{value!r} is not a web address: {parts.netloc!r} is not a domain name; "
+            "copy the full address from your browser, such as https://example.org/page"
+        )
+    odd = sorted({c for c in value if c in _NOT_IN_URLS or c.isspace() or ord(c) < 32})
+    if odd:
+        shown = " ".join(repr(c) for c in odd)
+        raise ValueError(
+            f"{value!r} is not a web address: it contains {shown}, which a web address "
+            "cannot; copy the full address from your browser"
         )
     return value
 

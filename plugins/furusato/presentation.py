@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from .entities import Site
-from .regions import REGIONS, BY_SLUG
+from .eventtimes import event_datetime, event_when
+from .model import Money, Venue
+from .regions import BY_SLUG, REGIONS
 from .urls import Urls
 
 ROLE_NAMES = {
@@ -29,6 +33,21 @@ def iso_date(value: date | datetime) -> str:
     return value.strftime("%Y-%m-%d")
 
 
+def map_url(venue: Venue) -> str:
+    """Return an OpenStreetMap search for a venue (name, address, city, country)."""
+    parts = [venue.name, venue.address, venue.city, venue.country]
+    return "https://www.openstreetmap.org/search?" + urlencode(
+        {"query": ", ".join(p for p in parts if p)}
+    )
+
+
+def money(value: Money) -> str:
+    """Format an amount with its currency code: '1,250 GBP', '99.50 USD'."""
+    amount: Decimal = value.amount
+    places = 0 if amount == amount.to_integral_value() else 2
+    return f"{amount:,.{places}f} {value.currency}"
+
+
 def template_globals(site: Site, urls: Urls, settings: dict[str, Any]) -> dict[str, Any]:
     """Return what every template may use besides its own page data."""
     return {
@@ -44,4 +63,11 @@ def template_globals(site: Site, urls: Urls, settings: dict[str, Any]) -> dict[s
     }
 
 
-FILTERS = {"long_date": long_date, "iso_date": iso_date}
+FILTERS = {
+    "long_date": long_date,
+    "iso_date": iso_date,
+    "event_when": event_when,
+    "event_datetime": event_datetime,
+    "map_url": map_url,
+    "money": money,
+}

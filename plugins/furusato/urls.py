@@ -46,6 +46,14 @@ class Urls:
     def event(self, e: Event) -> str:
         return self._full(f"{self._pref_base(e.prefecture.slug)}events/{e.slug}/")
 
+    def event_ics(self, e: Event) -> str:
+        """Return the one-event iCalendar file behind an event page's "Add to calendar"."""
+        return self.event(e) + "event.ics"
+
+    def calendar(self, p: Prefecture) -> str:
+        """Return a prefecture's iCalendar feed of all its events (/events.ics when alone)."""
+        return self.in_prefecture(p, "events.ics")
+
     def ambassadors(self, p: Prefecture) -> str:
         return self._full(f"{self._pref_base(p.slug)}ambassadors/")
 
@@ -71,6 +79,12 @@ class Urls:
         """Return the URL of a prefecture's feed, or of the national one (RSS, or Atom)."""
         name = "atom.xml" if atom else "feed.xml"
         return self.national(name) if p is None else self.in_prefecture(p, name)
+
+    def absolute(self, url: str, fallback_base: str) -> str:
+        """Return `url` with a scheme and host, using `fallback_base` when SITEURL is empty."""
+        if url.startswith(("https://", "http://")):
+            return url
+        return fallback_base.rstrip("/") + "/" + url.lstrip("/")
 
     def asset(self, path: str) -> str:
         """Return the URL of a theme asset such as css/base.css."""

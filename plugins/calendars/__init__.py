@@ -1,0 +1,86 @@
+"""Write the iCalendar files: /<slug>/events.ics, one event.ics per event, and /events.ics.
+
+A prefecture's calendar is what alumni subscribe to; the one-event file is the event page's
+"Add to calendar". When one prefecture's site is built alone, its calendar is /events.ics and
+there is no national one.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from pelican import signals
+
+from calendars.ical import CalendarInfo, TimezoneCache, calendar
+from content_loader import SiteGenerator
+from furusato.entities import Event, Prefecture
+from furusato.fingerprint import fingerprint
+
+DEFAULTS: dict[str, Any] = {
+    "FURUSATO_CALENDAR_REFRESH_HOURS": 24,  # subscribers re-fetch this often (a daily rebuild)
+}
+
+
+class CalendarsGenerator(SiteGenerator):
+    """One calendar per prefecture, one per event, and the national calendar."""
+
+    def prepare(self) -> None:
+        self.base = self.settings.get("SITEURL") or self.settings["FURUSATO_DEV_SITEURL"]
+        self.refresh = timedelta(hours=self.settings["FURUSATO_CALENDAR_REFRESH_HOURS"])
+        self.timezones = TimezoneCache()
+
+    def absolute(self, url: str) -> str:
+        """Return the absolute form of a site URL (calendar programs need one)."""
+        return self.urls.absolute(url, self.base)
+
+    def event_url(self, event: Event) -> str:
+        return self.absolute(self.urls.event(event))
+
+    def generate_output(self, writer: Any) -> None:
+        site, urls = self.site, self.urls
+        for prefecture in site.prefectures.values():
+            events = site.events_of(prefecture.slug)
+            self.write(writer, urls.calendar(prefecture), events, self.prefecture_info(prefecture))
+            for event in events:
+                self.write(writer, urls.event_ics(event), [event], None)
+        if site.single is None:
+            info = CalendarInfo(
+                name=f"{self.settings.get('SITENAME', 'Furusato')}: JET alumni events",
+                description="Events of the JET Programme alumni networks of Japan's prefectures.",
+                page_url=self.absolute(urls.home()),
+                source_url=self.absolute(urls.national("events.ics")),
+                refresh=self.refresh,
+            )
+            self.write(writer, urls.national("events.ics"), site.events, info)
+
+    def prefecture_info(self, p: Prefecture) -> CalendarInfo:
+        return CalendarInfo(
+            name=f"{p.name.en} JET alumni events",
+            description=f"Events of the {p.name.en} ({p.name.ja}) JET Programme alumni network.",
+            page_url=self.absolute(self.urls.events(p)),
+            source_url=self.absolute(self.urls.calendar(p)),
+            refresh=self.refresh,
+        )
+
+    def write(self, writer: Any, url: str, events: list[Event], info: CalendarInfo | None) -> None:
+        """Write one .ics file, unless its events and description are unchanged."""
+        path = self.urls.save_as(url)
+        key = f"ics|{url}|{fingerprint([events, repr(info)])}"
+        if writer.up_to_date(path, key):
+            return
+        writer.write_bytes(path, calendar(events, info, self.event_url, self.timezones), key)
+
+
+def get_generators(pelican: Any) -> type[SiteGenerator]:
+    return CalendarsGenerator
+
+
+def initialized(pelican: Any) -> None:
+    for key, value in DEFAULTS.items():
+        pelican.settings.setdefault(key, value)
+
+
+def register() -> None:
+    signals.initialized.connect(initialized)
+    signals.get_generators.connect(get_generators)
