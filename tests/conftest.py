@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import lxml.html
@@ -13,6 +14,19 @@ from furusato.build import build, load_settings
 REPO = Path(__file__).resolve().parents[1]
 SITES = REPO / "tests" / "sites"
 TODAY = "2026-11-24"  # every test build decides "upcoming" against this date
+
+
+_HELPERS = sys.modules[__name__]
+
+
+def pytest_collectstart(collector: pytest.Collector) -> None:
+    """Make `from conftest import ...` in tests/*.py find this module.
+
+    pytest imports every conftest.py without __init__.py as "conftest", dropping the previous
+    one, so tests/quality/conftest.py (collected first) would otherwise shadow this file.
+    """
+    if isinstance(collector, pytest.Module) and collector.path.parent == REPO / "tests":
+        sys.modules["conftest"] = _HELPERS
 
 
 def build_site(root: Path, out: Path, *, today: str = TODAY, prefecture: str | None = None,
