@@ -310,6 +310,8 @@ VALID = {
         "organizer": "amy-chen",
         "summary": "s",
         "online_url": "https://example.org/",
+        "venue": {"name": "n", "city": "c", "country": "c"},
+        "funds_raised": {"amount": 10, "currency": "GBP"},
     },
     PageSchema: {"title": "t"},
     ProfileSchema: {
@@ -321,7 +323,14 @@ VALID = {
         "introduction": "x",
         "links": [{"label": "l", "url": "https://example.org/"}],
         "ambassadors": [
-            {"id": "a", "name": "n", "role": "CIR", "bio": "b", "jet_years": {"from": 2019}}
+            {
+                "id": "a",
+                "name": "n",
+                "role": "CIR",
+                "bio": "b",
+                "jet_years": {"from": 2019},
+                "links": [{"label": "l", "url": "https://example.org/"}],
+            }
         ],
     },
 }

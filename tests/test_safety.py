@@ -168,6 +168,20 @@ UNSAFE.append(
     )
 )
 
+UNSAFE.append(
+    (
+        "Write `<script>` as code:\n\n```html\n<script>x</script>\n```\n\nBut <script>y</script>",
+        [
+            (
+                7,
+                "html",
+                "<script> is not allowed (scripts, styles and plug-ins cannot be "
+                "published); remove it",
+            )
+        ],
+    )
+)
+
 # Markdown and HTML that is fine: nothing to report, nothing removed but class/id/comments
 SAFE = [
     "Plain **bold** text with a [link](https://example.org/) and <mailto:a@example.org>.",

@@ -37,55 +37,14 @@ GENERIC_ATTRIBUTES = frozenset({"lang", "title"})  # allowed on every tag: Ammon
 # Markdown itself writes these (footnotes, attribute lists); the sanitizer drops them quietly
 # because they only style or anchor text, and reporting them would blame the contributor.
 QUIETLY_DROPPED = frozenset({"class", "id"})
-URL_ATTRIBUTES = frozenset(
-    {
-        "href",
-        "src",
-        "cite",
-        "action",
-        "formaction",
-        "poster",
-        "background",
-        "longdesc",
-        "srcset",
-        "data",
-        "xlink:href",
-        "ping",
-    }
-)
-
-_SCRIPT_TAGS = frozenset(
-    {
-        "script",
-        "noscript",
-        "style",
-        "link",
-        "meta",
-        "base",
-        "object",
-        "embed",
-        "applet",
-        "template",
-        "frame",
-        "frameset",
-    }
-)
-_FORM_TAGS = frozenset(
-    {
-        "form",
-        "input",
-        "button",
-        "select",
-        "option",
-        "optgroup",
-        "textarea",
-        "label",
-        "fieldset",
-        "legend",
-        "datalist",
-        "output",
-    }
-)
+# fmt: off
+URL_ATTRIBUTES = frozenset({"href", "src", "cite", "action", "formaction", "poster",
+                            "background", "longdesc", "srcset", "data", "xlink:href", "ping"})
+_SCRIPT_TAGS = frozenset({"script", "noscript", "style", "link", "meta", "base", "object",
+                          "embed", "applet", "template", "frame", "frameset"})
+_FORM_TAGS = frozenset({"form", "input", "button", "select", "option", "optgroup", "textarea",
+                        "label", "fieldset", "legend", "datalist", "output"})
+# fmt: on
 
 
 def is_allowed_embed(url: str) -> bool:
@@ -116,7 +75,7 @@ class Finding:
     """One piece of HTML that cannot be published: body line, problem field, message."""
 
     line: int  # 1-based line in the Markdown body
-    field: str  # "html" or "alt"
+    field: str  # "html", "alt" or "image"
     message: str
 
 
@@ -132,11 +91,24 @@ def find_unsafe(html: str, body: str) -> list[Finding]:
     return scanner.findings
 
 
+_CODE = re.compile(
+    r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?^ {0,3}\1[^\n]*$|(`+)[^\n]*?\2", re.MULTILINE | re.DOTALL
+)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
 class _Locator:
-    """Finds the body line of the n-th occurrence of a tag, attribute or address."""
+    """Finds the body line of the n-th occurrence of a tag, attribute or address.
+
+    Code blocks and code spans are blanked first (keeping line breaks): HTML written there
+    is shown as text, so it is never the occurrence being looked for.
+    """
 
     def __init__(self, body: str):
-        self.body = body
+        self.body = _CODE.sub(_blank, body)
         self.next_start: dict[str, int] = {}
 
     def line(self, *patterns: str) -> int:
