@@ -101,6 +101,14 @@ MISTAKES = {
         {A: ARTICLE.replace("summary: Fine.", "summary: Fine.\ntitle: Again")},
         f"{A}:6: title: this field is written twice; keep one",
     ),
+    "duplicate key in a list": (
+        {
+            "prefectures/tottori.yaml": PROFILE.read_text(encoding="utf-8").replace(
+                "    name: Ken Sato\n", "    name: Ken Sato\n    name: Ken\n"
+            )
+        },
+        "prefectures/tottori.yaml:27: ambassadors[1].name: this field is written twice; keep one",
+    ),
     "too long": (
         {A: ARTICLE.replace("summary: Fine.", "summary: Fine.\nslug: " + "a" * 81)},
         f"{A}:6: slug: is too long (81 characters); use at most 80",
@@ -235,23 +243,14 @@ def annotation(line: str) -> str:
 
 
 @pytest.mark.parametrize("kind", list(MISTAKES))
-def test_each_mistake_has_its_exact_message(kind, tmp_path, capsys, monkeypatch):
+def test_each_mistake_has_its_exact_message_and_annotation(kind, tmp_path, capsys, monkeypatch):
     files, expected = MISTAKES[kind]
-    code, out, err = run_check(site(tmp_path, files), capsys, monkeypatch)
+    code, out, err = run_check(site(tmp_path, files), capsys, monkeypatch, actions=True)
     assert code == 1
     assert err.splitlines() == [
         expected,
         "1 problem found; nothing was published. Fix the lines above and run `make check` again.",
     ]
-    assert out == ""
-
-
-@pytest.mark.parametrize("kind", ["bad YAML", "unsafe HTML", "bad currency", "missing alt"])
-def test_in_github_actions_problems_are_also_annotations(kind, tmp_path, capsys, monkeypatch):
-    files, expected = MISTAKES[kind]
-    code, out, err = run_check(site(tmp_path, files), capsys, monkeypatch, actions=True)
-    assert code == 1
-    assert err.splitlines()[0] == expected
     assert out.splitlines() == [annotation(expected)]
 
 
@@ -270,8 +269,8 @@ def test_every_problem_in_every_file_is_reported_at_once(tmp_path, capsys, monke
         **MISTAKES["bad time zone"][0],
         **MISTAKES["bad coordinator handle"][0],
     }
-    code, _out, err = run_check(site(tmp_path, files), capsys, monkeypatch)
-    assert code == 1
+    code, out, err = run_check(site(tmp_path, files), capsys, monkeypatch)
+    assert (code, out) == (1, "")  # annotations only inside GitHub Actions
     assert err.splitlines() == [
         MISTAKES["unsafe HTML"][1],
         MISTAKES["bad time zone"][1],
@@ -394,3 +393,22 @@ def test_every_field_speaks_to_contributors(model):
         if not messages:
             unchecked.append(path)
     assert unchecked == []
+
+
+def test_make_check_fails_with_annotations_in_actions(tmp_path):
+    """The Makefile target itself: non-zero exit, the problem line, and its annotation."""
+    import os
+    import subprocess
+
+    from conftest import REPO
+
+    root = site(tmp_path, MISTAKES["unsafe HTML"][0])
+    for name in ("plugins", "Makefile", "requirements.lock", ".venv"):
+        (root / name).symlink_to(REPO / name)
+    env = {**os.environ, "GITHUB_ACTIONS": "true"}
+    done = subprocess.run(
+        ["make", "-s", "check"], cwd=root, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode != 0
+    assert MISTAKES["unsafe HTML"][1] in done.stderr.splitlines()
+    assert done.stdout.splitlines() == [annotation(MISTAKES["unsafe HTML"][1])]

@@ -27,7 +27,7 @@ from . import yamlsource
 from .entities import Article, Event, Page, Prefecture, Site
 from .errors import Problem, Problems
 from .markup import Renderer
-from .messages import problems_from
+from .messages import field_name, problems_from
 from .model import SLUG_PATTERN, ArticleSchema, EventSchema, PageSchema, ProfileSchema
 from .regions import BY_SLUG
 from .slugs import slug_from_filename
@@ -546,7 +546,7 @@ def _read_yaml(raw: bytes | str, source: str, problems: Problems, first_line: in
         problems.add(source, exc.line, "YAML", exc.message)
         return None, yamlsource.LineMap()
     for path, line in lines.duplicates:
-        problems.add(source, line, ".".join(map(str, path)),
+        problems.add(source, line, field_name(path),
                      "this field is written twice; keep one")
     if data is None:
         problems.add(source, first_line, "front matter" if first_line > 1 else "profile",
