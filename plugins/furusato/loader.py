@@ -34,7 +34,21 @@ from .slugs import slug_from_filename
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = f"4:{markdown.__version__}:{nh3.__version__ if hasattr(nh3, '__version__') else ''}"
+
+def _code_version() -> str:
+    """Digest the modules that decide how a file is parsed, checked and rendered.
+
+    Editing one of them (say, the HTML allow-list) must not leave stale cached results.
+    """
+    here = Path(__file__).parent
+    digest = hashlib.sha1(usedforsecurity=False)
+    for name in ("loader", "markup", "safety", "model", "messages", "yamlsource", "slugs"):
+        digest.update((here / f"{name}.py").read_bytes())
+    return digest.hexdigest()[:12]
+
+
+_NH3_VERSION = getattr(nh3, "__version__", "")
+CACHE_VERSION = f"4:{_code_version()}:{markdown.__version__}:{_NH3_VERSION}"
 KINDS = ("articles", "events")
 MAX_IMAGE_BYTES = 1_000_000
 PAGES_DIR = "pages"
