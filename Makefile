@@ -12,9 +12,24 @@ CONFFILE := pelicanconf.py
 PUBLISHCONF := publishconf.py
 
 PORT ?= 8000
+
+# Deployment (make github, make rsync_upload); SITEURL=https://... is read by publishconf.py.
+GITHUB_PAGES_BRANCH ?= gh-pages
+GITHUB_PAGES_COMMIT_MESSAGE ?= Publish
+CNAME ?=
+SSH_HOST ?=
+SSH_PORT ?= 22
+SSH_USER ?= $(USER)
+SSH_TARGET_DIR ?=
 PREFECTURE ?=
 DEBUG ?= 0
 RELATIVE ?= 0
+
+ifneq ($(filter rsync_upload,$(MAKECMDGOALS)),)
+ifeq ($(and $(SSH_HOST),$(SSH_TARGET_DIR)),)
+$(error rsync_upload: set SSH_HOST and SSH_TARGET_DIR, for example SSH_HOST=example.org SSH_TARGET_DIR=/var/www/furusato)
+endif
+endif
 
 BUILD_OPTS :=
 ifneq ($(PREFECTURE),)
@@ -36,6 +51,8 @@ help: ## List the targets
 	@grep -E '^[a-z_]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
 	@echo
 	@echo 'Variables: PREFECTURE=<slug> (one microsite at /), DEBUG=1, RELATIVE=1, PORT=8000'
+	@echo 'Deploying: SITEURL=https://... (publish, github, rsync_upload), CNAME=, SSH_HOST=,'
+	@echo '           SSH_PORT=22, SSH_USER=, SSH_TARGET_DIR='
 
 $(VENV)/.installed: requirements.lock
 	@test -x $(PYTHON) || $(PY) -m venv $(VENV)
@@ -60,6 +77,15 @@ devserver: $(VENV)/.installed ## Build, serve on 127.0.0.1 and rebuild on every 
 
 publish: $(VENV)/.installed ## Production build with publishconf.py (needs SITEURL=https://...)
 	$(FURUSATO) build --settings $(PUBLISHCONF) --output $(OUTPUTDIR) $(BUILD_OPTS)
+
+github: publish ## Publish output/ to the gh-pages branch and push it (CNAME=host for a domain)
+	$(VENV)/bin/ghp-import -m "$(GITHUB_PAGES_COMMIT_MESSAGE)" -b $(GITHUB_PAGES_BRANCH) \
+	    --no-jekyll $(if $(CNAME),--cname $(CNAME)) "$(OUTPUTDIR)"
+	git push origin $(GITHUB_PAGES_BRANCH)
+
+rsync_upload: publish ## Upload output/ to SSH_USER@SSH_HOST:SSH_TARGET_DIR (changed files only)
+	rsync -e "ssh -p $(SSH_PORT)" -P -rvzc --delete-after --delay-updates \
+	    "$(OUTPUTDIR)"/ "$(if $(SSH_USER),$(SSH_USER)@)$(SSH_HOST):$(SSH_TARGET_DIR)"
 
 check: $(VENV)/.installed ## Validate profiles, articles and events without building
 	$(FURUSATO) check $(if $(PREFECTURE),--prefecture $(PREFECTURE))

@@ -19,7 +19,9 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "content_loader",  # prefectures/*.yaml + content/**/*.md -> validated, typed Site
     "microsites",  # national portal, regions, prefecture microsites, articles, ambassadors
+    "feeds",  # RSS and Atom per prefecture and national, feeds.opml (feedgen)
     "sitemap",  # sitemap.xml and robots.txt from every page written before it
+    "host_config",  # _headers (CSP, caching) and .nojekyll, from every file written before it
     "safe_output",  # stage, then swap into output/ only when the whole build succeeded
 ]
 

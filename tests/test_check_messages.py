@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from conftest import copy_site
 from furusato import cli
 from furusato.messages import problems_from
 from furusato.model import ArticleSchema, EventSchema, PageSchema, ProfileSchema
 from furusato.yamlsource import LineMap
+from tests.sitebuild import copy_site
 
 ARTICLE = """---
 title: Fine
@@ -400,7 +400,7 @@ def test_make_check_fails_with_annotations_in_actions(tmp_path):
     import os
     import subprocess
 
-    from conftest import REPO
+    from tests.sitebuild import REPO
 
     root = site(tmp_path, MISTAKES["unsafe HTML"][0])
     for name in ("plugins", "Makefile", "requirements.lock", ".venv"):

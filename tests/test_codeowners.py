@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import REPO, SITES, copy_site
 from furusato import cli, codeowners
 from furusato.loader import Options, load_profiles
+from tests.sitebuild import REPO, SITES, copy_site
 
 
 def test_committed_codeowners_matches_the_profiles():

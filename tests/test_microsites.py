@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import page, texts
+from tests.sitebuild import page, texts
 
 
 def test_national_home_has_a_map_link_for_every_prefecture(two_prefectures):
@@ -110,7 +110,7 @@ def test_site_pages_404_sitemap_robots(two_prefectures):
 
 
 def test_single_prefecture_site_is_rooted_at_slash(tmp_path):
-    from conftest import SITES, build_site
+    from tests.sitebuild import SITES, build_site
 
     out = build_site(SITES / "two_prefectures", tmp_path / "out", prefecture="tottori")
     tree = page(out, "/")
@@ -118,3 +118,23 @@ def test_single_prefecture_site_is_rooted_at_slash(tmp_path):
     assert "/tottori/" not in (out / "index.html").read_text()
     assert not (out / "shimane").exists() and not (out / "regions").exists()
     assert (out / "articles" / "suna-no-oka" / "index.html").is_file()
+
+
+def test_single_prefecture_404_uses_the_microsite_header(tmp_path):
+    from tests.sitebuild import SITES, build_site
+
+    out = build_site(SITES / "two_prefectures", tmp_path / "out", prefecture="tottori")
+    tree = page(out, "/404.html")
+    assert texts(tree, "//a[@class='site-name']") == ["Tottori 鳥取県"]
+    assert "All prefectures" not in tree.text_content()
+    assert texts(tree, "//title") == ["Page not found · Tottori"]
+
+
+def test_404_has_no_canonical_link(tmp_path):
+    from tests.sitebuild import SITES, build_site
+
+    out = build_site(SITES / "two_prefectures", tmp_path / "out", siteurl="https://example.org")
+    assert page(out, "/404.html").xpath("//link[@rel='canonical']") == []
+    assert page(out, "/tottori/").xpath("//link[@rel='canonical']/@href") == [
+        "https://example.org/tottori/"
+    ]

@@ -6,10 +6,10 @@ import lxml.html
 import nh3
 import pytest
 
-from conftest import build_site, copy_site, page
 from furusato import safety
 from furusato.errors import ContentError
 from furusato.markup import Renderer
+from tests.sitebuild import build_site, copy_site, page
 
 SOURCE = "tottori/articles/x.md"
 

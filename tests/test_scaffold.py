@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, build_site, copy_site, page, texts
 from furusato import cli
 from furusato.model import ArticleSchema, EventSchema
+from tests.sitebuild import REPO, build_site, copy_site, page, texts
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import build_site, copy_site
+from tests.sitebuild import build_site, copy_site
 
 from furusato.errors import ContentError
 from furusato.loader import Options, load_site

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO
+from tests.sitebuild import REPO
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.y*ml"))
 BIN = Path(sys.executable).parent

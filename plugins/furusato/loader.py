@@ -158,8 +158,8 @@ def _profile_files(options: Options, problems: Problems) -> list[Path]:
     folder = options.root / "prefectures"
     if options.only:
         path = folder / f"{options.only}.yaml"
-        if not path.exists():
-            known = sorted(p.stem for p in folder.glob("*.yaml"))
+        known = sorted(p.stem for p in folder.glob("*.yaml"))
+        if options.only not in known:  # a name, never a path such as ../other/tottori
             guess = difflib.get_close_matches(options.only, known, n=1)
             hint = f"did you mean {guess[0]!r}? " if guess else ""
             problems.add(

@@ -67,6 +67,11 @@ class Urls:
         """Return the URL of a national file (feed.xml, sitemap.xml, impact/...)."""
         return self._full(path)
 
+    def feed(self, p: Prefecture | str | None = None, atom: bool = False) -> str:
+        """Return the URL of a prefecture's feed, or of the national one (RSS, or Atom)."""
+        name = "atom.xml" if atom else "feed.xml"
+        return self.national(name) if p is None else self.in_prefecture(p, name)
+
     def asset(self, path: str) -> str:
         """Return the URL of a theme asset such as css/base.css."""
         return self._full(f"theme/{path}")

@@ -36,7 +36,8 @@ class MicrositesGenerator(SiteGenerator):
                             prefectures=members, articles=latest)
             for page in site.pages:
                 self.render(writer, urls.page(page), "page", page=page)
-        self.render(writer, urls.national("404.html"), "404")
+        single = site.prefectures.get(site.single) if site.single else None
+        self.render(writer, urls.national("404.html"), "404", prefecture=single)
         for prefecture in site.prefectures.values():
             self.write_microsite(writer, prefecture)
 

@@ -8,6 +8,7 @@ fails before that point leaves output/ exactly as it was.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -15,7 +16,7 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pelican import signals
 from pelican.generators import Generator
@@ -24,7 +25,10 @@ log = logging.getLogger(__name__)
 
 DEFAULTS: dict[str, Any] = {
     "FURUSATO_CACHE_PATH": ".furusato-cache",  # where manifests and parsed content are kept
+    "FURUSATO_INCREMENTAL": True,  # reuse unchanged files of the last build (False: render all)
 }
+# Pelican settings that would make Pelican itself write into output/, around the writer.
+_WRITER_BYPASSES = ("STATIC_PATHS", "THEME_STATIC_PATHS", "OUTPUT_SOURCES", "TEMPLATE_PAGES")
 
 
 def _sha1(data: bytes) -> str:
@@ -61,21 +65,26 @@ class SafeWriter:
         self.output = Path(output_path).resolve()
         self.settings = settings
         _refuse_dangerous_output(self.output)
+        cache = Path(settings.get("FURUSATO_CACHE_PATH", DEFAULTS["FURUSATO_CACHE_PATH"]))
+        name = _sha1(str(self.output).encode())[:12]
+        self.manifest_path = cache / f"manifest-{name}.json"
+        self._lock = _lock(cache / f"lock-{name}", self.output)
         self.staging = self.output.parent / f".{self.output.name}.staging"
         if self.staging.exists():
             shutil.rmtree(self.staging)
         self.staging.mkdir(parents=True)
-        cache = Path(settings.get("FURUSATO_CACHE_PATH", DEFAULTS["FURUSATO_CACHE_PATH"]))
-        self.manifest_path = cache / f"manifest-{_sha1(str(self.output).encode())[:12]}.json"
         self.salt = _sha1(
-            (code_digest(settings) + json.dumps(_render_settings(settings), sort_keys=True,
-                                                default=str)).encode()
+            (
+                code_digest(settings)
+                + json.dumps(_render_settings(settings), sort_keys=True, default=str)
+            ).encode()
         )
-        self.old = self._load_manifest()
-        self.new: dict[str, dict[str, str]] = {}
+        incremental = settings.get("FURUSATO_INCREMENTAL", DEFAULTS["FURUSATO_INCREMENTAL"])
+        self.old = self._load_manifest() if incremental else {}
+        self.new: dict[str, dict[str, Any]] = {}
         self.stats = Stats()
 
-    def _load_manifest(self) -> dict[str, dict[str, str]]:
+    def _load_manifest(self) -> dict[str, dict[str, Any]]:
         try:
             data = json.loads(self.manifest_path.read_text())
         except (OSError, ValueError):
@@ -86,8 +95,10 @@ class SafeWriter:
 
     # Pelican's own generators are switched off; anything calling these is a configuration bug.
     def write_file(self, *args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("Furusato writes pages through its own generators; "
-                           "Pelican's ArticlesGenerator/PagesGenerator must stay empty")
+        raise RuntimeError(
+            "Furusato writes pages through its own generators; "
+            "Pelican's ArticlesGenerator/PagesGenerator must stay empty"
+        )
 
     write_feed = write_file
 
@@ -97,7 +108,7 @@ class SafeWriter:
             return False
         entry = self.old.get(path)
         full_key = _sha1(f"{self.salt}:{key}".encode())
-        if entry and entry.get("key") == full_key and (self.output / path).is_file():
+        if entry and entry.get("key") == full_key and self._intact(path, entry):
             self.new[path] = entry
             self.stats.paths.add(path)
             self.stats.skipped_renders += 1
@@ -115,19 +126,32 @@ class SafeWriter:
         if path in self.new:
             raise RuntimeError(f"two parts of the build write {path}")
         digest = _sha1(data)
-        entry = {"sha1": digest}
+        entry: dict[str, Any] = {"sha1": digest}
         if key is not None:
             entry["key"] = _sha1(f"{self.salt}:{key}".encode())
         self.new[path] = entry
         self.stats.paths.add(path)
         old = self.old.get(path)
-        if old and old.get("sha1") == digest and (self.output / path).is_file():
+        if old and old.get("sha1") == digest and self._intact(path, old):
+            entry.update(size=old["size"], mtime_ns=old["mtime_ns"])
             self.stats.unchanged += 1
             return
         target = self.staging / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         self.stats.written += 1
+
+    def _intact(self, path: str, entry: dict[str, Any]) -> bool:
+        """Say whether output/`path` is still the file the manifest recorded (same size, mtime).
+
+        A file edited by hand, or left half-updated by an interrupted commit, fails this
+        check and is written again.
+        """
+        try:
+            st = (self.output / path).stat()
+        except OSError:
+            return False
+        return entry.get("size") == st.st_size and entry.get("mtime_ns") == st.st_mtime_ns
 
     def copy_file(self, source: Path, path: str) -> None:
         """Publish a file as it is (theme assets, images)."""
@@ -136,12 +160,13 @@ class SafeWriter:
     def commit(self) -> Stats:
         """Move staged files into output/ and delete files this build did not produce."""
         self.output.mkdir(parents=True, exist_ok=True)
+        # Without a manifest the next build rewrites everything, so a commit interrupted
+        # half-way can never leave a file that the manifest wrongly calls current.
+        self.manifest_path.unlink(missing_ok=True)
         for staged in sorted(self.staging.rglob("*")):
             if staged.is_file():
                 target = self.output / staged.relative_to(self.staging)
-                if target.is_dir():
-                    shutil.rmtree(target)
-                target.parent.mkdir(parents=True, exist_ok=True)
+                _clear_way(self.output, target)
                 os.replace(staged, target)
         shutil.rmtree(self.staging, ignore_errors=True)
         keep = set(self.new)
@@ -153,23 +178,65 @@ class SafeWriter:
                     self.stats.deleted += 1
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
+        for rel, entry in self.new.items():
+            if "mtime_ns" not in entry:
+                st = (self.output / rel).stat()
+                entry.update(size=st.st_size, mtime_ns=st.st_mtime_ns)
         self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.manifest_path.with_suffix(".tmp")
         tmp.write_text(json.dumps({"salt": self.salt, "files": self.new}, sort_keys=True))
         tmp.replace(self.manifest_path)
+        self._lock.close()
         return self.stats
 
     def abandon(self) -> None:
         """Drop staged files after a failed build."""
         shutil.rmtree(self.staging, ignore_errors=True)
+        self._lock.close()
 
 
 def _render_settings(settings: dict[str, Any]) -> dict[str, Any]:
     """Pick the settings that can change rendered bytes."""
     plain = (str, int, float, bool, type(None), list, tuple, dict)
-    return {k: v for k, v in settings.items()
-            if (k.startswith(("FURUSATO_", "SITE")) or k in ("TIMEZONE", "DEFAULT_LANG", "THEME"))
-            and isinstance(v, plain)}
+    return {
+        k: v
+        for k, v in settings.items()
+        if (k.startswith(("FURUSATO_", "SITE")) or k in ("TIMEZONE", "DEFAULT_LANG", "THEME"))
+        and isinstance(v, plain)
+    }
+
+
+def _clear_way(output: Path, target: Path) -> None:
+    """Remove what stands where `target` must go: a directory in its place, or a file
+    where one of its parent directories must be (a page that became a folder, or back)."""
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    for parent in reversed(target.relative_to(output).parents[:-1]):
+        blocker = output / parent
+        if blocker.is_file() or blocker.is_symlink():
+            blocker.unlink()
+    target.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _lock(path: Path, output: Path) -> IO[bytes]:
+    """Hold an exclusive lock for writing `output`; refuse a second process building into it.
+
+    A POSIX record lock belongs to the process, so the devserver can rebuild after a failed
+    build whose writer still holds it. It ends at commit, or when the process ends.
+    """
+    from furusato.build import BuildError
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open("wb")
+    try:
+        fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise BuildError(
+            f"another build is writing {output} right now; wait for it to finish "
+            "(a running `make devserver` rebuilds on every change by itself)"
+        ) from None
+    return handle
 
 
 def _refuse_dangerous_output(output: Path) -> None:
@@ -204,6 +271,26 @@ def get_generators(pelican: Any) -> type[Generator]:
 def initialized(pelican: Any) -> None:
     for key, value in DEFAULTS.items():
         pelican.settings.setdefault(key, value)
+    _check_settings(pelican.settings)
+
+
+def _check_settings(settings: dict[str, Any]) -> None:
+    """Refuse settings under which some files would reach output/ without the SafeWriter."""
+    from furusato.build import BuildError
+
+    plugins = [getattr(p, "__name__", p) for p in settings.get("PLUGINS") or []]
+    names = [str(p).rsplit(".", 1)[-1] for p in plugins]
+    if names and names[-1] != "safe_output":
+        raise BuildError(
+            "safe_output must be the last entry of PLUGINS in the settings file: "
+            "files written after it commits would never reach output/ safely"
+        )
+    bypassing = [key for key in _WRITER_BYPASSES if settings.get(key)]
+    if bypassing:
+        raise BuildError(
+            f"{', '.join(bypassing)} must stay empty: Pelican would write those "
+            "files into output/ directly, and safe_output would delete them"
+        )
 
 
 def register() -> None:

@@ -1,4 +1,4 @@
-"""Fixtures of the quality gates: the built site served on 127.0.0.1, Chromium, Java and axe-core."""
+"""Fixtures of the quality gates: the demo build served on 127.0.0.1, Chromium, Java, axe-core."""
 
 from __future__ import annotations
 
@@ -9,16 +9,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import harness
+import pytest
 import site_pages
 
 REPO = Path(__file__).resolve().parents[2]
 VNU_JAR = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
 NPM_HINT = "run `npm ci --ignore-scripts` at the repository root (or `bash .ci/run.quality.sh`)"
-APT_HINT = "install it with `apt-get install --no-install-recommends chromium fonts-ipafont-gothic default-jre-headless` (or run `bash .ci/run.quality.sh`)"
+APT_HINT = (
+    "install it with `apt-get install --no-install-recommends chromium fonts-ipafont-gothic "
+    "default-jre-headless` (or run `bash .ci/run.quality.sh`)"
+)
 
 
 def in_ci() -> bool:
@@ -81,7 +83,7 @@ def chromium_browser() -> Iterator[Any]:
     playwright = sync_playwright().start()
     try:
         browser = harness.launch_chromium(playwright)
-    except Exception as error:  # noqa: BLE001 - any launch failure means the tool is unusable
+    except Exception as error:
         playwright.stop()
         require_tool("chromium", False, f"{harness.CHROMIUM_PATH} did not start: {error}")
     try:
@@ -113,7 +115,7 @@ class Visit:
 
 
 class _Tab:
-    """One reusable page per viewport and JavaScript setting; a fresh page costs more than a visit."""
+    """One page per viewport and JavaScript setting, reused: a new page costs more than a visit."""
 
     def __init__(self, browser: Any, viewport: str, javascript: bool) -> None:
         self.context = browser.new_context(

@@ -9,7 +9,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ LOCAL_HOSTS = frozenset({"127.0.0.1"})
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Serve files like a static host: 404.html for a missing path, no request log."""
 
-    extensions_map = {
+    extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".ics": "text/calendar",
         ".xml": "application/xml",
@@ -55,7 +55,7 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s " + format, self.address_string(), *args)
 
 

@@ -27,7 +27,9 @@ OPTIONAL_KINDS = ("article-ja", "impact", "prefecture-impact")
 ALL_KINDS = REQUIRED_KINDS + OPTIONAL_KINDS
 
 # Top-level folders of the output that are never a prefecture microsite.
-NOT_PREFECTURES = frozenset({"regions", "theme", "about", "impact", "pages", "images", "static", "feeds", "tags"})
+NOT_PREFECTURES = frozenset(
+    {"regions", "theme", "about", "impact", "pages", "images", "static", "feeds", "tags"}
+)
 SECTIONS = ("articles", "events", "ambassadors")
 
 
@@ -37,7 +39,7 @@ def html_files(output: Path) -> list[Path]:
 
 
 def url_of(output: Path, path: Path) -> str:
-    """Give the root-relative URL a file is served at (a folder's index.html at the folder's '/')."""
+    """Give the root-relative URL a file is served at (a folder's index.html at its '/')."""
     rel = path.relative_to(output).as_posix()
     if rel == "index.html":
         return "/"
@@ -66,7 +68,10 @@ def parse_html(path: Path) -> lxml.html.HtmlElement:
 
 
 def site_base(output: Path) -> str | None:
-    """Give the absolute URL the site is published at (FURUSATO_SITEURL, else the home page's canonical link)."""
+    """Give the absolute URL the site is published at, from FURUSATO_SITEURL or the home page.
+
+    Without FURUSATO_SITEURL, it is the canonical link of the home page, if it has one.
+    """
     base = os.environ.get("FURUSATO_SITEURL", "").strip()
     home = output / "index.html"
     if not base and home.is_file():
@@ -97,7 +102,7 @@ def items(output: Path, slug: str, section: str) -> list[Path]:
 
 
 def prefecture_slugs(output: Path) -> list[str]:
-    """List the prefecture microsites of the build: top-level folders with a home page and a section or feed."""
+    """List the prefecture microsites: top-level folders with a home page and a section or feed."""
     slugs = []
     for folder in _children(output):
         if folder.name in NOT_PREFECTURES:
@@ -108,7 +113,7 @@ def prefecture_slugs(output: Path) -> list[str]:
 
 
 def _largest(folders: list[Path]) -> Path | None:
-    """Pick the folder whose page is largest (the most content to check); ties go to the first name."""
+    """Pick the folder whose page is largest (the most to check); ties go to the first name."""
     if not folders:
         return None
     return max(folders, key=lambda d: (d / "index.html").stat().st_size)
@@ -129,6 +134,13 @@ def _links_to(page: Path, url_path: str) -> bool:
     """Tell whether page has a link whose path is url_path."""
     hrefs = parse_html(page).xpath("//a/@href")
     return any(urlsplit(h).path == url_path for h in hrefs)
+
+
+def _is_japanese(page: Path) -> bool:
+    """Tell whether a page (or the article or main content in it) is in Japanese."""
+    tree = parse_html(page)
+    langs = [tree.get("lang") or "", *tree.xpath("//main/@lang | //article/@lang")]
+    return any(lang.lower().startswith("ja") for lang in langs)
 
 
 def pick_pages(output: Path) -> dict[str, str]:
@@ -162,9 +174,7 @@ def pick_pages(output: Path) -> dict[str, str]:
         others = [s for s in slugs if s != slug]
         for candidate in [slug, *others]:
             japanese = [
-                d
-                for d in items(output, candidate, "articles")
-                if (parse_html(d / "index.html").get("lang") or "").lower().startswith("ja")
+                d for d in items(output, candidate, "articles") if _is_japanese(d / "index.html")
             ]
             if japanese:
                 add("article-ja", japanese[0])

@@ -1,4 +1,4 @@
-"""Each page type of the demo build has no axe-core violation of WCAG 2.2 AA, on a phone and a desktop."""
+"""Each page type of the demo build has no axe-core violation of WCAG 2.2 AA, phone and desktop."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-
 import site_pages
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -16,9 +15,8 @@ MAX_NODES = 5  # per rule in the report; the first few show the pattern
 
 def _describe(violation: dict[str, Any]) -> str:
     """Give a rule's violation as a few readable lines: the rule, then where and why."""
-    lines = [
-        f"[{violation.get('impact')}] {violation['id']}: {violation['help']} ({violation['helpUrl']})"
-    ]
+    rule = f"{violation['id']}: {violation['help']} ({violation['helpUrl']})"
+    lines = [f"[{violation.get('impact')}] {rule}"]
     nodes = violation.get("nodes", [])
     for node in nodes[:MAX_NODES]:
         target = " ".join(str(t) for t in node.get("target", []))

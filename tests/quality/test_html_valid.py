@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pytest
 import site_pages
 
 # vnu reports problems of the checker itself (an unreadable file) as "non-document-error".
@@ -24,18 +25,29 @@ def _location(message: dict, output: Path) -> str:
     return f"{name}:{line}"
 
 
+@pytest.mark.java
 def test_every_page_is_valid_html(demo_output: Path, vnu_jar: Path) -> None:
     pages = site_pages.html_files(demo_output)
     assert pages, f"no .html file in {demo_output}"
-    command = ["java", "-jar", str(vnu_jar), "--format", "json", "--stdout", "--skip-non-html", str(demo_output.resolve())]
+    command = [
+        "java",
+        "-jar",
+        str(vnu_jar),
+        "--format",
+        "json",
+        "--stdout",
+        "--skip-non-html",
+        str(demo_output.resolve()),
+    ]
     # vnu exits 1 when it found errors; the JSON report is what counts.
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     try:
         report = json.loads(result.stdout)
     except json.JSONDecodeError:
-        raise AssertionError(
-            f"vnu gave no JSON report (exit {result.returncode}):\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
-        ) from None
+        output = f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+        pytest.fail(f"vnu gave no JSON report (exit {result.returncode}):\n{output}", pytrace=False)
     errors = [m for m in report.get("messages", []) if m.get("type") in FAILING_TYPES]
     lines = sorted(f"{_location(m, demo_output)}: {m.get('message', '').strip()}" for m in errors)
-    assert not lines, f"{len(lines)} HTML error(s) in {len(pages)} pages:\n" + "\n".join(lines)
+    if lines:
+        message = f"{len(lines)} HTML error(s) in {len(pages)} pages:\n" + "\n".join(lines)
+        pytest.fail(message, pytrace=False)

@@ -1,4 +1,4 @@
-"""Every internal link, fragment and asset reference of the demo build resolves; nothing is fetched."""
+"""Every internal link, fragment and asset reference of the demo build resolves (none fetched)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.etree
 import pytest
-
 import site_pages
 
 # Where HTML refers to other resources: (XPath of the elements, attribute).
@@ -55,7 +54,9 @@ def _html_references(tree: lxml.etree._Element) -> Iterator[tuple[str, str, int]
     """Yield (attribute, reference, source line) for every URL an HTML page refers to."""
     for query, attribute in HTML_REFERENCES:
         if attribute == "xlink:href":
-            elements = [e for e in tree.iter() if isinstance(e.tag, str) and "xlink:href" in e.attrib]
+            elements = [
+                e for e in tree.iter() if isinstance(e.tag, str) and "xlink:href" in e.attrib
+            ]
         else:
             elements = _xpath(tree, query)
         for element in elements:
@@ -91,7 +92,7 @@ class Resolver:
         self.base = site_pages.site_base(output)
 
     def local_path(self, reference: str, from_url: str) -> tuple[str, str] | None:
-        """Give (root-relative path, fragment) of a reference into the build, or None for another site."""
+        """Give (root-relative path, fragment) of a reference into the build; None if off-site."""
         reference = reference.strip()
         scheme = urlsplit(reference).scheme.lower()
         if scheme in FOREIGN_SCHEMES:
@@ -132,7 +133,9 @@ class Resolver:
 def _report(problems: list[str], what: str) -> None:
     if problems:
         shown = problems[:MAX_REPORTED]
-        more = f"\n... and {len(problems) - MAX_REPORTED} more" if len(problems) > MAX_REPORTED else ""
+        more = (
+            f"\n... and {len(problems) - MAX_REPORTED} more" if len(problems) > MAX_REPORTED else ""
+        )
         pytest.fail(f"{len(problems)} {what}:\n" + "\n".join(shown) + more, pytrace=False)
 
 
@@ -168,7 +171,9 @@ def test_css_references_resolve(demo_output: Path) -> None:
             problem = resolver.problem(reference, url)
             if problem:
                 line = text.count("\n", 0, match.start()) + 1
-                problems.append(f"{sheet.relative_to(demo_output)}:{line}: {reference!r}: {problem}")
+                problems.append(
+                    f"{sheet.relative_to(demo_output)}:{line}: {reference!r}: {problem}"
+                )
     _report(problems, "broken reference(s) in CSS")
 
 
@@ -181,11 +186,17 @@ def _xml_urls(path: Path, base: str | None) -> Iterator[str]:
         for match in re.finditer(re.escape(base) + r"""[^\s"'<>\\)&]*""", text):
             yield match.group(0).rstrip(".,;:")
     if path.suffix in {".xml", ".opml"}:
-        tree = lxml.etree.fromstring(path.read_bytes(), lxml.etree.XMLParser(resolve_entities=False))
+        tree = lxml.etree.fromstring(
+            path.read_bytes(), lxml.etree.XMLParser(resolve_entities=False)
+        )
         for element in tree.iter():
             if not isinstance(element.tag, str):
                 continue
-            values = [v for k, v in element.attrib.items() if lxml.etree.QName(k).localname in XML_URL_ATTRIBUTES]
+            values = [
+                v
+                for k, v in element.attrib.items()
+                if lxml.etree.QName(k).localname in XML_URL_ATTRIBUTES
+            ]
             if lxml.etree.QName(element).localname in XML_URL_TEXT and element.text:
                 values.append(element.text.strip())
             yield from (v for v in values if v.startswith("/") and not v.startswith("//"))
@@ -194,12 +205,19 @@ def _xml_urls(path: Path, base: str | None) -> Iterator[str]:
 def test_feed_calendar_and_sitemap_links_resolve(demo_output: Path) -> None:
     resolver = Resolver(demo_output)
     files = sorted(
-        p for p in demo_output.rglob("*") if p.suffix in {".xml", ".opml", ".ics"} or p.name == "robots.txt"
+        p
+        for p in demo_output.rglob("*")
+        if p.suffix in {".xml", ".opml", ".ics"} or p.name == "robots.txt"
     )
     problems = []
     for path in files:
         url = site_pages.url_of(demo_output, path)
-        for reference in sorted(set(_xml_urls(path, resolver.base))):
+        try:
+            references = sorted(set(_xml_urls(path, resolver.base)))
+        except lxml.etree.XMLSyntaxError as error:
+            problems.append(f"{path.relative_to(demo_output)}: not well-formed XML: {error}")
+            continue
+        for reference in references:
             problem = resolver.problem(reference, url)
             if problem:
                 problems.append(f"{path.relative_to(demo_output)}: {reference!r}: {problem}")
@@ -215,5 +233,7 @@ def test_404_page_works_at_any_depth(demo_output: Path) -> None:
         parts = urlsplit(reference.strip())
         if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
             continue
-        problems.append(f"404.html:{line}: {attribute}={reference!r} is relative: start it with '/'")
+        problems.append(
+            f"404.html:{line}: {attribute}={reference!r} is relative: start it with '/'"
+        )
     _report(problems, "reference(s) in 404.html that break below the top folder")

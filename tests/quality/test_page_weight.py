@@ -11,7 +11,6 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-
 import site_pages
 
 # What fits in a first TCP round trip (10 segments); HTML and CSS are compressed apart, as served.
@@ -54,7 +53,9 @@ def _stylesheets(output: Path, page: Path) -> list[Path]:
             continue
         sheets.append(sheet)
         text = sheet.read_text(encoding="utf-8")
-        pending += [(m.group(1), site_pages.url_of(output, sheet)) for m in CSS_IMPORT.finditer(text)]
+        pending += [
+            (m.group(1), site_pages.url_of(output, sheet)) for m in CSS_IMPORT.finditer(text)
+        ]
     return sheets
 
 
@@ -93,9 +94,11 @@ def test_every_image_has_size_and_lazy_loading(demo_output: Path) -> None:
                 wrong.append(f"loading={img.get('loading')!r}")
             if wrong:
                 where = f"{page.relative_to(demo_output)}:{img.sourceline}"
-                problems.append(f"{where}: <img src={img.get('src')!r}> needs {', '.join(wrong)} fixed "
-                                "(width and height in pixels, loading=\"lazy\")")
-    _fail(problems, "image(s) without width, height or loading=\"lazy\"")
+                problems.append(
+                    f"{where}: <img src={img.get('src')!r}> needs {', '.join(wrong)} fixed "
+                    '(width and height in pixels, loading="lazy")'
+                )
+    _fail(problems, 'image(s) without width, height or loading="lazy"')
 
 
 def test_every_page_has_its_content_in_the_static_html(demo_output: Path) -> None:
@@ -109,23 +112,31 @@ def test_every_page_has_its_content_in_the_static_html(demo_output: Path) -> Non
             continue
         main = mains[0]
         if not " ".join(main.text_content().split()):
-            problems.append(f"{name}: <main> has no text in the HTML (is it filled in by JavaScript?)")
+            problems.append(
+                f"{name}: <main> has no text in the HTML (is it filled in by JavaScript?)"
+            )
         if not tree.xpath("//h1[normalize-space()]"):
             problems.append(f"{name}: no <h1> with text")
         for noscript in tree.xpath("//body//noscript"):
-            problems.append(f"{name}:{noscript.sourceline}: <noscript> means the page needs JavaScript")
+            problems.append(
+                f"{name}:{noscript.sourceline}: <noscript> means the page needs JavaScript"
+            )
         for element in [main, *main.iterancestors()]:
             if element.get("hidden") is not None or HIDDEN_STYLE.search(element.get("style") or ""):
-                problems.append(f"{name}:{element.sourceline}: <{element.tag}> hides the main content")
+                problems.append(
+                    f"{name}:{element.sourceline}: <{element.tag}> hides the main content"
+                )
     _fail(problems, "page(s) whose content is not plain in the HTML")
 
 
 # Visible text of <main> and of its headings, read in one round trip.
 MAIN_TEXT_JS = """() => {
   const main = document.querySelector("main, [role=main]");
-  if (!main || !main.checkVisibility({visibilityProperty: true, opacityProperty: true})) return ["", []];
+  const shown = main && main.checkVisibility({visibilityProperty: true, opacityProperty: true});
+  if (!shown) return ["", []];
   const squash = (s) => s.split(/\\s+/).filter(Boolean).join(" ");
-  return [squash(main.innerText), [...main.querySelectorAll("h1, h2, h3")].map((h) => squash(h.innerText))];
+  const headings = [...main.querySelectorAll("h1, h2, h3")].map((h) => squash(h.innerText));
+  return [squash(main.innerText), headings];
 }"""
 
 

@@ -1,0 +1,83 @@
+"""Write every feed: RSS 2.0 and Atom per prefecture and for the nation, and /feeds.opml.
+
+The documents are built by `furusato.feeds` from the typed Site; this plugin only picks the
+settings and writes the bytes. Pelican's own feed writer stays off (pelicanconf.py sets its
+FEED_* settings to None), so there is one feed stack.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from content_loader import SiteGenerator
+from furusato import feeds
+from furusato.urls import Urls
+from pelican import signals
+
+DEFAULTS: dict[str, Any] = {
+    "FURUSATO_FEED_ITEMS": 50,  # items in each feed (articles and event posts, newest first)
+    # RFC 4151 authority of every item's GUID / Atom id: a domain you own and a year you
+    # owned it. A fork sets it once and never changes it (feed readers would see new items).
+    "FURUSATO_TAG_AUTHORITY": "furusato.example,2026",
+}
+
+
+class FeedsGenerator(SiteGenerator):
+    """RSS and Atom for each prefecture and for the nation, and one OPML file."""
+
+    def prepare(self) -> None:
+        s = self.settings
+        base = s.get("SITEURL") or s["FURUSATO_DEV_SITEURL"]
+        content = Path(s["FURUSATO_ROOT"]) / "content"
+        # Feeds are read outside the site, so every URL in them is absolute.
+        self.absolute = Urls(base, self.site.single)
+        self.ctx = feeds.FeedContext(
+            urls=self.absolute,
+            authority=s["FURUSATO_TAG_AUTHORITY"],
+            file_size=lambda path: (content / path).stat().st_size,
+        )
+        self.empty_date = feeds.check_authority(s["FURUSATO_TAG_AUTHORITY"])
+
+    def generate_output(self, writer: Any) -> None:
+        site, urls, limit = self.site, self.absolute, self.settings["FURUSATO_FEED_ITEMS"]
+        all_feeds = [
+            feeds.prefecture_feed(site, p, urls, limit, self.empty_date)
+            for p in site.prefectures.values()
+        ]
+        if site.single is None:  # a one-prefecture site's own feed is at /feed.xml
+            all_feeds.append(
+                feeds.national_feed(
+                    site,
+                    urls,
+                    limit,
+                    self.settings.get("SITENAME", "Furusato"),
+                    self.settings.get("SITESUBTITLE", ""),
+                    self.empty_date,
+                )
+            )
+        for feed in all_feeds:
+            writer.write_bytes(urls.save_as(feed.rss_url), feeds.render_rss(feed, self.ctx))
+            writer.write_bytes(urls.save_as(feed.atom_url), feeds.render_atom(feed, self.ctx))
+        if site.single is None:  # a single prefecture's site has no national feed list
+            title = f"{self.settings.get('SITENAME', 'Furusato')}: feeds of every prefecture"
+            opml_url = urls.national("feeds.opml")
+            writer.write_bytes(urls.save_as(opml_url), feeds.render_opml(title, site, urls))
+
+
+def get_generators(pelican: Any) -> type[SiteGenerator]:
+    return FeedsGenerator
+
+
+def initialized(pelican: Any) -> None:
+    for key, value in DEFAULTS.items():
+        pelican.settings.setdefault(key, value)
+    feeds.check_authority(pelican.settings["FURUSATO_TAG_AUTHORITY"])  # fail before building
+    limit = pelican.settings["FURUSATO_FEED_ITEMS"]
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ValueError(f"FURUSATO_FEED_ITEMS must be a whole number of at least 1, not {limit!r}")
+
+
+def register() -> None:
+    signals.initialized.connect(initialized)
+    signals.get_generators.connect(get_generators)

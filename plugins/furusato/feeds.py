@@ -1,0 +1,301 @@
+"""Turn the typed Site into RSS 2.0 and Atom documents (with feedgen) and an OPML subscription list.
+
+Pure functions of typed objects: nothing here reads settings or writes files. Every date in
+a feed comes from the content (never the clock), so two builds of the same content give the
+same bytes, and every item's GUID / Atom id is a tag URI (RFC 4151) built from a fixed
+naming authority and the item's key, so it survives edits and a move to another domain.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html import escape
+
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from .entities import Article, Event, Prefecture, Site
+from .presentation import KIND_NAMES, long_date
+from .regions import REGIONS
+from .urls import Urls
+
+Item = Article | Event
+RSS_TYPE = "application/rss+xml"
+ATOM_TYPE = "application/atom+xml"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+# RFC 4151 taggingEntity: a domain name (or e-mail address) and a date the owner held it.
+AUTHORITY_PATTERN = re.compile(
+    r"^(?:[a-z0-9._-]+@)?[a-z0-9.-]+\.[a-z]{2,},(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$"
+)
+
+
+@dataclass(frozen=True)
+class FeedContext:
+    """What every feed of one build shares: absolute URLs and the GUID authority."""
+
+    urls: Urls  # built on an absolute base (SITEURL, or the dev base URL)
+    authority: str  # RFC 4151 taggingEntity, e.g. "furusato.example,2026"
+    file_size: Callable[[str], int]  # bytes of a file under content/ (for enclosures)
+
+    def tag(self, specific: str) -> str:
+        """Return the tag URI `tag:<authority>:<specific>`."""
+        return f"tag:{self.authority}:{specific}"
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed's channel data and its items, newest first."""
+
+    key: str  # "tottori", or "all" for the national feed: part of the Atom feed id
+    title: str
+    description: str
+    home: str  # the page the feed belongs to (channel <link>, Atom rel=alternate)
+    rss_url: str
+    atom_url: str
+    items: tuple[Item, ...]
+    empty_date: datetime  # channel date when there are no items (fixed, never the clock)
+
+
+def check_authority(authority: str) -> datetime:
+    """Return the date an RFC 4151 authority names, or raise ValueError saying what to write."""
+    match = AUTHORITY_PATTERN.match(authority)
+    if not match:
+        raise ValueError(
+            f"FURUSATO_TAG_AUTHORITY {authority!r} is not a tag URI authority; write a domain "
+            "you own and a year you owned it, such as 'alumni.example.org,2026'"
+        )
+    year, month, day = (int(g) if g else 1 for g in match.groups())
+    return datetime(year, month, day, tzinfo=UTC)
+
+
+def newest_first(items: Iterable[Item], limit: int) -> tuple[Item, ...]:
+    """Return the newest `limit` items; ties are broken by key so the order never wavers."""
+    ordered = sorted(items, key=lambda i: (i.published, i.key), reverse=True)
+    return tuple(ordered[:limit])
+
+
+def prefecture_feed(
+    site: Site, p: Prefecture, urls: Urls, limit: int, empty_date: datetime
+) -> Feed:
+    """Return the feed of one prefecture's articles and event posts."""
+    intro = " ".join(p.introduction.split())
+    return Feed(
+        key=p.slug,
+        title=f"{p.name.en} ({p.name.ja}) JET alumni network",
+        description=(
+            f"Articles and events by JET Programme alumni of {p.name.en} "
+            f"({p.name.ja}), {p.region.en} region. {intro}"
+        ),
+        home=urls.prefecture(p),
+        rss_url=urls.feed(p),
+        atom_url=urls.feed(p, atom=True),
+        items=newest_first([*site.articles_of(p.slug), *site.events_of(p.slug)], limit),
+        empty_date=empty_date,
+    )
+
+
+def national_feed(
+    site: Site, urls: Urls, limit: int, sitename: str, subtitle: str, empty_date: datetime
+) -> Feed:
+    """Return the feed of every prefecture's articles and event posts."""
+    return Feed(
+        key="all",
+        title=f"{sitename}: {subtitle}" if subtitle else sitename,
+        description=(
+            "Articles and events by JET Programme alumni from every prefecture "
+            "of Japan (日本の全47都道府県)."
+        ),
+        home=urls.home(),
+        rss_url=urls.feed(),
+        atom_url=urls.feed(atom=True),
+        items=newest_first([*site.articles, *site.events], limit),
+        empty_date=empty_date,
+    )
+
+
+def render_rss(feed: Feed, ctx: FeedContext) -> bytes:
+    """Return the RSS 2.0 document of `feed` (UTF-8, with content:encoded and dc:creator)."""
+    fg = _generator(feed, ctx, feed.rss_url, RSS_TYPE)
+    return etree.tostring(
+        etree.fromstring(fg.rss_str()), encoding="UTF-8", xml_declaration=True, pretty_print=True
+    )
+
+
+def render_atom(feed: Feed, ctx: FeedContext) -> bytes:
+    """Return the Atom (RFC 4287) document of `feed`, entries tagged with their language."""
+    fg = _generator(feed, ctx, feed.atom_url, ATOM_TYPE)
+    root = etree.fromstring(fg.atom_str())
+    entries = root.findall(f"{{{ATOM_NS}}}entry")
+    for element, item in zip(entries, feed.items, strict=True):
+        _fix_atom_links(element, item, ctx)
+        # feedgen has no per-entry xml:lang; a Japanese article must say it is Japanese.
+        lang = _lang(item)
+        if lang != "en":
+            element.set(XML_LANG, lang)
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)
+
+
+def render_opml(title: str, site: Site, urls: Urls) -> bytes:
+    """Return an OPML 2.0 list of every prefecture's RSS feed, grouped by region."""
+    opml = etree.Element("opml", version="2.0")
+    head = etree.SubElement(opml, "head")
+    etree.SubElement(head, "title").text = title
+    etree.SubElement(head, "docs").text = "http://opml.org/spec2.opml"
+    body = etree.SubElement(opml, "body")
+    for region in REGIONS:
+        members = [p for p in site.prefectures.values() if p.region == region]
+        if not members:
+            continue
+        group = etree.SubElement(body, "outline", text=f"{region.en} ({region.ja})")
+        for p in members:
+            name = f"{p.name.en} ({p.name.ja})"
+            etree.SubElement(
+                group,
+                "outline",
+                text=name,
+                title=f"{name} JET alumni network",
+                type="rss",
+                version="RSS2",
+                language="en",
+                xmlUrl=urls.feed(p),
+                htmlUrl=urls.prefecture(p),
+            )
+    return etree.tostring(opml, encoding="UTF-8", xml_declaration=True, pretty_print=True)
+
+
+def _fix_atom_links(entry: etree._Element, item: Item, ctx: FeedContext) -> None:
+    """Write an entry's links again: feedgen 1.0.0 drops rel, type and length of entry links,
+    which would turn an image enclosure into a second rel="alternate" link."""
+    links = entry.findall(f"{{{ATOM_NS}}}link")
+    position = entry.index(links[0])
+    for link in links:
+        entry.remove(link)
+    wanted = [{"href": _permalink(item, ctx.urls), "rel": "alternate", "type": "text/html"}]
+    image = _image(item, ctx)
+    if image:
+        url, length, kind = image
+        wanted.append({"href": url, "rel": "enclosure", "type": kind, "length": length})
+    for offset, attrs in enumerate(wanted):
+        link = etree.Element(f"{{{ATOM_NS}}}link", attrs)
+        link.tail = links[0].tail
+        entry.insert(position + offset, link)
+
+
+# --- building one feedgen document ------------------------------------------------------
+
+
+def _generator(feed: Feed, ctx: FeedContext, self_url: str, self_type: str) -> FeedGenerator:
+    fg = FeedGenerator()
+    fg.load_extension("dc", atom=False, rss=True)  # RSS <author> must be an e-mail address
+    fg.id(ctx.tag(feed.key))
+    fg.title(feed.title)
+    fg.description(feed.description)  # RSS <description> and Atom <subtitle>
+    fg.language("en")
+    # feedgen takes the RSS channel <link> from the last link added: self first, home last.
+    fg.link(href=self_url, rel="self", type=self_type)
+    fg.link(href=feed.home, rel="alternate", type="text/html")
+    # feedgen stamps the clock by default: the channel date is the newest item's instead.
+    fg.updated(max((i.updated for i in feed.items), default=feed.empty_date))
+    for item in feed.items:
+        _add_entry(fg, item, ctx)
+    return fg
+
+
+def _add_entry(fg: FeedGenerator, item: Item, ctx: FeedContext) -> None:
+    urls = ctx.urls
+    person = item.author if isinstance(item, Article) else item.organizer
+    fe = fg.add_entry(order="append")  # feedgen prepends by default; items come newest first
+    fe.guid(ctx.tag(item.key), permalink=False)
+    fe.title(item.title)
+    fe.link(href=_permalink(item, urls), rel="alternate", type="text/html")
+    fe.published(item.published)
+    fe.updated(item.updated)
+    fe.author(name=person.name, uri=urls.ambassador(item.prefecture, person))
+    fe.dc.dc_creator(person.name)
+    fe.dc.dc_language(_lang(item))
+    for term, scheme, label in _categories(item, ctx):
+        fe.category(term=term, scheme=scheme, label=label)
+    fe.summary(item.meta.summary)  # Atom summary and RSS <description>
+    fe.content(_html(item, urls), type="html")  # Atom content and RSS content:encoded
+    image = _image(item, ctx)
+    if image:
+        fe.enclosure(*image)
+
+
+def _permalink(item: Item, urls: Urls) -> str:
+    return urls.article(item) if isinstance(item, Article) else urls.event(item)
+
+
+def _lang(item: Item) -> str:
+    return item.meta.lang if isinstance(item, Article) else "en"
+
+
+def _categories(item: Item, ctx: FeedContext) -> list[tuple[str, str, str]]:
+    p = item.prefecture
+    if isinstance(item, Article):
+        kind = (item.meta.kind, KIND_NAMES[item.meta.kind])
+    else:
+        kind = ("event", "Event")
+    found = [
+        (kind[0], ctx.tag("kind"), kind[1]),
+        (p.region.slug, ctx.tag("region"), p.region.en),
+        (p.slug, ctx.tag("prefecture"), p.name.en),
+    ]
+    found += [(tag, ctx.tag("tags"), tag) for tag in item.meta.tags]
+    return found
+
+
+def _image(item: Item, ctx: FeedContext) -> tuple[str, str, str] | None:
+    if not isinstance(item, Article) or not item.meta.image:
+        return None
+    path = f"{item.prefecture.slug}/{item.meta.image}"
+    kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    return ctx.urls.content_file(path), str(ctx.file_size(path)), kind
+
+
+def _html(item: Item, urls: Urls) -> str:
+    body = urls.expand(item.html)
+    if isinstance(item, Article):
+        if item.meta.image:
+            src = urls.content_file(f"{item.prefecture.slug}/{item.meta.image}")
+            alt = escape(item.meta.image_alt or "")
+            return f'<p><img src="{escape(src)}" alt="{alt}"></p>\n{body}'
+        return body
+    return _event_facts(item) + body
+
+
+def _event_facts(event: Event) -> str:
+    """Say when and where an event is (RSS-to-email readers see only this HTML)."""
+    meta = event.meta
+    rows = [("When", escape(_when(event)))]
+    places = []
+    if meta.venue:
+        v = meta.venue
+        parts = [v.name, v.address, v.city, v.country]
+        places.append(escape(", ".join(p for p in parts if p)))
+    if meta.online_url:
+        url = escape(meta.online_url)
+        places.append(f'online at <a href="{url}">{url}</a>')
+    rows.append(("Where", "; ".join(places)))
+    if meta.cost:
+        rows.append(("Cost", escape(meta.cost)))
+    if meta.registration_url:
+        url = escape(meta.registration_url)
+        rows.append(("Register", f'<a href="{url}">{url}</a>'))
+    return "".join(f"<p><strong>{label}:</strong> {value}</p>\n" for label, value in rows)
+
+
+def _when(event: Event) -> str:
+    start, end = event.start, event.end
+    if not isinstance(start, datetime) or not isinstance(end, datetime):
+        first, last = event.starts_on(), event.ends_on()
+        return long_date(first) if first == last else f"{long_date(first)} to {long_date(last)}"
+    zone = event.meta.timezone or "UTC"
+    if start.date() == end.date():
+        return f"{long_date(start)}, {start:%H:%M}–{end:%H:%M} ({zone} time)"
+    return f"{long_date(start)} {start:%H:%M} to {long_date(end)} {end:%H:%M} ({zone} time)"

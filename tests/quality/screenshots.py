@@ -1,0 +1,76 @@
+"""Save PNG screenshots of each page type of a built site at phone and desktop widths.
+
+Usage: python tests/quality/screenshots.py OUTPUT_DIR DEST_DIR [--full-page]
+Writes DEST_DIR/<page type>-<phone|desktop>.png (home-phone.png, article-desktop.png, ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import harness
+import site_pages
+
+# Wait for web fonts and two frames after "load", so the picture shows the finished page.
+SETTLE_JS = """() => document.fonts.ready.then(() => new Promise((done) =>
+  requestAnimationFrame(() => requestAnimationFrame(done))))"""
+
+
+def take_screenshots(output: Path, dest: Path, full_page: bool = False) -> list[Path]:
+    """Screenshot one page of each type of the build at each width; give the files written."""
+    from playwright.sync_api import sync_playwright
+
+    pages = site_pages.pick_pages(output)
+    missing = site_pages.missing_kinds(pages)
+    if missing:
+        print(f"warning: the build has no page of type {', '.join(missing)}", file=sys.stderr)
+    dest.mkdir(parents=True, exist_ok=True)
+    written = []
+    with harness.serve(output) as site_url, sync_playwright() as playwright:
+        browser = harness.launch_chromium(playwright)
+        try:
+            for width, viewport in harness.VIEWPORTS.items():
+                context = browser.new_context(viewport=viewport, reduced_motion="reduce")
+                foreign: list[str] = []
+                harness.block_other_hosts(context, foreign)
+                page = context.new_page()
+                for kind, url in pages.items():
+                    page.goto(site_url + url.lstrip("/"), wait_until="load")
+                    page.evaluate(SETTLE_JS)
+                    target = dest / f"{kind}-{width}.png"
+                    page.screenshot(path=str(target), full_page=full_page, animations="disabled")
+                    written.append(target)
+                    print(f"{target}  ({url} at {viewport['width']}x{viewport['height']})")
+                context.close()
+                for url in sorted(set(foreign)):
+                    print(f"warning: blocked a request to another host: {url}", file=sys.stderr)
+        finally:
+            browser.close()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("output", type=Path, help="the built site (such as output/)")
+    parser.add_argument(
+        "dest", type=Path, help="where to save the PNG files (such as docs/screenshots/)"
+    )
+    parser.add_argument(
+        "--full-page", action="store_true", help="capture whole pages, not the first screen"
+    )
+    args = parser.parse_args(argv)
+    if not (args.output / "index.html").is_file():
+        parser.error(f"{args.output} has no index.html: build the site first (make html)")
+    if not harness.CHROMIUM_PATH.is_file():
+        parser.error(
+            f"{harness.CHROMIUM_PATH} not found: apt-get install chromium fonts-ipafont-gothic"
+        )
+    take_screenshots(args.output, args.dest, full_page=args.full_page)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

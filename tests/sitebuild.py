@@ -1,0 +1,61 @@
+"""Helpers for tests: build a site into a folder, copy fixture sites, parse built pages."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import lxml.html
+
+from furusato.build import build, load_settings
+
+REPO = Path(__file__).resolve().parents[1]
+SITES = REPO / "tests" / "sites"
+TODAY = "2026-11-24"  # every test build decides "upcoming" against this date
+
+
+def build_site(root: Path, out: Path, *, today: str = TODAY, prefecture: str | None = None,
+               siteurl: str | None = None, settings_file: str = "pelicanconf.py",
+               cache: Path | None = None, **overrides) -> Path:
+    """Build the repository at `root` into `out` with the project's settings and plugins."""
+    settings = load_settings(
+        REPO / settings_file,
+        OUTPUT_PATH=str(out),
+        PATH=str(root / "content"),
+        THEME=str(REPO / "theme"),
+        PLUGIN_PATHS=[str(REPO / "plugins")],
+        FURUSATO_ROOT=str(root),
+        FURUSATO_CACHE_PATH=str(cache or out.parent / f"{out.name}-cache"),
+        FURUSATO_TODAY=today,
+        FURUSATO_PREFECTURE=prefecture,
+        SITEURL=siteurl,
+        **overrides,
+    )
+    build(settings)
+    return out
+
+
+def copy_site(name: str, dest: Path, files: dict[str, str | None] | None = None) -> Path:
+    """Copy fixture site `name` to `dest`, then write (or, for None, delete) `files`."""
+    shutil.copytree(SITES / name, dest)
+    for rel, text in (files or {}).items():
+        path = dest / rel
+        if text is None:
+            path.unlink()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    return dest
+
+
+def page(out: Path, url: str):
+    """Parse the page that serves `url` (such as /tottori/) from a built site."""
+    path = out / url.lstrip("/")
+    if url.endswith("/"):
+        path = path / "index.html"
+    return lxml.html.fromstring(path.read_bytes())
+
+
+def texts(tree, xpath: str) -> list[str]:
+    """Return the whitespace-normalised text of every element matching `xpath`."""
+    return [" ".join(el.text_content().split()) for el in tree.xpath(xpath)]

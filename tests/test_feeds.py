@@ -1,0 +1,449 @@
+"""The feeds: per-prefecture and national RSS and Atom, parsed and checked against the content."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+import feedparser
+import pytest
+from furusato.build import load_settings
+from furusato.loader import DocumentCache, Options, load_site
+from lxml import etree
+from pelican.settings import DEFAULT_CONFIG
+
+from tests.sitebuild import REPO, SITES, build_site, copy_site, page
+
+DEV = "http://127.0.0.1:8000"
+ATOM = "{http://www.w3.org/2005/Atom}"
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+DC = "{http://purl.org/dc/elements/1.1/}"
+TAG = "tag:furusato.example,2026:"
+
+
+def _site(root: Path = SITES / "two_prefectures"):
+    return load_site(Options(root=root), DocumentCache())
+
+
+def _rss(out: Path, rel: str) -> etree._Element:
+    return etree.fromstring((out / rel).read_bytes()).find("channel")
+
+
+def _atom(out: Path, rel: str) -> etree._Element:
+    return etree.fromstring((out / rel).read_bytes())
+
+
+def _guids(out: Path, rel: str = "tottori/feed.xml") -> dict[str, str]:
+    """Map each item's title to its GUID."""
+    return {i.findtext("title"): i.findtext("guid") for i in _rss(out, rel).findall("item")}
+
+
+def _expected(items) -> list[tuple[str, str]]:
+    ordered = sorted(items, key=lambda i: (i.published, i.key), reverse=True)
+    return [(i.title, f"{TAG}{i.key}") for i in ordered]
+
+
+def test_prefecture_feeds_hold_its_articles_and_events_newest_first(two_prefectures):
+    site = _site()
+    expected = _expected([*site.articles_of("tottori"), *site.events_of("tottori")])
+    assert len(expected) == 16  # 14 articles and 2 event posts
+    rss = [
+        (i.findtext("title"), i.findtext("guid"))
+        for i in _rss(two_prefectures, "tottori/feed.xml").findall("item")
+    ]
+    atom = [
+        (e.findtext(f"{ATOM}title"), e.findtext(f"{ATOM}id"))
+        for e in _atom(two_prefectures, "tottori/atom.xml").findall(f"{ATOM}entry")
+    ]
+    assert rss == expected
+    assert atom == expected
+    assert rss[0] == ("Tottori evening in London", f"{TAG}tottori/events/london-evening")
+
+
+def test_national_feeds_hold_every_prefecture(two_prefectures):
+    site = _site()
+    expected = _expected([*site.articles, *site.events])
+    parsed = feedparser.parse((two_prefectures / "feed.xml").read_bytes())
+    assert not parsed.bozo
+    assert [(e.title, e.id) for e in parsed.entries] == expected
+    parsed = feedparser.parse((two_prefectures / "atom.xml").read_bytes())
+    assert not parsed.bozo
+    assert [(e.title, e.id) for e in parsed.entries] == expected
+
+
+def test_feeds_are_capped_by_the_setting(tmp_path):
+    out = build_site(SITES / "two_prefectures", tmp_path / "out", FURUSATO_FEED_ITEMS=5)
+    site = _site()
+    expected = _expected([*site.articles_of("tottori"), *site.events_of("tottori")])[:5]
+    for rel in ("tottori/feed.xml", "feed.xml"):
+        assert [
+            (i.findtext("title"), i.findtext("guid")) for i in _rss(out, rel).findall("item")
+        ] == expected
+    entries = _atom(out, "tottori/atom.xml").findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}id") for e in entries] == [g for _, g in expected]
+
+
+def test_a_prefecture_without_posts_has_a_valid_empty_feed(two_prefectures):
+    rss = feedparser.parse((two_prefectures / "shimane/feed.xml").read_bytes())
+    atom = feedparser.parse((two_prefectures / "shimane/atom.xml").read_bytes())
+    for parsed in (rss, atom):
+        assert not parsed.bozo
+        assert parsed.entries == []
+        assert parsed.feed.title == "Shimane (島根県) JET alumni network"
+        assert parsed.feed.subtitle.startswith(
+            "Articles and events by JET Programme alumni of Shimane (島根県), Chugoku region."
+        )
+        assert parsed.feed.link == f"{DEV}/shimane/"
+    # With no item to date it, the channel carries the tag authority's date, not the clock.
+    channel = _rss(two_prefectures, "shimane/feed.xml")
+    assert channel.findtext("lastBuildDate") == "Thu, 01 Jan 2026 00:00:00 +0000"
+    assert (
+        _atom(two_prefectures, "shimane/atom.xml").findtext(f"{ATOM}updated")
+        == "2026-01-01T00:00:00+00:00"
+    )
+
+
+def test_channel_title_link_language_and_self(two_prefectures):
+    channel = _rss(two_prefectures, "tottori/feed.xml")
+    assert channel.findtext("title") == "Tottori (鳥取県) JET alumni network"
+    assert channel.findtext("link") == f"{DEV}/tottori/"
+    assert channel.findtext("language") == "en"
+    self_link = channel.find(f"{ATOM}link")
+    assert (self_link.get("rel"), self_link.get("href"), self_link.get("type")) == (
+        "self",
+        f"{DEV}/tottori/feed.xml",
+        "application/rss+xml",
+    )
+    feed = _atom(two_prefectures, "tottori/atom.xml")
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    links = {
+        (link.get("rel"), link.get("href"), link.get("type"))
+        for link in feed.findall(f"{ATOM}link")
+    }
+    assert links == {
+        ("self", f"{DEV}/tottori/atom.xml", "application/atom+xml"),
+        ("alternate", f"{DEV}/tottori/", "text/html"),
+    }
+    assert feed.findtext(f"{ATOM}id") == f"{TAG}tottori"
+
+
+def test_channel_date_is_the_newest_item_date(two_prefectures):
+    for rel in ("tottori/feed.xml", "feed.xml"):
+        channel = _rss(two_prefectures, rel)
+        dates = [parsedate_to_datetime(i.findtext("pubDate")) for i in channel.findall("item")]
+        assert parsedate_to_datetime(channel.findtext("lastBuildDate")) == max(dates)
+    feed = _atom(two_prefectures, "tottori/atom.xml")
+    updated = [
+        datetime.fromisoformat(e.findtext(f"{ATOM}updated")) for e in feed.findall(f"{ATOM}entry")
+    ]
+    assert datetime.fromisoformat(feed.findtext(f"{ATOM}updated")) == max(updated)
+
+
+def test_dates_keep_their_time_zone(two_prefectures):
+    items = {i.findtext("title"): i for i in _rss(two_prefectures, "tottori/feed.xml")}
+    assert items["Dunes in winter"].findtext("pubDate") == "Thu, 02 Apr 2026 00:00:00 +0900"
+    assert (
+        items["Tottori evening in London"].findtext("pubDate") == "Sat, 05 Dec 2026 18:30:00 +0000"
+    )
+    entries = {
+        e.findtext(f"{ATOM}title"): e
+        for e in _atom(two_prefectures, "tottori/atom.xml").findall(f"{ATOM}entry")
+    }
+    entry = entries["Dunes in winter"]
+    assert entry.findtext(f"{ATOM}published") == "2026-04-02T00:00:00+09:00"
+    assert entry.findtext(f"{ATOM}updated") == "2026-04-02T00:00:00+09:00"
+
+
+def test_every_url_in_a_feed_is_absolute(two_prefectures):
+    for rel in ("tottori/feed.xml", "tottori/atom.xml", "feed.xml", "atom.xml", "shimane/feed.xml"):
+        root = etree.fromstring((two_prefectures / rel).read_bytes())
+        urls = [
+            u
+            for u in root.xpath("//link/text() | //@href | //@url | //*[local-name()='uri']/text()")
+        ]
+        html = " ".join(root.xpath("//*[local-name()='encoded' or local-name()='content']/text()"))
+        urls += re.findall(r'(?:src|href)="([^"]*)"', html)
+        assert urls
+        for url in urls:
+            assert url.startswith((f"{DEV}/", "https://example.org/")), (rel, url)
+
+
+def test_an_item_carries_author_categories_content_and_image(two_prefectures):
+    items = {i.findtext("title"): i for i in _rss(two_prefectures, "tottori/feed.xml")}
+    item = items["Article number 11"]
+    assert item.findtext("link") == f"{DEV}/tottori/articles/article-11/"
+    assert item.findtext("description") == "Summary of article 11."
+    assert item.findtext(f"{DC}creator") == "Ken Sato"
+    assert [(c.get("domain"), c.text) for c in item.findall("category")] == [
+        (f"{TAG}kind", "Story"),
+        (f"{TAG}region", "Chugoku"),
+        (f"{TAG}prefecture", "Tottori"),
+        (f"{TAG}tags", "fixture"),
+        (f"{TAG}tags", "n11"),
+    ]
+    image = SITES / "two_prefectures/content/tottori/images/dunes.svg"
+    enclosure = item.find("enclosure")
+    assert enclosure.attrib == {
+        "url": f"{DEV}/tottori/images/dunes.svg",
+        "length": str(image.stat().st_size),
+        "type": "image/svg+xml",
+    }
+    html = lxml_fragment(item.findtext(CONTENT))
+    assert html.xpath("//img/@src") == [f"{DEV}/tottori/images/dunes.svg"]
+    assert html.xpath("//a/@href") == ["https://example.org/11"]
+    entry = next(
+        e
+        for e in _atom(two_prefectures, "tottori/atom.xml").findall(f"{ATOM}entry")
+        if e.findtext(f"{ATOM}title") == "Article number 11"
+    )
+    assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Ken Sato"
+    assert entry.findtext(f"{ATOM}author/{ATOM}uri") == f"{DEV}/tottori/ambassadors/ken-sato/"
+    assert [
+        (link.get("rel"), link.get("type"), link.get("length"))
+        for link in entry.findall(f"{ATOM}link")
+    ] == [
+        ("alternate", "text/html", None),
+        ("enclosure", "image/svg+xml", str(image.stat().st_size)),
+    ]
+    assert entry.find(f"{ATOM}content").get("type") == "html"
+    assert {c.get("term") for c in entry.findall(f"{ATOM}category")} == {
+        "story",
+        "chugoku",
+        "tottori",
+        "fixture",
+        "n11",
+    }
+
+
+def lxml_fragment(html: str):
+    import lxml.html
+
+    return lxml.html.fragment_fromstring(html, create_parent="div")
+
+
+def test_an_event_post_links_to_its_page_and_says_when_and_where(two_prefectures):
+    items = {i.findtext("title"): i for i in _rss(two_prefectures, "tottori/feed.xml")}
+    item = items["Tottori evening in London"]
+    assert item.findtext("link") == f"{DEV}/tottori/events/london-evening/"
+    assert item.findtext("guid") == f"{TAG}tottori/events/london-evening"
+    assert item.findtext(f"{DC}creator") == "Amy Chen"
+    text = " ".join(lxml_fragment(item.findtext(CONTENT)).text_content().split())
+    assert text == (
+        "When: 5 December 2026, 18:30–21:00 (Europe/London time) "
+        "Where: Example hall, London, United Kingdom Come along."
+    )
+    online = items["Past fundraiser"]
+    text = " ".join(lxml_fragment(online.findtext(CONTENT)).text_content().split())
+    assert text == "When: 1 March 2026 Where: online at https://example.org/stream Thank you."
+
+
+def test_japanese_text_comes_through_intact(two_prefectures):
+    data = (two_prefectures / "tottori/feed.xml").read_bytes()
+    assert "<title>砂丘の冬</title>".encode() in data  # UTF-8, not character references
+    parsed = feedparser.parse((two_prefectures / "tottori/atom.xml").read_bytes())
+    entry = next(e for e in parsed.entries if e.id == f"{TAG}tottori/articles/suna-no-oka")
+    assert entry.title == "砂丘の冬"
+    assert entry.summary == "冬の砂丘について。"
+    assert entry.content[0].value == "<p>冬の鳥取砂丘。</p>"
+    assert entry.content[0].language == "ja"
+    items = {i.findtext("guid"): i for i in _rss(two_prefectures, "tottori/feed.xml")}
+    assert items[f"{TAG}tottori/articles/suna-no-oka"].findtext(f"{DC}language") == "ja"
+
+
+ARTICLE = "content/tottori/articles/2026-04-02-dunes-in-winter.md"
+
+
+def test_guids_survive_edits_and_a_new_domain(tmp_path):
+    root = copy_site("two_prefectures", tmp_path / "site")
+    before = build_site(root, tmp_path / "before")
+    path = root / ARTICLE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("title: Dunes in winter", "title: The dunes in winter")
+        .replace("The dunes in winter.", "The dunes in winter, revised.")
+        .replace("date: 2026-04-02", "date: 2026-04-02\nupdated: 2026-05-01"),
+        encoding="utf-8",
+    )
+    edited = build_site(root, tmp_path / "edited")
+    moved = build_site(root, tmp_path / "moved", siteurl="https://alumni.example.org")
+    old, new = _guids(before), _guids(edited)
+    assert (
+        new["The dunes in winter"]
+        == old["Dunes in winter"]
+        == f"{TAG}tottori/articles/dunes-in-winter"
+    )
+    assert _guids(moved) == new
+    assert _rss(moved, "tottori/feed.xml").findtext("link") == "https://alumni.example.org/tottori/"
+    entries = _atom(edited, "tottori/atom.xml").findall(f"{ATOM}entry")
+    entry = next(e for e in entries if e.findtext(f"{ATOM}title") == "The dunes in winter")
+    assert entry.findtext(f"{ATOM}updated") == "2026-05-01T00:00:00+09:00"
+    assert entry.findtext(f"{ATOM}published") == "2026-04-02T00:00:00+09:00"
+
+
+def _feed_bytes(out: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.suffix in (".xml", ".opml")
+    }
+
+
+def test_two_builds_give_identical_bytes(two_prefectures, tmp_path):
+    again = build_site(SITES / "two_prefectures", tmp_path / "again")
+    first, second = _feed_bytes(two_prefectures), _feed_bytes(again)
+    assert {"feed.xml", "atom.xml", "feeds.opml", "tottori/feed.xml"} <= set(first)
+    assert first == second
+
+
+def test_pages_point_feed_readers_to_their_feeds(two_prefectures):
+    def alternates(url):
+        tree = page(two_prefectures, url)
+        return [
+            (link.get("type"), link.get("href"))
+            for link in tree.xpath("//head/link[@rel='alternate']")
+        ]
+
+    tottori = [
+        ("application/rss+xml", "/tottori/feed.xml"),
+        ("application/atom+xml", "/tottori/atom.xml"),
+    ]
+    for url in (
+        "/tottori/",
+        "/tottori/articles/",
+        "/tottori/articles/dunes-in-winter/",
+        "/tottori/ambassadors/amy-chen/",
+    ):
+        assert alternates(url) == tottori
+    national = [("application/rss+xml", "/feed.xml"), ("application/atom+xml", "/atom.xml")]
+    for url in ("/", "/regions/chugoku/", "/about/"):
+        assert alternates(url) == national
+
+
+def test_a_microsite_home_explains_how_to_subscribe(two_prefectures):
+    tree = page(two_prefectures, "/shimane/")
+    block = tree.xpath("//section[@aria-labelledby='subscribe-heading']")[0]
+    assert block.xpath("string(h2)") == "Subscribe"
+    assert "RSS" in block.xpath("string(p[1])")
+    field = block.xpath(".//input[@id='feed-url']")[0]
+    assert field.get("value") == "/shimane/feed.xml"
+    assert field.get("readonly") is not None
+    assert block.xpath(".//label[@for='feed-url']")
+    assert block.xpath(".//a/@href") == ["/shimane/feed.xml", "/shimane/atom.xml", "/feeds.opml"]
+
+
+def test_pelican_writes_no_feed_of_its_own(two_prefectures):
+    settings = load_settings(
+        REPO / "pelicanconf.py", PATH=str(SITES / "two_prefectures" / "content")
+    )
+    # Pelican's feed settings; those it turns on by default must be None in pelicanconf.py.
+    pelican_feeds = [
+        f"{prefix}FEED_{kind}"
+        for prefix in ("", "ALL_", "CATEGORY_", "AUTHOR_", "TAG_", "TRANSLATION_")
+        for kind in ("ATOM", "RSS")
+    ]
+    pelican_feeds = [k.replace("ALL_FEED", "FEED_ALL") for k in pelican_feeds]
+    assert {k for k in pelican_feeds if DEFAULT_CONFIG.get(k)} == {
+        "FEED_ALL_ATOM",
+        "CATEGORY_FEED_ATOM",
+        "AUTHOR_FEED_ATOM",
+        "AUTHOR_FEED_RSS",
+        "TRANSLATION_FEED_ATOM",
+    }
+    assert {k: settings.get(k) for k in pelican_feeds} == dict.fromkeys(pelican_feeds)
+    written = {
+        p.relative_to(two_prefectures).as_posix()
+        for p in two_prefectures.rglob("*")
+        if p.suffix in (".xml", ".atom", ".rss", ".opml")
+    }
+    assert written == {
+        "feed.xml",
+        "atom.xml",
+        "feeds.opml",
+        "sitemap.xml",
+        "tottori/feed.xml",
+        "tottori/atom.xml",
+        "shimane/feed.xml",
+        "shimane/atom.xml",
+    }
+
+
+def test_publishconf_feeds_use_siteurl(tmp_path, monkeypatch):
+    monkeypatch.setenv("SITEURL", "https://alumni.example.org/")
+    out = build_site(SITES / "two_prefectures", tmp_path / "out", settings_file="publishconf.py")
+    channel = _rss(out, "tottori/feed.xml")
+    assert channel.find(f"{ATOM}link").get("href") == "https://alumni.example.org/tottori/feed.xml"
+    assert {i.findtext("link")[:27] for i in channel.findall("item")} == {
+        "https://alumni.example.org/"
+    }
+    tree = page(out, "/tottori/")
+    assert tree.xpath("//head/link[@type='application/rss+xml']/@href") == [
+        "https://alumni.example.org/tottori/feed.xml"
+    ]
+    assert tree.xpath("//input[@id='feed-url']/@value") == [
+        "https://alumni.example.org/tottori/feed.xml"
+    ]
+
+
+def test_a_single_prefecture_site_has_its_feed_at_the_root(two_prefectures, tmp_path):
+    out = build_site(SITES / "two_prefectures", tmp_path / "one", prefecture="tottori")
+    channel = _rss(out, "feed.xml")
+    assert channel.findtext("title") == "Tottori (鳥取県) JET alumni network"
+    assert channel.findtext("link") == f"{DEV}/"
+    assert channel.find(f"{ATOM}link").get("href") == f"{DEV}/feed.xml"
+    assert _guids(out, "feed.xml") == _guids(two_prefectures)  # moving home keeps the GUIDs
+    assert _atom(out, "atom.xml").findtext(f"{ATOM}id") == f"{TAG}tottori"
+    assert not (out / "tottori").exists()
+    assert page(out, "/").xpath("//head/link[@rel='alternate']/@href") == ["/feed.xml", "/atom.xml"]
+
+
+@pytest.mark.parametrize("authority", ["furusato", "furusato.example", "Furusato.example,26"])
+def test_a_malformed_tag_authority_stops_the_build(tmp_path, authority):
+    with pytest.raises(ValueError) as error:
+        build_site(SITES / "two_prefectures", tmp_path / "out", FURUSATO_TAG_AUTHORITY=authority)
+    assert str(error.value) == (
+        f"FURUSATO_TAG_AUTHORITY {authority!r} is not a tag URI authority; write a domain you "
+        "own and a year you owned it, such as 'alumni.example.org,2026'"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_item_links_lead_to_built_pages(two_prefectures):
+    links = [i.findtext("link") for i in _rss(two_prefectures, "feed.xml").findall("item")]
+    articles = [u for u in links if "/articles/" in u]
+    assert len(articles) == 14
+    for url in articles:
+        assert (two_prefectures / url.removeprefix(f"{DEV}/") / "index.html").is_file(), url
+    # Event pages are written by the events plugin, at the URL the contract gives them.
+    assert sorted(u for u in links if "/events/" in u) == [
+        f"{DEV}/tottori/events/london-evening/",
+        f"{DEV}/tottori/events/past-fundraiser/",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("authority", "year_start"),
+    [
+        ("furusato.example,2026", "2026-01-01"),
+        ("alumni.example.org,2027-04", "2027-04-01"),
+        ("feeds@alumni.example.org,2027-04-15", "2027-04-15"),
+    ],
+)
+def test_the_tag_authority_dates_empty_feeds(tmp_path, authority, year_start):
+    out = build_site(SITES / "two_prefectures", tmp_path / "out", FURUSATO_TAG_AUTHORITY=authority)
+    feed = _atom(out, "shimane/atom.xml")
+    assert feed.findtext(f"{ATOM}id") == f"tag:{authority}:shimane"
+    assert feed.findtext(f"{ATOM}updated") == f"{year_start}T00:00:00+00:00"
+    guids = list(_guids(out).values())
+    assert len(guids) == 16
+    assert all(g.startswith(f"tag:{authority}:tottori/") for g in guids)
+
+
+@pytest.mark.parametrize("limit", [0, -5, "50", True])
+def test_a_bad_item_cap_stops_the_build(tmp_path, limit):
+    with pytest.raises(ValueError) as error:
+        build_site(SITES / "two_prefectures", tmp_path / "out", FURUSATO_FEED_ITEMS=limit)
+    assert str(error.value) == (
+        f"FURUSATO_FEED_ITEMS must be a whole number of at least 1, not {limit!r}"
+    )

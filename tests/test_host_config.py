@@ -1,0 +1,245 @@
+"""host_config: `_headers` (CSP the pages satisfy, caching, content types) and `.nojekyll`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import lxml.html
+import pytest
+
+from host_config import DEFAULTS, Rule, header_rules
+from tests.sitebuild import REPO, build_site, copy_site
+
+EXPECTED_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "frame-src https://player.vimeo.com https://www.youtube-nocookie.com https://www.youtube.com; "
+    "object-src 'none'; base-uri 'self'; form-action 'none'; frame-ancestors 'none'"
+)
+EMBED_ARTICLE = """---
+title: Dunes on video
+date: 2026-04-10
+author: ken-sato
+summary: A film of the dunes, and a table.
+---
+<iframe src="https://www.youtube-nocookie.com/embed/abc123" title="The dunes"></iframe>
+
+| Month | Visitors |
+|:------|---------:|
+| May   | 10       |
+"""
+SITEURL = "https://jet.example.net"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """two_prefectures plus an article with a video embed and an aligned table."""
+    base = tmp_path_factory.mktemp("host")
+    root = copy_site(
+        "two_prefectures",
+        base / "site",
+        files={"content/tottori/articles/2026-04-10-dunes-on-video.md": EMBED_ARTICLE},
+    )
+    return build_site(root, base / "output", siteurl=SITEURL)
+
+
+def parse_headers(text: str) -> list[tuple[str, dict[str, list[str]]]]:
+    """Parse a `_headers` file into (path pattern, {header: [values]}) rules."""
+    rules: list[tuple[str, dict[str, list[str]]]] = []
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            rules.append((line.strip(), {}))
+            continue
+        name, _, value = line.strip().partition(":")
+        rules[-1][1].setdefault(name.strip(), []).append(value.strip())
+    return rules
+
+
+def matches(pattern: str, path: str) -> bool:
+    """Match a URL path as Netlify and Cloudflare Pages do: `*` any text, `:name` a segment."""
+    regex = "".join(
+        ".*" if part == "*" else "[^/]+" if part.startswith(":") else re.escape(part)
+        for part in re.split(r"(\*|:[a-z]+)", pattern)
+    )
+    return re.fullmatch(regex, path) is not None
+
+
+def headers_for(rules, path: str) -> dict[str, list[str]]:
+    """Combine every matching rule's headers, as both hosts do."""
+    combined: dict[str, list[str]] = {}
+    for pattern, headers in rules:
+        if matches(pattern, path):
+            for name, values in headers.items():
+                combined.setdefault(name, []).extend(values)
+    return combined
+
+
+def csp_directives(value: str) -> dict[str, list[str]]:
+    return {d.split()[0]: d.split()[1:] for d in value.split(";") if d.strip()}
+
+
+def test_headers_file_sets_the_csp_on_every_response(built: Path) -> None:
+    rules = parse_headers((built / "_headers").read_text(encoding="utf-8"))
+    for path in ["/", "/tottori/articles/dunes-on-video/", "/theme/css/base.css", "/404.html"]:
+        headers = headers_for(rules, path)
+        assert headers["Content-Security-Policy"] == [EXPECTED_CSP], path
+        assert headers["X-Content-Type-Options"] == ["nosniff"]
+
+
+def test_every_file_gets_one_cache_policy_and_pages_the_hosts_short_default(built: Path) -> None:
+    rules = parse_headers((built / "_headers").read_text(encoding="utf-8"))
+    assets = DEFAULTS["FURUSATO_CACHE_ASSETS"]
+    feeds = DEFAULTS["FURUSATO_CACHE_FEEDS"]
+    for file in sorted(built.rglob("*")):
+        if not file.is_file() or file.name in ("_headers", ".nojekyll"):
+            continue
+        url = "/" + file.relative_to(built).as_posix()
+        cache = headers_for(rules, url).get("Cache-Control", [])
+        if file.suffix == ".html":
+            assert cache == [], url
+            assert headers_for(rules, url.removesuffix("index.html")).get("Cache-Control") is None
+        elif file.suffix in (".css", ".svg", ".png", ".jpg", ".webp"):
+            assert cache == [assets], url
+        else:
+            assert cache == [feeds], url
+
+
+def test_headers_file_stays_within_cloudflare_limits(built: Path) -> None:
+    text = (built / "_headers").read_text(encoding="utf-8")
+    assert len(parse_headers(text)) <= 100
+    assert max(len(line) for line in text.splitlines()) <= 2000
+
+
+def test_feed_and_calendar_rules_cover_every_prefecture_with_one_pattern() -> None:
+    paths = [
+        "index.html",
+        "feed.xml",
+        "atom.xml",
+        "feeds.opml",
+        "sitemap.xml",
+        "robots.txt",
+        "tottori/feed.xml",
+        "tottori/atom.xml",
+        "tottori/events.ics",
+        "shimane/events.ics",
+        "tottori/images/dunes.svg",
+        "tottori/articles/x/index.html",
+        "theme/css/base.css",
+        "favicon.ico",
+    ]
+    feeds, assets = DEFAULTS["FURUSATO_CACHE_FEEDS"], DEFAULTS["FURUSATO_CACHE_ASSETS"]
+    assert header_rules(paths, {"tottori", "shimane"}, DEFAULTS) == [
+        Rule("/:prefecture/atom.xml", feeds, "application/atom+xml; charset=utf-8"),
+        Rule("/:prefecture/events.ics", feeds, "text/calendar; charset=utf-8"),
+        Rule("/:prefecture/feed.xml", feeds, "application/rss+xml; charset=utf-8"),
+        Rule("/:prefecture/images/*", assets),
+        Rule("/atom.xml", feeds, "application/atom+xml; charset=utf-8"),
+        Rule("/favicon.ico", assets),
+        Rule("/feed.xml", feeds, "application/rss+xml; charset=utf-8"),
+        Rule("/feeds.opml", feeds, "text/x-opml; charset=utf-8"),
+        Rule("/robots.txt", feeds, "text/plain; charset=utf-8"),
+        Rule("/sitemap.xml", feeds, "application/xml; charset=utf-8"),
+        Rule("/theme/*", assets),
+    ]
+
+
+def test_nojekyll_is_written_for_github_pages(built: Path) -> None:
+    assert (built / ".nojekyll").read_bytes() == b""
+
+
+def csp_violations(out: Path, csp: dict[str, list[str]]) -> list[str]:
+    """Check every page against the policy: what a browser would block, listed."""
+    own = urlsplit(SITEURL)
+    frames = [s for s in csp["frame-src"] if s.startswith("https://")]
+
+    def allowed(url: str, sources: list[str]) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return "data:" in sources
+        if not parts.netloc or (parts.scheme, parts.netloc) == (own.scheme, own.netloc):
+            return "'self'" in sources
+        return any(url.startswith(s + "/") for s in sources)
+
+    problems = []
+    for path in sorted(out.rglob("*.html")):
+        name = path.relative_to(out).as_posix()
+        tree = lxml.html.fromstring(path.read_bytes())
+        for element in tree.iter():
+            if not isinstance(element.tag, str):
+                continue
+            inline = [a for a in element.attrib if a == "style" or a.startswith("on")]
+            problems += [f"{name}: <{element.tag} {a}=...> is inline code" for a in inline]
+            tag = element.tag
+            if tag == "style" or (tag == "script" and not element.get("src")):
+                problems.append(f"{name}: inline <{tag}> element")
+            checks = {
+                "script": ("src", "script-src"),
+                "img": ("src", "img-src"),
+                "iframe": ("src", "frame-src"),
+                "object": ("data", "object-src"),
+                "embed": ("src", "object-src"),
+                "form": ("action", "form-action"),
+            }
+            if tag == "link" and "stylesheet" in (element.get("rel") or ""):
+                checks["link"] = ("href", "style-src")
+            if tag in checks:
+                attribute, directive = checks[tag]
+                url = element.get(attribute, "")
+                if not allowed(url, frames if directive == "frame-src" else csp[directive]):
+                    problems.append(f"{name}: <{tag} {attribute}={url!r}> breaks {directive}")
+            for attribute in ("href", "src"):
+                if (element.get(attribute) or "").strip().lower().startswith("javascript:"):
+                    problems.append(f"{name}: javascript: URL")
+            if tag == "base":
+                problems.append(f"{name}: <base> breaks base-uri")
+    return problems
+
+
+def test_every_page_satisfies_the_csp(built: Path) -> None:
+    rules = parse_headers((built / "_headers").read_text(encoding="utf-8"))
+    csp = csp_directives(headers_for(rules, "/")["Content-Security-Policy"][0])
+    video = lxml.html.fromstring(
+        (built / "tottori/articles/dunes-on-video/index.html").read_bytes()
+    )
+    assert video.xpath("//iframe/@src") == ["https://www.youtube-nocookie.com/embed/abc123"]
+    assert video.xpath("//table")  # the aligned table is there, and must not use style=
+    assert csp_violations(built, csp) == []
+
+
+def test_the_csp_check_finds_inline_code(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text(
+        '<p style="color:red" onclick="x()">x</p><script>alert(1)</script><style>p{}</style>'
+        '<img src="https://tracker.example.org/p.gif"><iframe src="https://example.org/"></iframe>'
+    )
+    csp = csp_directives(EXPECTED_CSP)
+    assert csp_violations(tmp_path, csp) == [
+        "index.html: <p style=...> is inline code",
+        "index.html: <p onclick=...> is inline code",
+        "index.html: inline <script> element",
+        "index.html: inline <style> element",
+        "index.html: <img src='https://tracker.example.org/p.gif'> breaks img-src",
+        "index.html: <iframe src='https://example.org/'> breaks frame-src",
+    ]
+
+
+def test_templates_have_no_inline_styles_or_scripts() -> None:
+    found = []
+    for template in sorted((REPO / "theme/templates").rglob("*.html")):
+        text = template.read_text(encoding="utf-8")
+        for pattern in (
+            r"\sstyle\s*=",
+            r"<style[\s>]",
+            r"<script(?![^>]*\bsrc=)[^>]*>",
+            r"\son[a-z]+\s*=",
+        ):
+            found += [f"{template.name}: {m.group(0)!r}" for m in re.finditer(pattern, text)]
+    assert found == []
+
+
+def test_the_demo_site_satisfies_the_csp(demo_output: Path) -> None:
+    csp = csp_directives(EXPECTED_CSP)
+    assert (demo_output / "_headers").is_file()
+    assert csp_violations(demo_output, csp) == []

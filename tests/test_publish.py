@@ -1,0 +1,195 @@
+"""publishconf.py: SITEURL from the environment, absolute URLs everywhere, same bytes twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import lxml.etree
+import lxml.html
+import pytest
+
+from tests.sitebuild import SITES, build_site
+
+SITEURL = "https://jet.example.net/furusato"
+# Attributes that hold URLs in the pages Furusato writes.
+URL_ATTRIBUTES = ("href", "src", "srcset", "action", "poster", "data")
+# Elements of sitemaps and feeds whose text is a URL.
+XML_URL_ELEMENTS = {"loc", "link", "guid", "id", "url", "uri", "icon", "logo"}
+
+
+def publish(
+    out: Path, monkeypatch: pytest.MonkeyPatch, siteurl: str | None = SITEURL, **options
+) -> Path:
+    """Build tests/sites/two_prefectures with publishconf.py and SITEURL in the environment."""
+    if siteurl is None:
+        monkeypatch.delenv("SITEURL", raising=False)
+    else:
+        monkeypatch.setenv("SITEURL", siteurl)
+    return build_site(SITES / "two_prefectures", out, settings_file="publishconf.py", **options)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        return publish(tmp_path_factory.mktemp("publish") / "output", monkeypatch)
+
+
+def html_urls(out: Path) -> list[tuple[str, str]]:
+    """Return (file, URL) for every URL-valued attribute of every HTML file."""
+    found = []
+    for path in sorted(out.rglob("*.html")):
+        tree = lxml.html.fromstring(path.read_bytes())
+        for element in tree.iter():
+            for name in URL_ATTRIBUTES:
+                value = element.get(name) if isinstance(element.tag, str) else None
+                if value is None:
+                    continue
+                values = (
+                    [c.split()[0] for c in value.split(",") if c.strip()]
+                    if name == "srcset"
+                    else [value]
+                )
+                found += [(path.relative_to(out).as_posix(), v) for v in values]
+    return found
+
+
+def file_for(out: Path, url: str, siteurl: str) -> Path | None:
+    """Return the built file serving `url` (absolute, under `siteurl`), or None."""
+    path = urlsplit(url[len(siteurl) :]).path.lstrip("/")
+    target = out / path
+    if path == "" or path.endswith("/"):
+        target = target / "index.html"
+    return target if target.is_file() else None
+
+
+def awaiting_events_plugin(out: Path, url: str) -> bool:
+    """Say whether `url` is an event page of a build that has no event pages at all.
+
+    Microsites link to their events section, which the events plugin writes; until that
+    plugin is in PLUGINS, such links are expected to dangle. Once it is, this is False.
+    """
+    return "/events/" in url and not any(out.rglob("events/index.html"))
+
+
+def test_publish_without_siteurl_stops_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        publish(tmp_path / "output", monkeypatch, siteurl=None)
+    assert str(stopped.value) == (
+        "publishconf.py: SITEURL is not set. Set it to the address the site will live at, "
+        "for example\n  SITEURL=https://your-name.github.io/furusato make publish"
+    )
+    assert not (tmp_path / "output").exists()
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["jet.example.net", "ftp://jet.example.net", "https://", "https://jet.example.net/?x=1"],
+)
+def test_publish_with_a_malformed_siteurl_stops_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        publish(tmp_path / "output", monkeypatch, siteurl=value)
+    assert str(stopped.value).startswith(
+        f"publishconf.py: SITEURL={value.rstrip('/')!r} is not a site address; write it as "
+        "https://host[/path] with no query or #fragment"
+    )
+
+
+def test_every_internal_url_is_absolute_under_siteurl_and_resolves(published: Path) -> None:
+    problems = []
+    urls = html_urls(published)
+    assert len(urls) > 200, "too few links found; the walk is broken"
+    for name, url in urls:
+        parts = urlsplit(url)
+        if url.startswith("#") or (
+            parts.scheme in ("https", "mailto") and parts.netloc != urlsplit(SITEURL).netloc
+        ):
+            continue  # a fragment of the same page, or another site
+        if not url.startswith(SITEURL + "/"):
+            problems.append(f"{name}: {url!r} is not an absolute URL under {SITEURL}")
+        elif file_for(published, url, SITEURL) is None and not awaiting_events_plugin(
+            published, url
+        ):
+            problems.append(f"{name}: {url!r} is not in the build")
+    assert problems == []
+
+
+def test_no_development_address_anywhere(published: Path) -> None:
+    leaks = [
+        p.relative_to(published).as_posix()
+        for p in published.rglob("*")
+        if p.is_file() and (b"127.0.0.1" in p.read_bytes() or b"localhost" in p.read_bytes())
+    ]
+    assert leaks == []
+
+
+def test_every_page_has_its_own_canonical_url(published: Path) -> None:
+    pages = sorted(published.rglob("index.html"))
+    assert len(pages) > 30
+    for path in pages:
+        own = f"{SITEURL}/{path.parent.relative_to(published).as_posix()}/".replace("/./", "/")
+        canonical = lxml.html.fromstring(path.read_bytes()).xpath("//link[@rel='canonical']/@href")
+        assert canonical == [own], path
+
+
+def test_sitemap_feeds_and_robots_use_absolute_urls(published: Path) -> None:
+    checked = 0
+    for path in sorted(published.rglob("*.xml")) + sorted(published.rglob("*.opml")):
+        tree = lxml.etree.parse(str(path))
+        for element in tree.iter():
+            if not isinstance(element.tag, str):
+                continue
+            local = lxml.etree.QName(element).localname
+            values = [element.text.strip()] if local in XML_URL_ELEMENTS and element.text else []
+            values += [v for k, v in element.attrib.items() if k in ("href", "xmlUrl", "htmlUrl")]
+            for url in values:
+                if urlsplit(url).netloc == urlsplit(SITEURL).netloc:
+                    assert url.startswith(SITEURL + "/"), (path, url)
+                    assert file_for(published, url, SITEURL) or awaiting_events_plugin(
+                        published, url
+                    ), (path, url)
+                    checked += 1
+                elif not url.startswith(("https://", "http://", "tag:", "urn:")):
+                    pytest.fail(f"{path.name}: {url!r} is not an absolute URL")
+    assert checked >= 30
+    robots = (published / "robots.txt").read_text(encoding="utf-8")
+    assert f"Sitemap: {SITEURL}/sitemap.xml\n" in robots
+
+
+def test_two_builds_of_the_same_sources_are_byte_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, published: Path
+) -> None:
+    again = publish(tmp_path / "elsewhere" / "site", monkeypatch)
+
+    def files(out: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(out).as_posix(): p.read_bytes()
+            for p in sorted(out.rglob("*"))
+            if p.is_file()
+        }
+
+    first, second = files(published), files(again)
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_a_single_prefecture_publishes_at_the_root_of_its_own_domain(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    siteurl = "https://tottori-jet.example.net"
+    out = publish(tmp_path / "output", monkeypatch, siteurl=siteurl, prefecture="tottori")
+    home = lxml.html.fromstring((out / "index.html").read_bytes())
+    assert home.xpath("//link[@rel='canonical']/@href") == [f"{siteurl}/"]
+    assert f"{siteurl}/articles/" in home.xpath("//a/@href")
+    internal = [(n, u) for n, u in html_urls(out) if u.startswith(siteurl)]
+    assert internal
+    broken = [
+        (n, u)
+        for n, u in internal
+        if file_for(out, u, siteurl) is None and not awaiting_events_plugin(out, u)
+    ]
+    assert broken == []

@@ -1,0 +1,198 @@
+"""safe_output: a failed build leaves output/ as it was; a good one leaves no stale file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from content_loader import SiteGenerator
+from furusato.build import BuildError
+from furusato.errors import ContentError
+from safe_output import SafeWriter
+from tests.sitebuild import REPO, build_site, copy_site, page, texts
+
+ARTICLE = "content/tottori/articles/2026-03-19-article-11.md"
+ARTICLE_URL = "/tottori/articles/article-11/"
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    """Every file of a build (dotfiles included) with its bytes."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def staging_of(out: Path) -> Path:
+    return out.parent / f".{out.name}.staging"
+
+
+def test_content_error_leaves_previous_output_untouched(tmp_path: Path) -> None:
+    root = copy_site("two_prefectures", tmp_path / "site")
+    out = build_site(root, tmp_path / "output")
+    before = snapshot(out)
+    article = root / ARTICLE
+    article.write_text(article.read_text(encoding="utf-8").replace("date: 2026-03-19\n", ""))
+
+    with pytest.raises(ContentError) as caught:
+        build_site(root, out)
+
+    assert [(p.path, p.field) for p in caught.value.problems] == [(ARTICLE, "date")]
+    assert snapshot(out) == before
+    assert not staging_of(out).exists()
+
+
+def test_failure_inside_a_generator_leaves_output_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_site("two_prefectures", tmp_path / "site")
+    out = build_site(root, tmp_path / "output")
+    before = snapshot(out)
+    # A valid edit, so the next build really re-renders pages (the home page lists the
+    # article, the article page shows it) before the broken template is reached.
+    article = root / ARTICLE
+    article.write_text(article.read_text(encoding="utf-8").replace("Article number 11", "Eleven"))
+    staged_when_failing: list[str] = []
+    original = SiteGenerator.get_template
+
+    def broken_article_template(self, name):
+        if name == "article":
+            staging = staging_of(out)
+            staged_when_failing.extend(p.name for p in staging.rglob("*") if p.is_file())
+            return self.env.from_string("{{ 1 // 0 }}")
+        return original(self, name)
+
+    monkeypatch.setattr(SiteGenerator, "get_template", broken_article_template)
+    with pytest.raises(ZeroDivisionError) as caught:  # keeps the failed writer alive
+        build_site(root, out)
+
+    assert staged_when_failing, "the failure came before anything was staged; test is too weak"
+    assert snapshot(out) == before
+    assert not staging_of(out).exists()
+    # The same process (a devserver) can build again at once, and the change arrives.
+    monkeypatch.undo()
+    build_site(root, out)
+    assert caught.value is not None
+    assert texts(page(out, ARTICLE_URL), "//h1") == ["Eleven"]
+
+
+def test_removed_article_disappears_from_output(tmp_path: Path) -> None:
+    root = copy_site("two_prefectures", tmp_path / "site")
+    out = build_site(root, tmp_path / "output")
+    assert (out / ARTICLE_URL.strip("/") / "index.html").is_file()
+
+    (root / ARTICLE).unlink()
+    build_site(root, out)
+
+    assert not (out / ARTICLE_URL.strip("/")).exists()  # the page and its empty folder
+    listed = [a.get("href") for a in page(out, "/tottori/articles/").iter("a")]
+    assert ARTICLE_URL not in listed
+    assert ARTICLE_URL not in (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert not staging_of(out).exists()
+
+
+def test_renamed_article_moves(tmp_path: Path) -> None:
+    root = copy_site("two_prefectures", tmp_path / "site")
+    out = build_site(root, tmp_path / "output")
+    text = (root / ARTICLE).read_text(encoding="utf-8")
+    (root / ARTICLE).write_text(text.replace("title:", "slug: eleven\ntitle:", 1))
+
+    build_site(root, out)
+
+    assert not (out / "tottori/articles/article-11").exists()
+    assert texts(page(out, "/tottori/articles/eleven/"), "//h1") == ["Article number 11"]
+
+
+def test_incremental_rebuild_equals_a_clean_build(tmp_path: Path) -> None:
+    root = copy_site("two_prefectures", tmp_path / "site")
+    out = tmp_path / "output"
+    original = (root / ARTICLE).read_text(encoding="utf-8")
+    (root / ARTICLE).write_text(original.replace("Article number 11", "Eleven"))
+    build_site(root, out)
+    (root / ARTICLE).write_text(original)
+    build_site(root, out)  # reuses every page whose inputs did not change
+
+    clean = build_site(root, tmp_path / "clean")
+
+    assert snapshot(out) == snapshot(clean)
+
+
+def test_a_hand_edited_output_file_is_rewritten(tmp_path: Path) -> None:
+    root = copy_site("two_prefectures", tmp_path / "site")
+    out = build_site(root, tmp_path / "output")
+    home = out / "tottori/index.html"
+    built = home.read_bytes()
+    home.write_bytes(built.replace(b"Tottori", b"Tottoro"))
+
+    build_site(root, out)
+
+    assert home.read_bytes() == built
+
+
+def test_a_page_can_become_a_folder_and_back(tmp_path: Path) -> None:
+    settings = {
+        "THEME": str(REPO / "theme"),
+        "PLUGIN_PATHS": [str(REPO / "plugins")],
+        "FURUSATO_CACHE_PATH": str(tmp_path / "cache"),
+    }
+    out = tmp_path / "output"
+
+    def commit(files: dict[str, bytes]) -> None:
+        writer = SafeWriter(str(out), settings)
+        for path, data in files.items():
+            writer.write_bytes(path, data)
+        writer.commit()
+
+    commit({"news": b"a file", "index.html": b"home"})
+    commit({"news/index.html": b"now a folder"})
+    assert snapshot(out) == {"news/index.html": b"now a folder"}
+    commit({"news": b"a file again"})
+    assert snapshot(out) == {"news": b"a file again"}
+
+
+def test_refuses_to_use_a_source_tree_as_output(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    settings = {"THEME": str(REPO / "theme"), "PLUGIN_PATHS": [], "FURUSATO_CACHE_PATH": "x"}
+    with pytest.raises(RuntimeError, match=r"refusing to use .* as the output directory"):
+        SafeWriter(str(tmp_path), settings)
+
+
+def test_safe_output_must_be_the_last_plugin(tmp_path: Path) -> None:
+    plugins = ["content_loader", "microsites", "safe_output", "sitemap"]
+    with pytest.raises(BuildError, match="safe_output must be the last entry of PLUGINS"):
+        build_site(REPO / "tests/sites/two_prefectures", tmp_path / "output", PLUGINS=plugins)
+    assert not (tmp_path / "output").exists()
+
+
+def test_settings_that_bypass_the_writer_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(BuildError, match="STATIC_PATHS must stay empty"):
+        build_site(
+            REPO / "tests/sites/two_prefectures", tmp_path / "output", STATIC_PATHS=["images"]
+        )
+
+
+def test_another_process_cannot_build_into_output_while_a_build_runs(tmp_path: Path) -> None:
+    settings = {
+        "THEME": str(REPO / "theme"),
+        "PLUGIN_PATHS": [str(REPO / "plugins")],
+        "FURUSATO_CACHE_PATH": str(tmp_path / "cache"),
+    }
+    other_process = [
+        sys.executable,
+        "-c",
+        "import sys; from safe_output import SafeWriter; "
+        f"SafeWriter(sys.argv[1], {settings!r}).commit()",
+        str(tmp_path / "output"),
+    ]
+    env = {**os.environ, "PYTHONPATH": str(REPO / "plugins")}
+    first = SafeWriter(str(tmp_path / "output"), settings)
+    first.write_bytes("index.html", b"first")
+
+    refused = subprocess.run(other_process, capture_output=True, text=True, env=env, check=False)
+
+    assert "BuildError: another build is writing" in refused.stderr
+    assert (tmp_path / ".output.staging/index.html").read_bytes() == b"first"
+    first.commit()
+    assert subprocess.run(other_process, env=env, check=False).returncode == 0
+    assert not (tmp_path / "output/index.html").exists()  # the second build wrote nothing
