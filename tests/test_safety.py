@@ -182,6 +182,21 @@ UNSAFE.append(
     )
 )
 
+UNSAFE.append(
+    (
+        '<blockquote cite="javascript:alert(1)">Quote</blockquote>',
+        [
+            (
+                1,
+                "html",
+                "'javascript:alert(1)' is not allowed as the cite of <blockquote> "
+                "(addresses must start with https://, http:// or mailto:, or name a file "
+                "in the repository); remove it",
+            )
+        ],
+    )
+)
+
 # Markdown and HTML that is fine: nothing to report, nothing removed but class/id/comments
 SAFE = [
     "Plain **bold** text with a [link](https://example.org/) and <mailto:a@example.org>.",
@@ -252,7 +267,7 @@ def test_sanitizer_output_has_nothing_unsafe():
                 "rel",
                 "loading",
             }
-            if name in ("href", "src"):
+            if name in safety.URL_ATTRIBUTES:
                 assert value.startswith(("https://", "http://", "mailto:", "furusato:", "#"))
         if el.tag == "iframe" and "src" in el.attrib:
             assert safety.is_allowed_embed(el.get("src"))

@@ -54,6 +54,8 @@ class Renderer:
         base = posixpath.dirname(source)
 
         def filter_attribute(tag: str, attr: str, value: str) -> str | None:
+            if attr in safety.URL_ATTRIBUTES and not safety.scheme_allowed(value):
+                return None  # nh3 leaves some (such as cite) unchecked
             if tag == "iframe" and attr == "src":
                 return value if is_allowed_embed(value) else None
             if tag == "img" and attr == "src" and not is_local(value):
