@@ -90,6 +90,19 @@ rsync_upload: publish ## Upload output/ to SSH_USER@SSH_HOST:SSH_TARGET_DIR (cha
 check: $(VENV)/.installed ## Validate profiles, articles and events without building
 	$(FURUSATO) check $(if $(PREFECTURE),--prefecture $(PREFECTURE))
 
+# make passes variables given on its command line to the recipe's environment, so the shell
+# quotes TITLE safely whatever it contains ("$$TITLE"); empty ones are ignored by furusato new.
+article: $(VENV)/.installed ## New article: make article PREFECTURE=tottori AUTHOR=amy-chen TITLE="..."
+	$(FURUSATO) new article --prefecture "$$PREFECTURE" --author "$$AUTHOR" --title "$$TITLE" \
+	    --slug "$$SLUG" --date "$$DATE" --kind "$$KIND"
+
+event: $(VENV)/.installed ## New event: make event PREFECTURE=tottori AUTHOR=amy-chen TITLE="..." DATE=2026-12-05
+	$(FURUSATO) new event --prefecture "$$PREFECTURE" --author "$$AUTHOR" --title "$$TITLE" \
+	    --slug "$$SLUG" --date "$$DATE" --timezone "$$TIMEZONE"
+
+codeowners: $(VENV)/.installed ## Write .github/CODEOWNERS from the profiles' coordinators
+	$(FURUSATO) codeowners
+
 test: $(VENV)/.installed ## Run the test suite
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 

@@ -1,4 +1,4 @@
-"""The `furusato` command line: build, check, serve and devserver (the Makefile calls these)."""
+"""The `furusato` command line that the Makefile calls: build, check, new, codeowners, serve."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from .errors import ContentError, Problem
 log = logging.getLogger("furusato")
 
 
-def report(problems: list[Problem], stream=sys.stderr) -> None:
+def report(problems: list[Problem], stream=None) -> None:
     """Print problems as `path:line: field: message`, plus Actions annotations in CI."""
     error = ContentError(problems)
-    print(error.report(), file=stream)
+    print(error.report(), file=stream or sys.stderr)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for problem in error.problems:
             print(problem.annotation(), file=sys.stdout)
@@ -70,6 +70,74 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import Request, ScaffoldError, create
+
+    values = {k: (v.strip() if isinstance(v, str) else v) or None for k, v in vars(args).items()}
+    missing = [name.upper() for name in ("prefecture", "author", "title") if not values[name]]
+    if missing:
+        print(
+            f"missing {', '.join(missing)}; for example: make {args.kind} PREFECTURE=tottori "
+            'AUTHOR=amy-chen TITLE="Sand dunes in winter"',
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        day = date.fromisoformat(values["date"]) if values["date"] else None
+    except ValueError:
+        print(f"DATE={values['date']!r} is not a date; write it as YYYY-MM-DD", file=sys.stderr)
+        return 2
+    request = Request(
+        kind=args.kind,
+        prefecture=values["prefecture"],
+        author=values["author"],
+        title=values["title"],
+        slug=values["slug"],
+        day=day,
+        article_kind=values["article_kind"],
+        timezone=values["timezone"],
+    )
+    root = Path(args.root)
+    try:
+        path = create(root, request, today=date.today())
+    except ScaffoldError as exc:
+        print(f"cannot create the {args.kind}: {exc}", file=sys.stderr)
+        return 1
+    rel = path.relative_to(root).as_posix()
+    print(f"Created {rel}\nOpen it in a text editor, fill in the fields and write your text, "
+          "then run `make check` and `make serve` to see it.")
+    return 0
+
+
+def cmd_codeowners(args: argparse.Namespace) -> int:
+    from . import codeowners
+    from .loader import Options, load_profiles
+
+    root = Path(args.root)
+    try:
+        text = codeowners.generate(load_profiles(Options(root=root)).values())
+    except ContentError as exc:
+        report(exc.problems)
+        return 1
+    path = root / codeowners.PATH
+    current = path.read_text(encoding="utf-8") if path.exists() else None
+    if args.check:
+        if current != text:
+            print(f"{codeowners.PATH.as_posix()} does not match the coordinators in "
+                  "prefectures/*.yaml; run `make codeowners` and commit the result",
+                  file=sys.stderr)
+            return 1
+        print(f"{codeowners.PATH.as_posix()} is up to date")
+        return 0
+    if current != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"Wrote {codeowners.PATH.as_posix()}")
+    else:
+        print(f"{codeowners.PATH.as_posix()} is already up to date")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve_forever
 
@@ -106,6 +174,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--root", default=".", help="repository root")
     p.add_argument("--prefecture", help="check only this prefecture")
     p.set_defaults(func=cmd_check, debug=False)
+
+    p = sub.add_parser("new", help="write a new article or event file from the template")
+    p.add_argument("kind", choices=["article", "event"])
+    p.add_argument("--prefecture", help="prefecture slug, the file name in prefectures/")
+    p.add_argument("--author", help="your ambassador id in that prefecture's profile")
+    p.add_argument("--title", help="the title (Japanese titles get a romaji slug)")
+    p.add_argument("--slug", help="the page address, if not made from the title")
+    p.add_argument("--date", help="YYYY-MM-DD: the article's date or the event's day")
+    p.add_argument("--kind", dest="article_kind", help="story, guide, news or proposal")
+    p.add_argument("--timezone", help="the event's IANA time zone, such as Europe/London")
+    p.add_argument("--root", default=".", help="repository root")
+    p.set_defaults(func=cmd_new, debug=False)
+
+    p = sub.add_parser("codeowners", help="write .github/CODEOWNERS from the coordinators")
+    p.add_argument("--check", action="store_true", help="only say whether it is up to date")
+    p.add_argument("--root", default=".", help="repository root")
+    p.set_defaults(func=cmd_codeowners, debug=False)
 
     p = sub.add_parser("serve", help="serve output/ on 127.0.0.1")
     p.add_argument("--output", default="output")

@@ -11,6 +11,7 @@ import difflib
 import hashlib
 import logging
 import pickle
+import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -26,15 +27,30 @@ from . import yamlsource
 from .entities import Article, Event, Page, Prefecture, Site
 from .errors import Problem, Problems
 from .markup import Renderer
-from .messages import problems_from
+from .messages import field_name, problems_from
 from .model import SLUG_PATTERN, ArticleSchema, EventSchema, PageSchema, ProfileSchema
 from .regions import BY_SLUG
 from .slugs import slug_from_filename
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = f"3:{markdown.__version__}:{nh3.__version__ if hasattr(nh3, '__version__') else ''}"
+
+def _code_version() -> str:
+    """Digest the modules that decide how a file is parsed, checked and rendered.
+
+    Editing one of them (say, the HTML allow-list) must not leave stale cached results.
+    """
+    here = Path(__file__).parent
+    digest = hashlib.sha1(usedforsecurity=False)
+    for name in ("loader", "markup", "safety", "model", "messages", "yamlsource", "slugs"):
+        digest.update((here / f"{name}.py").read_bytes())
+    return digest.hexdigest()[:12]
+
+
+_NH3_VERSION = getattr(nh3, "__version__", "")
+CACHE_VERSION = f"4:{_code_version()}:{markdown.__version__}:{_NH3_VERSION}"
 KINDS = ("articles", "events")
+MAX_IMAGE_BYTES = 1_000_000
 PAGES_DIR = "pages"
 IMAGE_DIR = "images"
 
@@ -51,6 +67,9 @@ class Parsed:
     html: str = ""
     images: tuple[str, ...] = ()
     problems: list[Problem] = field(default_factory=list)
+    # local pictures it shows (path under content/, line, field): checked on every load,
+    # because a picture can appear or change while the Markdown file stays the same
+    pictures: tuple[tuple[str, int, str], ...] = ()
 
 
 class DocumentCache:
@@ -103,6 +122,7 @@ class Options:
 
     root: Path
     only: str | None = None  # build a single prefecture's site
+    max_image_bytes: int = MAX_IMAGE_BYTES  # larger pictures are rejected (slow on phones)
     timezone: str = "Asia/Tokyo"  # the zone of article dates written without one
     today: date | None = None  # "upcoming" is decided against this date
 
@@ -121,6 +141,14 @@ def load_site(options: Options, cache: DocumentCache | None = None) -> Site:
     site = _assemble(options, prefectures, parsed, problems, invalid_profiles)
     problems.raise_if_any()
     return site
+
+
+def load_profiles(options: Options) -> dict[str, Prefecture]:
+    """Load and validate the profiles only; raise ContentError listing every problem."""
+    problems = Problems()
+    prefectures, _ = _load_profiles(options, problems)
+    problems.raise_if_any()
+    return prefectures
 
 
 # --- profiles -------------------------------------------------------------------------------
@@ -260,6 +288,7 @@ def _parse_documents(options: Options, cache: DocumentCache, problems: Problems)
             entry = parse_document(kind, source, raw, digest, renderer, options)
             cache.put(entry)
         problems.extend(entry.problems)
+        _check_pictures(entry, options, problems)
         parsed.append(entry)
     if options.only is None:
         cache.prune(s for _, s in ((k, _rel(options, p)) for k, p in files))
@@ -307,12 +336,42 @@ def parse_document(
     rendered = renderer.render(front.body, source.removeprefix("content/"))
     entry.html = rendered.html
     entry.images = rendered.images
-    for image in rendered.images:
-        if not (options.root / "content" / image).is_file():
-            problems.add(source, _line_of_text(text, image.rsplit("/", 1)[-1]), "image",
-                         f"the image 'content/{image}' does not exist; add the file or fix the path")
+    for finding in rendered.findings:
+        problems.add(source, front.body_line + finding.line - 1, finding.field, finding.message)
+    pictures = [
+        (image, front.body_line - 1 + _line_of_text(front.body, image.rsplit("/", 1)[-1]), "image")
+        for image in rendered.images
+    ]
+    meta: Any = entry.meta
+    if kind == "articles" and meta is not None and meta.image:
+        image = posixpath.normpath(posixpath.join(Path(source).parts[1], meta.image))
+        pictures.insert(0, (image, lines.line_of(("image",)), "image"))
+    entry.pictures = tuple(pictures)
     entry.problems = problems.items
     return entry
+
+
+def _check_pictures(entry: Parsed, options: Options, problems: Problems) -> None:
+    """Report pictures that are missing, outside an images/ folder, or too large."""
+    for image, line, name in entry.pictures:
+        parts = image.split("/")
+        path = options.root / "content" / image
+        if (".." in parts or len(parts) < 3 or parts[1] != IMAGE_DIR
+                or parts[0] in ("", PAGES_DIR)):
+            problems.add(entry.source, line, name,
+                         f"the picture '{posixpath.join('content', image)}' is not in a "
+                         "prefecture's images folder; put it in content/<prefecture>/images/ "
+                         "and refer to it from there")
+        elif not path.is_file():
+            problems.add(entry.source, line, name,
+                         f"the file 'content/{image}' does not exist; put the picture in "
+                         f"content/{parts[0]}/images/ or fix the file name (names are "
+                         "case-sensitive)")
+        elif (size := path.stat().st_size) > options.max_image_bytes:
+            problems.add(entry.source, line, name,
+                         f"the picture 'content/{image}' is {size / 1e6:.1f} MB; pictures must "
+                         f"be at most {options.max_image_bytes / 1e6:g} MB, so make it smaller "
+                         "(for example 1600 pixels wide, saved as JPEG at quality 80)")
 
 
 def _check_article(meta: ArticleSchema, source: str, lines: yamlsource.LineMap,
@@ -324,14 +383,6 @@ def _check_article(meta: ArticleSchema, source: str, lines: yamlsource.LineMap,
     if meta.image_alt and not meta.image:
         problems.add(source, lines.line_of(("image_alt",)), "image_alt",
                      "image_alt describes an image, but there is no 'image:' field")
-    if meta.image:
-        prefecture_dir = Path(source).parts[1]
-        path = options.root / "content" / prefecture_dir / meta.image
-        if not path.is_file():
-            problems.add(source, lines.line_of(("image",)), "image",
-                         f"the file 'content/{prefecture_dir}/{meta.image}' does not exist; "
-                         f"put the picture in content/{prefecture_dir}/images/ and write "
-                         "'image: images/<file name>'")
 
 
 def _check_event(meta: EventSchema, source: str, lines: yamlsource.LineMap,
@@ -541,7 +592,7 @@ def _read_yaml(raw: bytes | str, source: str, problems: Problems, first_line: in
         problems.add(source, exc.line, "YAML", exc.message)
         return None, yamlsource.LineMap()
     for path, line in lines.duplicates:
-        problems.add(source, line, ".".join(map(str, path)),
+        problems.add(source, line, field_name(path),
                      "this field is written twice; keep one")
     if data is None:
         problems.add(source, first_line, "front matter" if first_line > 1 else "profile",

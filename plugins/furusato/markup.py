@@ -2,8 +2,9 @@
 
 Raw HTML is allowed only within a safe subset: ``nh3`` (the Ammonia sanitizer) removes
 scripts, event-handler attributes, forms, ``javascript:``/``data:`` URLs and iframes from hosts
-other than the allow-listed video players. ``furusato.safety`` reports the same removals as
-problems so that ``make check`` rejects what the build would otherwise strip.
+other than the allow-listed video players. ``furusato.safety`` holds that allow-list and
+reports the same removals as problems, so ``make check`` and the build reject what the
+sanitizer would otherwise strip; sanitizing stays as a second line of defence.
 
 Local links and images are written as ``furusato:<path under content/>`` and expanded to real
 URLs at render time, so one cached rendering serves every URL layout (national site,
@@ -13,28 +14,19 @@ single-prefecture site, any SITEURL).
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import markdown
 import nh3
 
+from . import safety
+from .safety import is_allowed_embed, is_local
+
 LOCAL_PREFIX = "furusato:"
-EMBED_HOSTS = frozenset(
-    {"www.youtube-nocookie.com", "www.youtube.com", "player.vimeo.com"}
-)
 _EXTENSIONS = ["extra", "sane_lists"]
-_TAGS = (set(nh3.ALLOWED_TAGS) - {"details", "summary"}) | {"iframe", "figure", "figcaption"}
-_ATTRIBUTES = {
-    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
-    "img": {"src", "alt", "title", "width", "height"},
-    "a": {"href", "title", "hreflang"},
-    "iframe": {"src", "title", "width", "height", "allow", "allowfullscreen"},
-    "th": {"align", "colspan", "rowspan", "scope"},
-    "td": {"align", "colspan", "rowspan"},
-    "ol": {"start"},
-}
-_SCHEMES = {"http", "https", "mailto"}
+# align="..." (allowed) instead of style="text-align: ..." (removed), so column alignment stays.
+_EXTENSION_CONFIGS = {"extra": {"tables": {"use_align_attribute": True}}}
 
 
 @dataclass(frozen=True)
@@ -43,19 +35,16 @@ class Rendered:
 
     html: str
     images: tuple[str, ...]  # paths under content/ of local images it shows
-
-
-def is_allowed_embed(url: str) -> bool:
-    """Say whether an iframe may show `url` (https on an allow-listed video host)."""
-    parts = urlsplit(url)
-    return parts.scheme == "https" and parts.hostname in EMBED_HOSTS
+    findings: tuple[safety.Finding, ...] = ()  # what the sanitizer removed, by body line
 
 
 class Renderer:
     """A reusable Markdown renderer (building a Markdown instance is the slow part)."""
 
     def __init__(self) -> None:
-        self._md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+        self._md = markdown.Markdown(
+            extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS, output_format="html"
+        )
 
     def render(self, body: str, source: str) -> Rendered:
         """Render `body`, a Markdown file's text, written at `source` (a path under content/)."""
@@ -65,9 +54,13 @@ class Renderer:
         base = posixpath.dirname(source)
 
         def filter_attribute(tag: str, attr: str, value: str) -> str | None:
+            if attr in safety.URL_ATTRIBUTES and not safety.scheme_allowed(value):
+                return None  # nh3 leaves some (such as cite) unchecked
             if tag == "iframe" and attr == "src":
                 return value if is_allowed_embed(value) else None
-            if attr in ("src", "href") and _is_local(value):
+            if tag == "img" and attr == "src" and not is_local(value):
+                return None  # pictures must be files in the repository
+            if attr in ("src", "href") and is_local(value):
                 path = posixpath.normpath(posixpath.join(base, value.split("#")[0]))
                 if tag == "img":
                     images.append(path)
@@ -77,24 +70,25 @@ class Renderer:
 
         html = nh3.clean(
             raw,
-            tags=_TAGS,
-            attributes=_ATTRIBUTES,
-            url_schemes=_SCHEMES,
+            tags=set(safety.TAGS),
+            attributes=safety.ATTRIBUTES,
+            url_schemes=set(safety.URL_SCHEMES),
             attribute_filter=filter_attribute,
             link_rel=None,
             strip_comments=True,
         )
-        return Rendered(html=_mark_external_links(html), images=tuple(dict.fromkeys(images)))
+        return Rendered(
+            html=_mark_external_links(html),
+            images=tuple(dict.fromkeys(images)),
+            findings=tuple(safety.find_unsafe(raw, body)),
+        )
 
 
-def _is_local(url: str) -> bool:
-    if not url or url.startswith(("#", "/", LOCAL_PREFIX)):
-        return False
-    return not urlsplit(url).scheme and not url.startswith("//")
+_EXTERNAL_LINK = re.compile(r'<a ((?:[^>]*\s)?href="https?://[^>]*)>')
 
 
 def _mark_external_links(html: str) -> str:
-    # nh3 has already normalised every <a> to `<a href="...">`; external ones open with
-    # rel="noopener" so the other site cannot script this window.
-    html = html.replace('<a href="http', '<a rel="noopener" href="http')
+    # nh3 has removed every rel and quoted every attribute with "; links to other sites open
+    # with rel="noopener" so the other site cannot script this window.
+    html = _EXTERNAL_LINK.sub(r'<a rel="noopener" \1>', html)
     return html.replace("<img ", '<img loading="lazy" ')

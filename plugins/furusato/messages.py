@@ -132,6 +132,13 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
         )
     if kind == "string_too_short":
         return "must not be empty"
+    if kind == "string_too_long":
+        limit = ctx.get("max_length")
+        return f"is too long ({len(str(value))} characters); use at most {limit}"
+    if kind == "int_from_float":
+        return f"expected a whole number, found {show(value)}"
+    if value is None and kind.endswith("_type"):
+        return "this field is empty; write a value after the colon"
     if kind in ("string_type", "int_type", "int_parsing", "bool_type", "bool_parsing",
                 "decimal_parsing", "decimal_type", "float_parsing", "dict_type",
                 "model_type", "tuple_type", "list_type", "model_attributes_type"):

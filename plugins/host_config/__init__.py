@@ -15,7 +15,7 @@ import jinja2
 from pelican import signals
 
 from content_loader import SiteGenerator
-from furusato.markup import EMBED_HOSTS
+from furusato.safety import EMBED_HOSTS
 
 DEFAULTS: dict[str, Any] = {
     # Content-Security-Policy directives; the pages must satisfy them (tests/test_host_config.py).

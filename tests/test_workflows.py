@@ -1,0 +1,113 @@
+"""The GitHub workflows pass actionlint and keep pull requests from forks harmless."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.sitebuild import REPO
+
+WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.y*ml"))
+BIN = Path(sys.executable).parent
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name, path=str(BIN)) or shutil.which(name)
+    assert found, f"{name} is missing: run `make venv` (it is pinned in requirements.lock)"
+    return found
+
+
+def _triggers(workflow: dict) -> dict:
+    on = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    if isinstance(on, str):
+        return {on: None}
+    if isinstance(on, list):
+        return dict.fromkeys(on)
+    return on or {}
+
+
+def test_the_pull_request_workflow_exists():
+    assert REPO / ".github/workflows/pr.yml" in WORKFLOWS
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_actionlint_finds_nothing(path):
+    # shellcheck and pyflakes integration off: results must not depend on what else is installed
+    done = subprocess.run(
+        [_tool("actionlint"), "-no-color", "-shellcheck=", "-pyflakes=", str(path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout + done.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_forks_cannot_get_write_access_or_secrets(path):
+    text = path.read_text(encoding="utf-8")
+    workflow = yaml.safe_load(text)
+    triggers = _triggers(workflow)
+    assert "pull_request_target" not in triggers
+    assert "workflow_run" not in triggers  # runs with write access after a fork's workflow
+    if "pull_request" in triggers:
+        assert workflow.get("permissions") == {"contents": "read"}
+        for job in workflow["jobs"].values():
+            assert "write" not in str(job.get("permissions", "")), job
+        assert "secrets." not in text
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_actions_are_pinned(path):
+    uses = re.findall(r"^\s*(?:-\s*)?uses:\s*(\S+)", path.read_text(encoding="utf-8"), re.M)
+    for action in uses:
+        if action.startswith(("./", "docker://")):
+            continue
+        assert re.search(r"@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$", action), action
+
+
+def test_pr_workflow_checks_tests_builds_and_uploads_a_preview():
+    workflow = yaml.safe_load((REPO / ".github/workflows/pr.yml").read_text(encoding="utf-8"))
+    steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
+    runs = [s.get("run") for s in steps if "run" in s]
+    assert runs == ["make venv", "make check", "bash .ci/run", "make html"]
+    upload = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert [s["with"]["path"] for s in upload] == ["output/"]
+    setup = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python@"))
+    assert setup["with"]["cache"] == "pip"
+
+
+def test_pre_commit_config_is_valid_and_runs_the_locked_ruff():
+    config_path = REPO / ".pre-commit-config.yaml"
+    done = subprocess.run(
+        [_tool("pre-commit"), "validate-config", str(config_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    hooks = {h["id"]: h for repo in config["repos"] for h in repo["hooks"]}
+    assert all(repo["repo"] == "local" for repo in config["repos"])  # works offline
+    assert hooks["furusato-check"]["entry"] == "make check"
+    assert hooks["ruff-check"]["entry"].startswith(".venv/bin/ruff check")
+    assert hooks["ruff-format"]["entry"].startswith(".venv/bin/ruff format")
+    lock = (REPO / "requirements.lock").read_text(encoding="utf-8")
+    pinned = re.search(r"^ruff==(\S+)", lock, re.M).group(1)
+    version = subprocess.run(
+        [_tool("ruff"), "--version"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert version == ["ruff", pinned]
+
+
+def test_pull_request_template_has_a_checklist():
+    text = (REPO / ".github/pull_request_template.md").read_text(encoding="utf-8")
+    assert len(re.findall(r"^- \[ \] ", text, re.M)) >= 6
+    assert "make check" in text
