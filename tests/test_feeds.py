@@ -330,7 +330,13 @@ def test_a_microsite_home_explains_how_to_subscribe(two_prefectures):
     assert field.get("value") == "/shimane/feed.xml"
     assert field.get("readonly") is not None
     assert block.xpath(".//label[@for='feed-url']")
-    assert block.xpath(".//a/@href") == ["/shimane/feed.xml", "/shimane/atom.xml", "/feeds.opml"]
+    assert block.xpath(".//a/@href") == [
+        "/shimane/feed.xml",
+        "/shimane/atom.xml",
+        "/feeds.opml",
+        "/shimane/events.ics",
+        "/shimane/events/",
+    ]
 
 
 def test_pelican_writes_no_feed_of_its_own(two_prefectures):

@@ -51,6 +51,7 @@ class Article:
     source: str
     digest: str
     images: tuple[str, ...] = ()
+    image_size: tuple[int, int] | None = None  # pixel size of meta.image, when readable
 
     kind_name = "article"
 

@@ -23,10 +23,10 @@ import markdown
 import nh3
 from pydantic import BaseModel, ValidationError
 
-from . import yamlsource
+from . import images, yamlsource
 from .entities import Article, Event, Page, Prefecture, Site
 from .errors import Problem, Problems
-from .markup import Renderer
+from .markup import LOCAL_PREFIX, Renderer
 from .messages import field_name, problems_from
 from .model import SLUG_PATTERN, ArticleSchema, EventSchema, PageSchema, ProfileSchema
 from .regions import BY_SLUG
@@ -447,6 +447,7 @@ def _assemble(options: Options, prefectures: dict[str, Prefecture], parsed: list
     events: list[Event] = []
     pages: list[Page] = []
     slugs: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    sizes_seen: dict[str, tuple[int, int] | None] = {}
     for entry in parsed:
         if entry.meta is None:
             continue
@@ -487,12 +488,16 @@ def _assemble(options: Options, prefectures: dict[str, Prefecture], parsed: list
         if entry.kind == "articles":
             published = _aware(meta.date, site_zone)
             updated = _aware(meta.updated, site_zone) if meta.updated else published
-            articles.append(Article(prefecture, person, slug, meta, entry.html, published,
-                                    updated, entry.source, entry.digest, entry.images))
+            html, digest, sizes = _with_image_sizes(entry, options, sizes_seen)
+            hero = posixpath.normpath(posixpath.join(pref_slug, meta.image)) if meta.image else None
+            articles.append(Article(prefecture, person, slug, meta, html, published,
+                                    updated, entry.source, digest, entry.images,
+                                    image_size=sizes.get(hero) if hero else None))
         else:
             if entry.problems:
                 continue  # its own problems are reported; its times cannot be placed
-            event = _make_event(prefecture, person, slug, meta, entry, site_zone)
+            event = _make_event(prefecture, person, slug, meta, entry, site_zone, options,
+                                sizes_seen)
             _check_results(event, today, entry, problems)
             events.append(event)
     for (where, slug), places in slugs.items():
@@ -530,7 +535,9 @@ def _check_translations(articles: list[Article], parsed: list[Parsed], problems:
 
 
 def _make_event(prefecture: Prefecture, organizer: Any, slug: str, meta: EventSchema,
-                entry: Parsed, site_zone: ZoneInfo) -> Event:
+                entry: Parsed, site_zone: ZoneInfo, options: Options,
+                sizes_seen: dict[str, tuple[int, int] | None]) -> Event:
+    html, digest, _sizes = _with_image_sizes(entry, options, sizes_seen)
     if meta.all_day:
         zone = ZoneInfo(meta.timezone) if meta.timezone else None
         start: date | datetime = meta.start if not isinstance(meta.start, datetime) else meta.start.date()
@@ -543,8 +550,24 @@ def _make_event(prefecture: Prefecture, organizer: Any, slug: str, meta: EventSc
         start = meta.start.replace(tzinfo=zone)  # type: ignore[union-attr]
         end = meta.end.replace(tzinfo=zone)  # type: ignore[union-attr]
         published = start
-    return Event(prefecture, organizer, slug, meta, entry.html, zone, start, end, published,
-                 entry.source, entry.digest, entry.images)
+    return Event(prefecture, organizer, slug, meta, html, zone, start, end, published,
+                 entry.source, digest, entry.images)
+
+
+def _with_image_sizes(entry: Parsed, options: Options,
+                      seen: dict[str, tuple[int, int] | None]) -> tuple[str, str, dict]:
+    """Give the entry's pictures their pixel sizes; fold the sizes into its digest so a
+    resized picture re-renders the pages that show it."""
+    sizes: dict[str, tuple[int, int]] = {}
+    for image, _line, _field in entry.pictures:
+        if image not in seen:
+            seen[image] = images.dimensions(options.root / "content" / image)
+        if seen[image] is not None:
+            sizes[image] = seen[image]
+    if not sizes:
+        return entry.html, entry.digest, sizes
+    html = images.add_sizes(entry.html, sizes, LOCAL_PREFIX)
+    return html, sha1(f"{entry.digest}:{sorted(sizes.items())}".encode()), sizes
 
 
 def _wall_clock(value: datetime, zone: ZoneInfo) -> datetime:
