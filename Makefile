@@ -106,6 +106,9 @@ codeowners: $(VENV)/.installed ## Write .github/CODEOWNERS from the profiles' co
 test: $(VENV)/.installed ## Run the test suite
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
+screenshots: html ## Save PNGs of the main page types (phone, desktop) to docs/screenshots/
+	$(PYTHON) -m tests.quality.screenshots $(OUTPUTDIR) docs/screenshots
+
 lint: $(VENV)/.installed ## ruff lint and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

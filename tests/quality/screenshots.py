@@ -1,6 +1,6 @@
 """Save PNG screenshots of each page type of a built site at phone and desktop widths.
 
-Usage: python tests/quality/screenshots.py OUTPUT_DIR DEST_DIR [--full-page]
+Usage: python -m tests.quality.screenshots OUTPUT_DIR DEST_DIR [--full-page]  (make screenshots)
 Writes DEST_DIR/<page type>-<phone|desktop>.png (home-phone.png, article-desktop.png, ...).
 """
 
@@ -10,8 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-import harness
-import site_pages
+from tests.quality import harness, site_pages
 
 # Wait for web fonts and two frames after "load", so the picture shows the finished page.
 SETTLE_JS = """() => document.fonts.ready.then(() => new Promise((done) =>
