@@ -79,8 +79,8 @@ def test_pr_workflow_checks_tests_builds_and_uploads_a_preview():
     assert runs == ["make venv", "make check", "bash .ci/run", "make html"]
     upload = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
     assert [s["with"]["path"] for s in upload] == ["output/"]
-    setup = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python@"))
-    assert setup["with"]["cache"] == "pip"
+    # Debian's real chromium package (Ubuntu's is a snap stub), as on the project's CI machine
+    assert workflow["jobs"]["check-test-preview"]["container"] == "python:3.11-bookworm"
 
 
 def test_pre_commit_config_is_valid_and_runs_the_locked_ruff():
