@@ -77,7 +77,7 @@ class Event:
     zone: ZoneInfo | None  # None for all-day events
     start: datetime | date  # aware datetime, or a date for all-day events
     end: datetime | date  # aware datetime (exclusive) or the last day (inclusive)
-    published: datetime  # for feeds: when the post appeared (its start's date in the site zone)
+    published: datetime  # for feeds and DTSTAMP: `posted`, else the event's start
     source: str
     digest: str
     images: tuple[str, ...] = ()

@@ -550,6 +550,8 @@ def _make_event(prefecture: Prefecture, organizer: Any, slug: str, meta: EventSc
         start = meta.start.replace(tzinfo=zone)  # type: ignore[union-attr]
         end = meta.end.replace(tzinfo=zone)  # type: ignore[union-attr]
         published = start
+    if meta.posted is not None:  # an announcement is news on the day it was posted
+        published = _aware(meta.posted, site_zone)
     return Event(prefecture, organizer, slug, meta, html, zone, start, end, published,
                  entry.source, digest, entry.images)
 

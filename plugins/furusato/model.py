@@ -246,6 +246,7 @@ class EventSchema(_Schema):
     venue: Venue | None = None
     online_url: Url | None = None
     organizer: Slug
+    posted: When | None = None  # when the announcement was published; feeds date it so
     registration_url: Url | None = None
     cost: Text | None = None
     summary: Text

@@ -77,14 +77,14 @@ def create(root: Path, request: Request, today: date) -> Path:
             f"{taken[slug].relative_to(root).as_posix()} already uses the slug {slug!r}; "
             "choose another title or add SLUG=another-slug"
         )
-    text = render(root, request, title, day)
+    text = render(root, request, title, day, today)
     _validate(root, path, text, request.kind)
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
 
 
-def render(root: Path, request: Request, title: str, day: date) -> str:
+def render(root: Path, request: Request, title: str, day: date, today: date | None = None) -> str:
     """Fill the template of `request.kind` with the title, date and author."""
     template = (root / TEMPLATES / f"{request.kind}.md").read_text(encoding="utf-8")
     values = {"title": yaml_text(title)}
@@ -101,6 +101,7 @@ def render(root: Path, request: Request, title: str, day: date) -> str:
             "end": f"{day.isoformat()} 20:00",
             "timezone": request.timezone or "Asia/Tokyo",
             "organizer": request.author,
+            "posted": (today or day).isoformat(),
         }
     for name, value in values.items():
         template, count = re.subn(
