@@ -15,6 +15,8 @@ PORT ?= 8000
 PREFECTURE ?=
 DEBUG ?= 0
 RELATIVE ?= 0
+N ?= 500
+RUNS ?= 3
 
 BUILD_OPTS :=
 ifneq ($(PREFECTURE),)
@@ -35,7 +37,8 @@ help: ## List the targets
 	@echo
 	@grep -E '^[a-z_]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
 	@echo
-	@echo 'Variables: PREFECTURE=<slug> (one microsite at /), DEBUG=1, RELATIVE=1, PORT=8000'
+	@echo 'Variables: PREFECTURE=<slug> (one microsite at /), DEBUG=1, RELATIVE=1, PORT=8000,'
+	@echo '           N=500 RUNS=3 (bench: documents in the corpus, runs of each mode)'
 
 $(VENV)/.installed: requirements.lock
 	@test -x $(PYTHON) || $(PY) -m venv $(VENV)
@@ -70,6 +73,9 @@ test: $(VENV)/.installed ## Run the test suite
 lint: $(VENV)/.installed ## ruff lint and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+bench: $(VENV)/.installed ## Benchmark against vanilla Pelican into docs/benchmarks.md (N=500, RUNS=3)
+	$(PYTHON) tests/benchmark/run.py --n $(N) --runs $(RUNS)
 
 lock: ## Re-pin requirements.lock from pyproject.toml (needs network)
 	$(PYTHON) -m pip install --quiet uv
