@@ -28,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "FURUSATO_PREFECTURE": None,  # slug: build only this prefecture's site, rooted at /
     "FURUSATO_TODAY": None,  # date "upcoming" is decided against (None: today in TIMEZONE)
     "FURUSATO_DOCUMENT_CACHE": None,  # an in-memory DocumentCache (the devserver passes one)
+    "FURUSATO_JOBS": None,  # processes that parse new or changed files (None: one per CPU)
     "FURUSATO_DEV_SITEURL": "http://127.0.0.1:8000",  # base of absolute URLs when SITEURL is ""
 }
 
@@ -42,10 +43,11 @@ class ContentGenerator(Generator):
             today = date.fromisoformat(today)
         root = Path(settings["FURUSATO_ROOT"])
         options = Options(root=root, only=settings["FURUSATO_PREFECTURE"],
-                          timezone=settings.get("TIMEZONE") or "Asia/Tokyo", today=today)
+                          timezone=settings.get("TIMEZONE") or "Asia/Tokyo", today=today,
+                          jobs=settings["FURUSATO_JOBS"])
         cache = settings["FURUSATO_DOCUMENT_CACHE"]
         if cache is None:
-            cache = DocumentCache(Path(settings["FURUSATO_CACHE_PATH"]) / "documents.pickle")
+            cache = DocumentCache(Path(settings["FURUSATO_CACHE_PATH"]) / "documents")
         site = load_site(options, cache)
         cache.save()
         self.context["furusato_site"] = site

@@ -10,11 +10,15 @@ from __future__ import annotations
 import difflib
 import hashlib
 import logging
+import multiprocessing
+import os
 import pickle
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from time import time_ns
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,10 +37,14 @@ from .slugs import slug_from_filename
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = f"3:{markdown.__version__}:{nh3.__version__ if hasattr(nh3, '__version__') else ''}"
+CACHE_VERSION = f"4:{markdown.__version__}:{nh3.__version__ if hasattr(nh3, '__version__') else ''}"
 KINDS = ("articles", "events")
 PAGES_DIR = "pages"
 IMAGE_DIR = "images"
+# A file whose mtime is this close to when it was last hashed may have changed again within
+# the file system's timestamp resolution (git's "racily clean" case): hash it again.
+RACY_NS = 2_000_000_000
+PARALLEL_MIN = 100  # uncached documents worth starting worker processes for (jobs=None)
 
 
 @dataclass
@@ -51,50 +59,108 @@ class Parsed:
     html: str = ""
     images: tuple[str, ...] = ()
     problems: list[Problem] = field(default_factory=list)
+    # Files under content/ the document needs, checked on every build (they are not part of
+    # its bytes): (path under content/, line, message if missing).
+    requires: tuple[tuple[str, int, str], ...] = ()
+    stamp: tuple[int, int, int] = (0, 0, 0)  # mtime_ns, size, and when the bytes were hashed
 
 
 class DocumentCache:
-    """Parsed documents keyed by path and content hash; optionally persisted as a pickle."""
+    """Parsed documents keyed by path and content hash; optionally persisted.
+
+    A persisted cache is a folder with one pickle per top-level content folder (a prefecture,
+    or pages), read only when a file of that folder is looked up and written only when it
+    changed: a single-prefecture build reads one, a one-file edit rewrites one.
+    """
 
     def __init__(self, path: Path | None = None):
         self.path = path
         self.entries: dict[str, Parsed] = {}
         self.hits = 0
-        if path is not None and path.exists():
-            try:
-                with path.open("rb") as fh:
-                    version, entries = pickle.load(fh)
-                if version == CACHE_VERSION:
-                    self.entries = entries
-            except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
-                log.warning("Ignoring unreadable cache %s", path)
+        self._loaded: set[str] = set()
+        self._dirty: set[str] = set()
+
+    @staticmethod
+    def _shard(source: str) -> str:
+        return source.split("/", 2)[1]  # content/<shard>/...
+
+    def _load(self, shard: str) -> None:
+        if shard in self._loaded:
+            return
+        self._loaded.add(shard)
+        if self.path is None:
+            return
+        try:
+            with (self.path / f"{shard}.pickle").open("rb") as fh:
+                version, entries = pickle.load(fh)
+        except FileNotFoundError:
+            return
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError,
+                ImportError, TypeError):
+            log.warning("Ignoring unreadable cache %s", self.path / f"{shard}.pickle")
+            return
+        if version == CACHE_VERSION:
+            self.entries.update(entries)
+
+    def unchanged(self, source: str, stat: os.stat_result) -> Parsed | None:
+        """Return the cached parse of `source` if its size and mtime prove it unchanged."""
+        self._load(self._shard(source))
+        entry = self.entries.get(source)
+        if entry is None:
+            return None
+        mtime, size, hashed = entry.stamp
+        if mtime == stat.st_mtime_ns and size == stat.st_size and mtime < hashed - RACY_NS:
+            self.hits += 1
+            return entry
+        return None
 
     def get(self, source: str, digest: str) -> Parsed | None:
         """Return the cached parse of `source` if its bytes are unchanged."""
+        self._load(self._shard(source))
         entry = self.entries.get(source)
         if entry is not None and entry.digest == digest:
             self.hits += 1
             return entry
         return None
 
-    def put(self, entry: Parsed) -> None:
-        """Remember a parse."""
+    def put(self, entry: Parsed, stat: os.stat_result | None = None) -> None:
+        """Remember a parse (and the file's stat when its bytes were hashed)."""
+        if stat is not None:
+            entry.stamp = (stat.st_mtime_ns, stat.st_size, time_ns())
         self.entries[entry.source] = entry
+        self._dirty.add(self._shard(entry.source))
 
     def prune(self, keep: Iterable[str]) -> None:
-        """Forget files that no longer exist."""
+        """Forget files that no longer exist (every shard must have been looked up)."""
         wanted = set(keep)
-        self.entries = {k: v for k, v in self.entries.items() if k in wanted}
+        if self.path is not None and self.path.is_dir():
+            for file in self.path.glob("*.pickle"):
+                self._load(file.stem)
+        gone = [source for source in self.entries if source not in wanted]
+        for source in gone:
+            self._dirty.add(self._shard(source))
+            del self.entries[source]
 
     def save(self) -> None:
-        """Write the cache to disk atomically (no-op for in-memory caches)."""
-        if self.path is None:
+        """Write the changed shards to disk atomically (no-op for in-memory caches)."""
+        if self.path is None or not self._dirty:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump((CACHE_VERSION, self.entries), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(self.path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        shards: dict[str, dict[str, Parsed]] = {shard: {} for shard in self._dirty}
+        for source, entry in self.entries.items():
+            shard = self._shard(source)
+            if shard in shards:
+                shards[shard][source] = entry
+        for shard, entries in shards.items():
+            target = self.path / f"{shard}.pickle"
+            if not entries:
+                target.unlink(missing_ok=True)
+                continue
+            tmp = target.with_suffix(".tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump((CACHE_VERSION, entries), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(target)
+        self._dirty.clear()
 
 
 @dataclass(frozen=True)
@@ -105,6 +171,7 @@ class Options:
     only: str | None = None  # build a single prefecture's site
     timezone: str = "Asia/Tokyo"  # the zone of article dates written without one
     today: date | None = None  # "upcoming" is decided against this date
+    jobs: int | None = None  # processes parsing new or changed files (None: one per CPU)
 
 
 def sha1(data: bytes) -> str:
@@ -215,51 +282,114 @@ def _check_profiles_together(loaded: list[Prefecture], problems: Problems, full:
 # --- documents ------------------------------------------------------------------------------
 
 
-def _content_files(options: Options, problems: Problems) -> list[tuple[str, Path]]:
-    """Find Markdown files and say what kind each is; report the ones in the wrong place."""
+def _content_files(options: Options, problems: Problems) -> list[tuple[str, str, str]]:
+    """Find Markdown files: (kind, source relative to the root, file path) for each.
+
+    Files in the wrong place are reported. Plain strings and os.walk rather than pathlib:
+    with ten thousand files, pathlib's object overhead costs more than the file system.
+    """
     content = options.root / "content"
-    found: list[tuple[str, Path]] = []
+    found: list[tuple[str, str, str]] = []
     if options.only:
-        roots = [content / options.only]
+        roots = [options.only]
     else:
-        roots = [p for p in sorted(content.iterdir()) if p.is_dir()] if content.exists() else []
+        roots = sorted(e.name for e in os.scandir(content) if e.is_dir()) if content.exists() else []
+    base = str(content)
     for folder in roots:
-        for path in sorted(folder.rglob("*")):
-            if path.suffix.lower() not in (".md", ".markdown") or not path.is_file():
+        for rel in _walk(base, folder):
+            if not rel.lower().endswith((".md", ".markdown")):
                 continue
-            parts = path.relative_to(content).parts
+            parts = rel.split("/")
             if parts[0] == PAGES_DIR and len(parts) == 2:
-                found.append((PAGES_DIR, path))
+                kind = PAGES_DIR
             elif len(parts) == 3 and parts[1] in KINDS:
-                found.append((parts[1], path))
+                kind = parts[1]
             else:
                 problems.add(
-                    _rel(options, path), 1, "location",
+                    f"content/{rel}", 1, "location",
                     "this file is not in a place the site reads; articles go in "
                     "content/<prefecture>/articles/, events in content/<prefecture>/events/, "
                     "site pages in content/pages/",
                 )
+                continue
+            found.append((kind, f"content/{rel}", os.path.join(base, rel)))
     return found
 
 
+def _walk(base: str, folder: str) -> list[str]:
+    """Return the files under base/folder as sorted paths relative to base ('a/b/c.md')."""
+    files: list[str] = []
+    for top, dirs, names in os.walk(os.path.join(base, folder)):
+        dirs.sort()
+        rel = os.path.relpath(top, base).replace(os.sep, "/")
+        files.extend(f"{rel}/{name}" for name in names)
+    return sorted(files, key=lambda rel: rel.split("/"))
+
+
 def _parse_documents(options: Options, cache: DocumentCache, problems: Problems) -> list[Parsed]:
-    renderer: Renderer | None = None
-    parsed: list[Parsed] = []
     files = _content_files(options, problems)
-    for kind, path in files:
-        source = _rel(options, path)
-        raw = path.read_bytes()
-        digest = sha1(raw)
-        entry = cache.get(source, digest)
+    parsed: list[Parsed | None] = []
+    todo: list[tuple[int, str, str, bytes, str, os.stat_result]] = []
+    for kind, source, path in files:
+        stat = os.stat(path)
+        entry = cache.unchanged(source, stat)
         if entry is None:
-            renderer = renderer or Renderer()
-            entry = parse_document(kind, source, raw, digest, renderer, options)
-            cache.put(entry)
-        problems.extend(entry.problems)
+            with open(path, "rb") as fh:
+                raw = fh.read()
+            digest = sha1(raw)
+            entry = cache.get(source, digest)
+            if entry is None:
+                todo.append((len(parsed), kind, source, raw, digest, stat))
+            else:
+                cache.put(entry, stat)  # same bytes, new mtime: remember the new stamp
         parsed.append(entry)
+    for (index, *_, stat), entry in zip(todo, _parse_many(todo, options), strict=True):
+        cache.put(entry, stat)
+        parsed[index] = entry
+    done: list[Parsed] = [entry for entry in parsed if entry is not None]
+    found: dict[str, bool] = {}
+    content = str(options.root / "content")
+    for entry in done:
+        problems.extend(entry.problems)
+        for rel, line, message in entry.requires:
+            if rel not in found:
+                found[rel] = os.path.isfile(os.path.join(content, rel))
+            if not found[rel]:
+                problems.add(entry.source, line, "image", message)
     if options.only is None:
-        cache.prune(s for _, s in ((k, _rel(options, p)) for k, p in files))
-    return parsed
+        cache.prune(entry.source for entry in done)
+    return done
+
+
+_worker_renderer: Renderer | None = None
+
+
+def _init_worker() -> None:
+    global _worker_renderer
+    _worker_renderer = Renderer()
+
+
+def _parse_in_worker(job: tuple[str, str, bytes, str]) -> Parsed:
+    assert _worker_renderer is not None
+    return parse_document(*job, _worker_renderer)
+
+
+def _parse_many(todo: list[tuple], options: Options) -> list[Parsed]:
+    """Parse documents, in worker processes when there are enough of them to be worth it."""
+    jobs = options.jobs or os.cpu_count() or 1
+    jobs = min(jobs, len(todo))
+    wanted = jobs > 1 and (options.jobs is not None or len(todo) >= PARALLEL_MIN)
+    work = [(kind, source, raw, digest) for _, kind, source, raw, digest, _ in todo]
+    if not wanted:
+        renderer = Renderer() if work else None
+        return [parse_document(*job, renderer) for job in work]  # type: ignore[arg-type]
+    # fork is cheapest (workers inherit the imported modules), but is only safe without threads
+    # (the devserver runs an HTTP thread).
+    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+    context = multiprocessing.get_context(method)
+    chunk = max(1, min(64, len(work) // (jobs * 8)))
+    with context.Pool(jobs, initializer=_init_worker) as pool:
+        return pool.map(_parse_in_worker, work, chunksize=chunk)
 
 
 _SCHEMAS: dict[str, type[BaseModel]] = {
@@ -269,10 +399,12 @@ _SCHEMAS: dict[str, type[BaseModel]] = {
 }
 
 
-def parse_document(
-    kind: str, source: str, raw: bytes, digest: str, renderer: Renderer, options: Options
-) -> Parsed:
-    """Parse, validate and render one Markdown file; problems are kept on the result."""
+def parse_document(kind: str, source: str, raw: bytes, digest: str, renderer: Renderer) -> Parsed:
+    """Parse, validate and render one Markdown file; problems are kept on the result.
+
+    The result depends on the file's bytes alone (never on other files), so it can be cached
+    by their hash; checks that look at other files run on every build.
+    """
     problems = Problems()
     entry = Parsed(kind=kind, source=source, digest=digest, meta=None, lines=yamlsource.LineMap())
     try:
@@ -299,20 +431,34 @@ def parse_document(
         if kind == "events":
             _check_event(entry.meta, source, lines, problems)  # type: ignore[arg-type]
         elif kind == "articles":
-            _check_article(entry.meta, source, lines, problems, options)  # type: ignore[arg-type]
+            _check_article(entry.meta, source, lines, problems)  # type: ignore[arg-type]
     rendered = renderer.render(front.body, source.removeprefix("content/"))
     entry.html = rendered.html
     entry.images = rendered.images
+    requires = list(_required_image(entry.meta, source, lines) if kind == "articles" else ())
     for image in rendered.images:
-        if not (options.root / "content" / image).is_file():
-            problems.add(source, _line_of_text(text, image.rsplit("/", 1)[-1]), "image",
-                         f"the image 'content/{image}' does not exist; add the file or fix the path")
+        line = _line_of_text(text, image.rsplit("/", 1)[-1])
+        requires.append((image, line, f"the image 'content/{image}' does not exist; "
+                         "add the file or fix the path"))
+    entry.requires = tuple(requires)
     entry.problems = problems.items
     return entry
 
 
+def _required_image(meta: Any, source: str,
+                    lines: yamlsource.LineMap) -> list[tuple[str, int, str]]:
+    """Return the front-matter picture an article needs, checked on every build."""
+    if meta is None or not meta.image:
+        return []
+    prefecture_dir = Path(source).parts[1]
+    return [(f"{prefecture_dir}/{meta.image}", lines.line_of(("image",)),
+             f"the file 'content/{prefecture_dir}/{meta.image}' does not exist; "
+             f"put the picture in content/{prefecture_dir}/images/ and write "
+             "'image: images/<file name>'")]
+
+
 def _check_article(meta: ArticleSchema, source: str, lines: yamlsource.LineMap,
-                   problems: Problems, options: Options) -> None:
+                   problems: Problems) -> None:
     if meta.image and not meta.image_alt:
         problems.add(source, lines.line_of(("image",)), "image_alt",
                      "an image needs a description for readers who cannot see it; "
@@ -320,14 +466,6 @@ def _check_article(meta: ArticleSchema, source: str, lines: yamlsource.LineMap,
     if meta.image_alt and not meta.image:
         problems.add(source, lines.line_of(("image_alt",)), "image_alt",
                      "image_alt describes an image, but there is no 'image:' field")
-    if meta.image:
-        prefecture_dir = Path(source).parts[1]
-        path = options.root / "content" / prefecture_dir / meta.image
-        if not path.is_file():
-            problems.add(source, lines.line_of(("image",)), "image",
-                         f"the file 'content/{prefecture_dir}/{meta.image}' does not exist; "
-                         f"put the picture in content/{prefecture_dir}/images/ and write "
-                         "'image: images/<file name>'")
 
 
 def _check_event(meta: EventSchema, source: str, lines: yamlsource.LineMap,
@@ -387,11 +525,11 @@ def _assemble(options: Options, prefectures: dict[str, Prefecture], parsed: list
             continue
         if entry.kind == PAGES_DIR:
             meta: Any = entry.meta
-            slug = meta.slug or slug_from_filename(Path(entry.source).stem)
+            slug = meta.slug or slug_from_filename(_stem(entry.source))
             pages.append(Page(slug, meta, entry.html, entry.source, entry.digest))
             slugs.setdefault((PAGES_DIR, slug), []).append((entry.source, entry.lines.line_of(("slug",))))
             continue
-        pref_slug = Path(entry.source).parts[1]
+        pref_slug = entry.source.split("/", 2)[1]
         prefecture = prefectures.get(pref_slug)
         if prefecture is None:
             guess = difflib.get_close_matches(pref_slug, list(prefectures), n=1)
@@ -401,7 +539,7 @@ def _assemble(options: Options, prefectures: dict[str, Prefecture], parsed: list
                          "move the file into the folder named like its profile in prefectures/")
             continue
         meta = entry.meta
-        slug = meta.slug or slug_from_filename(Path(entry.source).stem)
+        slug = meta.slug or slug_from_filename(_stem(entry.source))
         if not _is_slug(slug):
             problems.add(entry.source, 1, "slug",
                          "no URL slug could be made from the file name; add 'slug: <ascii-words>'")
@@ -529,6 +667,13 @@ def _is_slug(text: str) -> bool:
 def _line_of_text(text: str, needle: str) -> int:
     index = text.find(needle)
     return text.count("\n", 0, index) + 1 if index >= 0 else 1
+
+
+def _stem(source: str) -> str:
+    """Return what Path(source).stem would, without building a Path."""
+    name = source.rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def _rel(options: Options, path: Path) -> str:

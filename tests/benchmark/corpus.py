@@ -22,14 +22,88 @@ JAPANESE_SHARE = 0.15  # share of articles written in Japanese
 WORDS = 700  # target body length
 
 _EN = (
-    "alumni network prefecture festival harbour mountain village school students teacher "
-    "exchange culture rice paddy autumn winter spring summer snow coast island shrine temple "
-    "market tradition language classroom community volunteer museum train station bridge river "
-    "forest onsen craft pottery dyeing weaving tea sake ferry lighthouse orchard pear persimmon "
-    "visit return friends welcome evening gathering lecture workshop fundraising library city "
-    "town council office international relations coordinator assistant returned memory story "
-    "guide season local food noodles festival lantern dance drum parade garden castle walking"
-).split()
+    "alumni",
+    "network",
+    "prefecture",
+    "festival",
+    "harbour",
+    "mountain",
+    "village",
+    "school",
+    "students",
+    "teacher",
+    "exchange",
+    "culture",
+    "rice",
+    "paddy",
+    "autumn",
+    "winter",
+    "spring",
+    "summer",
+    "snow",
+    "coast",
+    "island",
+    "shrine",
+    "temple",
+    "market",
+    "tradition",
+    "language",
+    "classroom",
+    "community",
+    "volunteer",
+    "museum",
+    "train",
+    "station",
+    "bridge",
+    "river",
+    "forest",
+    "onsen",
+    "craft",
+    "pottery",
+    "dyeing",
+    "weaving",
+    "tea",
+    "sake",
+    "ferry",
+    "lighthouse",
+    "orchard",
+    "pear",
+    "persimmon",
+    "visit",
+    "return",
+    "friends",
+    "welcome",
+    "evening",
+    "gathering",
+    "lecture",
+    "workshop",
+    "fundraising",
+    "library",
+    "city",
+    "town",
+    "council",
+    "office",
+    "international",
+    "relations",
+    "coordinator",
+    "assistant",
+    "returned",
+    "memory",
+    "story",
+    "guide",
+    "season",
+    "local",
+    "food",
+    "noodles",
+    "festival",
+    "lantern",
+    "dance",
+    "drum",
+    "parade",
+    "garden",
+    "castle",
+    "walking",
+)
 _JA = (
     "ふるさとの町を久しぶりに訪れました。",
     "地元の人たちが温かく迎えてくれました。",
@@ -42,14 +116,72 @@ _JA = (
     "伝統工芸の工房を見学しました。",
     "駅前の商店街でお土産を買いました。",
 )
-_TAGS = ("food", "festival", "teaching", "travel", "nature", "history", "crafts", "onsen",
-         "sports", "language", "community", "fundraising", "business", "winter")
-_FIRST = ("Amy", "Ben", "Chloe", "Daniel", "Ella", "Finn", "Grace", "Hiro", "Isla", "Jack",
-          "Kate", "Liam", "Maya", "Noah", "Olivia", "Priya", "Quinn", "Rosa", "Sam", "Tara")
-_LAST = ("Adams", "Brown", "Chen", "Davies", "Evans", "Fischer", "Garcia", "Hughes", "Ito",
-         "Jones", "Kim", "Lopez", "Murphy", "Nguyen", "O'Brien", "Patel", "Rossi", "Smith")
-_CITIES = ("London, United Kingdom", "Toronto, Canada", "Sydney, Australia",
-           "Auckland, New Zealand", "Seattle, United States", "Dublin, Ireland")
+_TAGS = (
+    "food",
+    "festival",
+    "teaching",
+    "travel",
+    "nature",
+    "history",
+    "crafts",
+    "onsen",
+    "sports",
+    "language",
+    "community",
+    "fundraising",
+    "business",
+    "winter",
+)
+_FIRST = (
+    "Amy",
+    "Ben",
+    "Chloe",
+    "Daniel",
+    "Ella",
+    "Finn",
+    "Grace",
+    "Hiro",
+    "Isla",
+    "Jack",
+    "Kate",
+    "Liam",
+    "Maya",
+    "Noah",
+    "Olivia",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tara",
+)
+_LAST = (
+    "Adams",
+    "Brown",
+    "Chen",
+    "Davies",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hughes",
+    "Ito",
+    "Jones",
+    "Kim",
+    "Lopez",
+    "Murphy",
+    "Nguyen",
+    "O'Brien",
+    "Patel",
+    "Rossi",
+    "Smith",
+)
+_CITIES = (
+    "London, United Kingdom",
+    "Toronto, Canada",
+    "Sydney, Australia",
+    "Auckland, New Zealand",
+    "Seattle, United States",
+    "Dublin, Ireland",
+)
 # (time zone, venue city, country) of events: many alumni events happen abroad.
 _ZONES = (
     ("Europe/London", "London", "United Kingdom"),
@@ -138,22 +270,26 @@ def _body(rng: random.Random, ja: bool, index: int) -> str:
             image = rng.choice(_IMAGES)
             parts.append(f"![A view of the {image}](../images/{image}.svg)\n")
         if section == 2:
-            items = [f"- {_words(rng, 6)} [more](https://example.org/{index}/{i})"
-                     for i in range(rng.randint(3, 5))]
+            items = [
+                f"- {_words(rng, 6)} [more](https://example.org/{index}/{i})"
+                for i in range(rng.randint(3, 5))
+            ]
             parts.append("\n".join(items) + "\n")
             written += 8 * len(items)
         if section == 3:
             rows = ["| Place | Season | Rating |", "|---|---|---|"]
-            rows += [f"| {rng.choice(_EN)} | {rng.choice(_EN)} | {rng.randint(1, 5)} |"
-                     for _ in range(4)]
+            rows += [
+                f"| {rng.choice(_EN)} | {rng.choice(_EN)} | {rng.randint(1, 5)} |" for _ in range(4)
+            ]
             parts.append("\n".join(rows) + "\n")
             written += 12
         if section == 4:
             parts.append(f"> {_paragraph(rng, ja, 20)}\n")
             written += 20
         if section == 5:
-            parts.append("1. **First**, " + _words(rng, 8) + "\n2. *Then*, " + _words(rng, 8)
-                         + "\n")
+            parts.append(
+                "1. **First**, " + _words(rng, 8) + "\n2. *Then*, " + _words(rng, 8) + "\n"
+            )
             written += 18
     return "\n".join(parts)
 
@@ -182,15 +318,17 @@ def _ambassadors(rng: random.Random, slug: str, count: int) -> list[dict]:
     for i in range(count):
         first, last = rng.choice(_FIRST), rng.choice(_LAST)
         start = rng.randint(1995, 2022)
-        people.append({
-            "id": f"bench-{i:02d}",
-            "name": f"{first} {last}",
-            "role": rng.choice(("CIR", "ALT", "ALT", "alumnus")),
-            "jet_years": {"from": start, "to": start + rng.randint(1, 5)},
-            "lives_in": rng.choice(_CITIES),
-            "bio": f"Generated benchmark ambassador of {slug}. {_words(rng, 20)}",
-            "example": True,
-        })
+        people.append(
+            {
+                "id": f"bench-{i:02d}",
+                "name": f"{first} {last}",
+                "role": rng.choice(("CIR", "ALT", "ALT", "alumnus")),
+                "jet_years": {"from": start, "to": start + rng.randint(1, 5)},
+                "lives_in": rng.choice(_CITIES),
+                "bio": f"Generated benchmark ambassador of {slug}. {_words(rng, 20)}",
+                "example": True,
+            }
+        )
     return people
 
 
@@ -220,7 +358,9 @@ def generate(repo: Path, dest: Path, n: int, seed: int = SEED) -> Corpus:
     pages.mkdir(parents=True)
     (pages / "about.md").write_text(
         "---\ntitle: About\nsummary: About this benchmark corpus.\n---\n"
-        "A synthetic corpus generated by tests/benchmark/corpus.py.\n", "utf-8")
+        "A synthetic corpus generated by tests/benchmark/corpus.py.\n",
+        "utf-8",
+    )
     start = datetime(2016, 1, 1, 9, 0)
     index = 0
     for slug in slugs:
@@ -257,8 +397,15 @@ def _article(rng: random.Random, slug: str, i: int, when: datetime, person: dict
     if rng.random() < 0.3:
         meta["image"] = f"images/{rng.choice(_IMAGES)}.svg"
         meta["image_alt"] = "A generated picture for the benchmark"
-    return Doc("articles", slug, f"{when:%Y-%m-%d}-{name}.md", name, meta,
-               _body(rng, ja, i), person["name"])
+    return Doc(
+        "articles",
+        slug,
+        f"{when:%Y-%m-%d}-{name}.md",
+        name,
+        meta,
+        _body(rng, ja, i),
+        person["name"],
+    )
 
 
 def _event(rng: random.Random, slug: str, i: int, when: datetime, person: dict) -> Doc:
@@ -269,26 +416,37 @@ def _event(rng: random.Random, slug: str, i: int, when: datetime, person: dict) 
         meta.update(start=when.date(), all_day=True, timezone=zone)
     else:
         begin = when.replace(minute=30)
-        meta.update(start=begin.strftime("%Y-%m-%d %H:%M"),
-                    end=(begin + timedelta(hours=rng.randint(2, 4))).strftime("%Y-%m-%d %H:%M"),
-                    timezone=zone)
+        meta.update(
+            start=begin.strftime("%Y-%m-%d %H:%M"),
+            end=(begin + timedelta(hours=rng.randint(2, 4))).strftime("%Y-%m-%d %H:%M"),
+            timezone=zone,
+        )
     if rng.random() < 0.3:
         meta["online_url"] = f"https://example.org/live/{slug}/{i}"
     else:
         meta["venue"] = {"name": f"{city} community hall", "city": city, "country": country}
-    meta.update(organizer=person["id"],
-                registration_url=f"https://example.org/register/{slug}/{i}",
-                summary=_paragraph(rng, False, 25),
-                tags=sorted(rng.sample(_TAGS, 2)),
-                example=True)
+    meta.update(
+        organizer=person["id"],
+        registration_url=f"https://example.org/register/{slug}/{i}",
+        summary=_paragraph(rng, False, 25),
+        tags=sorted(rng.sample(_TAGS, 2)),
+        example=True,
+    )
     if when.date() < date(2026, 1, 1) and rng.random() < 0.5:
         meta["attendance"] = rng.randint(5, 200)
         meta["funds_raised"] = {"amount": rng.randint(100, 5000), "currency": "GBP"}
-    return Doc("events", slug, f"{when:%Y-%m-%d}-{name}.md", name, meta,
-               _body(rng, False, i), person["name"])
+    return Doc(
+        "events",
+        slug,
+        f"{when:%Y-%m-%d}-{name}.md",
+        name,
+        meta,
+        _body(rng, False, i),
+        person["name"],
+    )
 
 
-VANILLA_SETTINGS = '''"""Vanilla Pelican settings for the benchmark: defaults, the default theme, a feed per category."""
+VANILLA_SETTINGS = '''"""Vanilla Pelican: defaults, the default theme, a feed per category."""
 AUTHOR = "Benchmark"
 SITENAME = "Vanilla Pelican"
 SITEURL = ""

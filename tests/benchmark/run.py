@@ -10,6 +10,7 @@ docs/benchmarks.md (one section per N; the notes around the sections are kept).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import shutil
@@ -23,11 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import corpus as corpus_mod  # noqa: E402  (a script next to this one, not a package)
+import corpus as corpus_mod
 
 REPO = Path(__file__).resolve().parents[2]
 TODAY = "2026-11-24"  # fixed, so "upcoming" and therefore the output never depend on the day
-PAGE_SIZE_KIB = os.sysconf("SC_PAGE_SIZE") / 1024
 
 
 @dataclass
@@ -57,10 +57,13 @@ class Mode:
         return statistics.median(s.peak_mib for s in self.samples)
 
 
-def _tree_rss_kib(root: int) -> int:
-    """Return the resident memory of `root` and all its descendants, in KiB."""
+def _tree_pss_kib(root: int) -> int:
+    """Return the proportional memory (PSS) of `root` and all its descendants, in KiB.
+
+    PSS shares each page among the processes that map it, so forked workers are not
+    counted twice for the memory they share with their parent (RSS would).
+    """
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -69,21 +72,25 @@ def _tree_rss_kib(root: int) -> int:
                 stat = fh.read()
         except OSError:
             continue
-        fields = stat[stat.rindex(b")") + 2 :].split()
-        pid = int(entry.name)
-        parents[pid] = int(fields[1])
-        rss[pid] = int(fields[21])
-    total, family = 0, {root}
-    changed = True
+        parents[int(entry.name)] = int(stat[stat.rindex(b")") + 2 :].split()[1])
+    family, changed = {root}, True
     while changed:
         changed = False
         for pid, parent in parents.items():
             if parent in family and pid not in family:
                 family.add(pid)
                 changed = True
+    total = 0
     for pid in family:
-        total += rss.get(pid, 0)
-    return int(total * PAGE_SIZE_KIB)
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+                for line in fh:
+                    if line.startswith(b"Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            continue
+    return total
 
 
 def measure(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> Sample:
@@ -94,12 +101,10 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> Sample
         peak = [0]
         done = threading.Event()
 
-        def sample() -> None:  # whole-tree RSS catches worker processes too
+        def sample() -> None:  # the whole tree's memory includes worker processes
             while not done.wait(0.05):
-                try:
-                    peak[0] = max(peak[0], _tree_rss_kib(proc.pid))
-                except (OSError, ValueError):
-                    pass
+                with contextlib.suppress(OSError, ValueError):
+                    peak[0] = max(peak[0], _tree_pss_kib(proc.pid))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -109,8 +114,10 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> Sample
         sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
-        sys.exit(f"benchmark build failed ({' '.join(cmd)}), see {log}:\n"
-                 + log.read_text(errors="replace")[-3000:])
+        sys.exit(
+            f"benchmark build failed ({' '.join(cmd)}), see {log}:\n"
+            + log.read_text(errors="replace")[-3000:]
+        )
     return Sample(seconds, max(usage.ru_maxrss, peak[0]) / 1024)
 
 
@@ -134,15 +141,19 @@ class Bench:
         shutil.copy(REPO / "pelicanconf.py", self.furusato / "pelicanconf.py")
         (self.furusato / "prefecture.py").write_text(
             "from pelicanconf import *  # noqa: F403\n"
-            'FURUSATO_CACHE_PATH = ".furusato-cache-prefecture"\n')
+            'FURUSATO_CACHE_PATH = ".furusato-cache-prefecture"\n'
+        )
         for name in ("theme", "plugins"):
             (self.furusato / name).symlink_to(REPO / name)
         self.logs.mkdir(parents=True, exist_ok=True)
         self.edited = self.corpus.article_to_edit()
         self.prefecture = self.corpus.average_prefecture
-        print(f"Generated {self.n} documents in {time.perf_counter() - started:.1f} s "
-              f"(average prefecture: {self.prefecture}, "
-              f"{self.corpus.counts[self.prefecture]} documents)", flush=True)
+        print(
+            f"Generated {self.n} documents in {time.perf_counter() - started:.1f} s "
+            f"(average prefecture: {self.prefecture}, "
+            f"{self.corpus.counts[self.prefecture]} documents)",
+            flush=True,
+        )
 
     def modes(self) -> list[Mode]:
         k = self.corpus.counts[self.prefecture]
@@ -150,8 +161,7 @@ class Bench:
             Mode("f-clean", "Furusato: clean full build", self.n, "v-clean"),
             Mode("f-warm", "Furusato: full build, warm caches", self.n, "v-warm"),
             Mode("f-edit", "Furusato: rebuild after editing one article", self.n, "v-edit"),
-            Mode("f-pref", f"Furusato: single prefecture ({self.prefecture}, {k} docs), clean",
-                 k),
+            Mode("f-pref", f"Furusato: single prefecture ({self.prefecture}, {k} docs), clean", k),
             Mode("v-clean", "vanilla Pelican: clean build", self.n),
             Mode("v-warm", "vanilla Pelican: build, warm content cache", self.n),
             Mode("v-edit", "vanilla Pelican: rebuild after editing one article", self.n),
@@ -168,17 +178,25 @@ class Bench:
 
     def _edit(self, run: int) -> None:
         marker = f"\n\nEdited for benchmark run {run}.\n"
-        for path in (corpus_mod.furusato_path(self.edited, self.furusato),
-                     corpus_mod.vanilla_path(self.corpus, self.edited, self.vanilla)):
+        for path in (
+            corpus_mod.furusato_path(self.edited, self.furusato),
+            corpus_mod.vanilla_path(self.corpus, self.edited, self.vanilla),
+        ):
             with path.open("a", encoding="utf-8") as fh:
                 fh.write(marker)
 
     def _check_edit(self, run: int) -> None:
         """Fail loudly if a rebuild left the edited article's page stale."""
         marker = f"Edited for benchmark run {run}."
-        pages = (self.furusato / "output" / self.edited.prefecture / "articles"
-                 / self.edited.slug / "index.html",
-                 self.vanilla / "output" / f"{self.edited.slug}.html")
+        pages = (
+            self.furusato
+            / "output"
+            / self.edited.prefecture
+            / "articles"
+            / self.edited.slug
+            / "index.html",
+            self.vanilla / "output" / f"{self.edited.slug}.html",
+        )
         for page in pages:
             if marker not in page.read_text("utf-8"):
                 sys.exit(f"stale page after the one-article rebuild: {page}")
@@ -189,17 +207,37 @@ class Bench:
         for run in range(1, runs + 1):
             print(f"Run {run}/{runs}:", end="", flush=True)
             steps = [
-                ("f-clean", lambda: _rm(f / "output", f / ".furusato-cache"),
-                 lambda r: self._furusato("f-clean", r)),
+                (
+                    "f-clean",
+                    lambda: _rm(f / "output", f / ".furusato-cache"),
+                    lambda r: self._furusato("f-clean", r),
+                ),
                 ("f-warm", lambda: _rm(f / "output"), lambda r: self._furusato("f-warm", r)),
-                ("f-edit", lambda: self._edit(run), lambda r: self._furusato("f-edit", r)),
-                ("f-pref", lambda: _rm(f / "output-prefecture", f / ".furusato-cache-prefecture"),
-                 lambda r: self._furusato("f-pref", r, "--settings", "prefecture.py",
-                                          "--output", "output-prefecture",
-                                          "--prefecture", self.prefecture)),
-                ("v-clean", lambda: _rm(v / "output", v / "cache"),
-                 lambda r: self._vanilla("v-clean", r, "clean.py")),
-                ("v-warm", lambda: _rm(v / "output"), lambda r: self._vanilla("v-warm", r, "warm.py")),
+                ("f-edit", lambda r=run: self._edit(r), lambda r: self._furusato("f-edit", r)),
+                (
+                    "f-pref",
+                    lambda: _rm(f / "output-prefecture", f / ".furusato-cache-prefecture"),
+                    lambda r: self._furusato(
+                        "f-pref",
+                        r,
+                        "--settings",
+                        "prefecture.py",
+                        "--output",
+                        "output-prefecture",
+                        "--prefecture",
+                        self.prefecture,
+                    ),
+                ),
+                (
+                    "v-clean",
+                    lambda: _rm(v / "output", v / "cache"),
+                    lambda r: self._vanilla("v-clean", r, "clean.py"),
+                ),
+                (
+                    "v-warm",
+                    lambda: _rm(v / "output"),
+                    lambda r: self._vanilla("v-warm", r, "warm.py"),
+                ),
                 ("v-edit", lambda: None, lambda r: self._vanilla("v-edit", r, "warm.py")),
             ]
             for key, before, timed in steps:
@@ -220,14 +258,19 @@ def _rm(*paths: Path) -> None:
 def table(n: int, modes: list[Mode]) -> str:
     """Return the results as a Markdown table."""
     by_key = {m.key: m for m in modes}
-    rows = ["| N | mode | median s | ms per document | peak MiB | time vs vanilla "
-            "| memory vs vanilla |", "|---:|---|---:|---:|---:|---:|---:|"]
+    rows = [
+        "| N | mode | median s | ms per document | peak MiB | time vs vanilla "
+        "| memory vs vanilla |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
     for m in modes:
         base = by_key.get(m.baseline or "")
         ratio = f"{m.seconds / base.seconds:.2f}×" if base else "—"
         memory = f"{m.peak_mib / base.peak_mib:.2f}×" if base else "—"
-        rows.append(f"| {n} | {m.label} | {m.seconds:.2f} | {1000 * m.seconds / m.documents:.2f} "
-                    f"| {m.peak_mib:.0f} | {ratio} | {memory} |")
+        rows.append(
+            f"| {n} | {m.label} | {m.seconds:.2f} | {1000 * m.seconds / m.documents:.2f} "
+            f"| {m.peak_mib:.0f} | {ratio} | {memory} |"
+        )
     return "\n".join(rows)
 
 
@@ -237,10 +280,18 @@ def targets(modes: list[Mode]) -> str:
     peak_f = max(m[k].peak_mib for k in ("f-clean", "f-warm", "f-edit"))
     peak_v = max(m[k].peak_mib for k in ("v-clean", "v-warm", "v-edit"))
     checks = [
-        ("clean full build ≤ 0.75× vanilla clean", m["f-clean"].seconds / m["v-clean"].seconds,
-         0.75, "×"),
-        ("one-article rebuild ≤ 0.1× vanilla one-article rebuild",
-         m["f-edit"].seconds / m["v-edit"].seconds, 0.1, "×"),
+        (
+            "clean full build ≤ 0.75× vanilla clean",
+            m["f-clean"].seconds / m["v-clean"].seconds,
+            0.75,
+            "×",
+        ),
+        (
+            "one-article rebuild ≤ 0.1× vanilla one-article rebuild",
+            m["f-edit"].seconds / m["v-edit"].seconds,
+            0.1,
+            "×",
+        ),
         ("single-prefecture build ≤ 2 s", m["f-pref"].seconds, 2.0, " s"),
         ("peak memory ≤ 1.5× vanilla's", peak_f / peak_v, 1.5, "×"),
     ]
@@ -254,9 +305,14 @@ def targets(modes: list[Mode]) -> str:
 def section(n: int, runs: int, bench: Bench, modes: list[Mode]) -> str:
     import pelican
 
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
-               platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     docs = bench.corpus
     events = sum(1 for d in docs.docs if d.kind == "events")
     return (
@@ -284,7 +340,9 @@ HEADER = """# Benchmarks
 (tests/benchmark/corpus.py) and builds it with Furusato and with vanilla Pelican
 (same version, default theme `notmyidea`, the same Markdown bodies, one RSS feed per category),
 interleaving the runs of every mode so both sides see the same machine. Times are whole
-processes, start to exit; peak memory is the resident memory of the whole process tree.
+processes, start to exit. Peak memory is the largest of the main process's peak resident
+set and the sampled (every 50 ms) proportional set size of its whole process tree, so
+worker processes count, and the memory they share with their parent counts once.
 
 Modes: *clean* deletes the output and every cache first; *warm caches* deletes the output
 but keeps the content cache; *one-article rebuild* appends a paragraph to one article of an
@@ -310,8 +368,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=500, help="documents in the corpus")
     parser.add_argument("--runs", type=int, default=3, help="runs of each mode (median)")
-    parser.add_argument("--work", type=Path, default=REPO / "bench-work",
-                        help="scratch folder for the corpus and outputs")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=REPO / "bench-work",
+        help="scratch folder for the corpus and outputs",
+    )
     parser.add_argument("--report", type=Path, default=REPO / "docs" / "benchmarks.md")
     args = parser.parse_args(argv)
     bench = Bench(args.n, args.work.resolve())
@@ -323,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(targets(modes))
     write_report(args.report, args.n, text)
-    print(f"\nWrote {args.report.relative_to(REPO) if args.report.is_relative_to(REPO) else args.report}")
+    print(f"\nWrote {args.report}")
     return 0
 
 
