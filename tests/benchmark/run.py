@@ -136,15 +136,17 @@ class Bench:
         started = time.perf_counter()
         self.corpus = corpus_mod.generate(REPO, self.furusato, self.n)
         corpus_mod.write_vanilla(self.corpus, self.furusato, self.vanilla)
-        # A checkout-like project: the repository's settings, theme and plugins, as they are now
+        # A checkout-like project: the repository's settings, theme and plugins as they are now
         # (so whatever plugins pelicanconf.py lists are measured).
         shutil.copy(REPO / "pelicanconf.py", self.furusato / "pelicanconf.py")
         (self.furusato / "prefecture.py").write_text(
             "from pelicanconf import *  # noqa: F403\n"
             'FURUSATO_CACHE_PATH = ".furusato-cache-prefecture"\n'
         )
-        for name in ("theme", "plugins"):
-            (self.furusato / name).symlink_to(REPO / name)
+        for name in ("theme", "plugins"):  # a snapshot: editing the repo cannot skew a run
+            shutil.copytree(
+                REPO / name, self.furusato / name, ignore=shutil.ignore_patterns("__pycache__")
+            )
         self.logs.mkdir(parents=True, exist_ok=True)
         self.edited = self.corpus.article_to_edit()
         self.prefecture = self.corpus.average_prefecture
