@@ -7,11 +7,13 @@ ContentError listing all of them (never Pelican's log-and-skip). It also provide
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 from pelican.generators import Generator
 
@@ -75,6 +77,7 @@ class SiteGenerator(Generator):
     def generate_context(self) -> None:
         self.site: Site = self.context["furusato_site"]
         self.urls: Urls = self.context["furusato_urls"]
+        self.env.bytecode_cache = _bytecode_cache(self.settings["FURUSATO_CACHE_PATH"])
         self.env.globals.update(template_globals(self.site, self.urls, self.settings))
         self.env.filters.update(FILTERS)
         self.site_key = fingerprint(
@@ -95,6 +98,18 @@ class SiteGenerator(Generator):
             return
         html = self.get_template(template).render({**data, "page_url": url})
         writer.write_bytes(path, html.encode("utf-8"), key)
+
+
+@functools.cache
+def _bytecode_cache(folder: str) -> FileSystemBytecodeCache:
+    """Return the compiled-template cache: compiling the theme costs more than a small rebuild.
+
+    Entries are checked against each template's source, so an edited template is compiled
+    again; one instance per folder serves every generator and every devserver rebuild.
+    """
+    path = Path(folder) / "templates"
+    path.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(path))
 
 
 def get_generators(pelican: Any) -> type[Generator]:

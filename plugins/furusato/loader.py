@@ -8,6 +8,7 @@ rebuild only re-reads what changed.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import logging
 import multiprocessing
@@ -292,8 +293,10 @@ def _content_files(options: Options, problems: Problems) -> list[tuple[str, str,
     found: list[tuple[str, str, str]] = []
     if options.only:
         roots = [options.only]
+    elif content.exists():
+        roots = sorted(entry.name for entry in os.scandir(content) if entry.is_dir())
     else:
-        roots = sorted(e.name for e in os.scandir(content) if e.is_dir()) if content.exists() else []
+        roots = []
     base = str(content)
     for folder in roots:
         for rel in _walk(base, folder):
@@ -364,6 +367,12 @@ def _parse_documents(options: Options, cache: DocumentCache, problems: Problems)
 _worker_renderer: Renderer | None = None
 
 
+@functools.cache
+def _renderer() -> Renderer:
+    """Return this process's Renderer (building one costs more than rendering a page)."""
+    return Renderer()
+
+
 def _init_worker() -> None:
     global _worker_renderer
     _worker_renderer = Renderer()
@@ -381,8 +390,7 @@ def _parse_many(todo: list[tuple], options: Options) -> list[Parsed]:
     wanted = jobs > 1 and (options.jobs is not None or len(todo) >= PARALLEL_MIN)
     work = [(kind, source, raw, digest) for _, kind, source, raw, digest, _ in todo]
     if not wanted:
-        renderer = Renderer() if work else None
-        return [parse_document(*job, renderer) for job in work]  # type: ignore[arg-type]
+        return [parse_document(*job, _renderer()) for job in work]
     # fork is cheapest (workers inherit the imported modules), but is only safe without threads
     # (the devserver runs an HTTP thread).
     method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"

@@ -149,7 +149,10 @@ class SafeWriter:
             if target.is_dir():
                 shutil.rmtree(target)
             os.replace(staged, target)
-        shutil.rmtree(self.staging, ignore_errors=True)
+        try:
+            self.staging.rmdir()  # every staged file has moved: usually empty
+        except OSError:
+            shutil.rmtree(self.staging, ignore_errors=True)
         self._delete_stale(set(self.new))
         self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.manifest_path.with_suffix(".tmp")

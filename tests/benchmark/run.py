@@ -304,7 +304,66 @@ def targets(modes: list[Mode]) -> str:
     return "\n".join(lines)
 
 
-def section(n: int, runs: int, bench: Bench, modes: list[Mode]) -> str:
+def devserver_probe(runs: int) -> None:
+    """Time in-process rebuilds after editing one article, as `make devserver` does them.
+
+    Runs in its own process (see `devserver_rebuilds`); builds the shipped demo content when
+    the repository has it, else the two_prefectures test fixture, and prints the seconds.
+    """
+    import tempfile
+
+    from furusato.build import build, load_settings
+    from furusato.loader import DocumentCache
+
+    source = REPO if (REPO / "content").is_dir() else REPO / "tests" / "sites" / "two_prefectures"
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "site"
+        for name in ("content", "prefectures"):
+            shutil.copytree(source / name, root / name)
+        article = sorted((root / "content").glob("*/articles/*.md"))[0]
+        cache = DocumentCache()  # the devserver keeps parsed documents in memory
+
+        def rebuild() -> float:
+            started = time.perf_counter()
+            settings = load_settings(
+                REPO / "pelicanconf.py",
+                OUTPUT_PATH=str(Path(tmp) / "output"),
+                PATH=str(root / "content"),
+                THEME=str(REPO / "theme"),
+                PLUGIN_PATHS=[str(REPO / "plugins")],
+                FURUSATO_ROOT=str(root),
+                FURUSATO_CACHE_PATH=str(Path(tmp) / "cache"),
+                FURUSATO_TODAY=TODAY,
+                FURUSATO_DOCUMENT_CACHE=cache,
+            )
+            build(settings)
+            return time.perf_counter() - started
+
+        rebuild()
+        times = []
+        for run in range(runs):
+            with article.open("a", encoding="utf-8") as fh:
+                fh.write(f"\n\nEdited for devserver probe {run}.\n")
+            times.append(rebuild())
+    print(source.name if source != REPO else "demo content", *times)
+
+
+def devserver_rebuilds(runs: int, logs: Path) -> tuple[str, float]:
+    """Return what the devserver probe built and its median in-process rebuild time."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "plugins")}
+    log = logs / "devserver.log"
+    cmd = [sys.executable, __file__, "--devserver-probe", "--runs", str(max(runs, 5))]
+    with log.open("wb") as out:
+        subprocess.run(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, check=True)
+    words = log.read_text().strip().splitlines()[-1].split(" ")
+    count = max(runs, 5)
+    times = [float(x) for x in words[-count:]]
+    return " ".join(words[:-count]), statistics.median(times)
+
+
+def section(
+    n: int, runs: int, bench: Bench, modes: list[Mode], devserver: tuple[str, float], load: str
+) -> str:
     import pelican
 
     cpu = next(
@@ -323,8 +382,10 @@ def section(n: int, runs: int, bench: Bench, modes: list[Mode]) -> str:
         f"{n - events} articles and {events} events in 47 prefectures; median of {runs} runs; "
         f"{os.cpu_count()} × {cpu}, Python {platform.python_version()}, "
         f"Pelican {pelican.__version__}; Furusato plugins: "
-        f"{', '.join(_plugins())}.\n\n"
+        f"{', '.join(_plugins())}; load average {load}.\n\n"
         f"{table(n, modes)}\n\n"
+        f"`make devserver`-style rebuild after editing one article (in-process, document cache "
+        f"in memory, {devserver[0]}): median {devserver[1]:.2f} s.\n\n"
         f"Targets (the issue's, at N = 10,000):\n\n{targets(modes)}\n"
         f"<!-- /bench N={n} -->\n"
     )
@@ -377,15 +438,23 @@ def main(argv: list[str] | None = None) -> int:
         help="scratch folder for the corpus and outputs",
     )
     parser.add_argument("--report", type=Path, default=REPO / "docs" / "benchmarks.md")
+    parser.add_argument("--devserver-probe", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.devserver_probe:
+        devserver_probe(args.runs)
+        return 0
     bench = Bench(args.n, args.work.resolve())
+    load_before = os.getloadavg()[0]
     bench.prepare()
     modes = bench.run(args.runs)
-    text = section(args.n, args.runs, bench, modes)
+    devserver = devserver_rebuilds(args.runs, bench.logs)
+    load = f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    text = section(args.n, args.runs, bench, modes, devserver, load)
     print()
     print(table(args.n, modes))
     print()
     print(targets(modes))
+    print(f"devserver-style rebuild ({devserver[0]}): {devserver[1]:.2f} s")
     write_report(args.report, args.n, text)
     print(f"\nWrote {args.report}")
     return 0
