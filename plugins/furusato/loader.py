@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from stat import S_ISREG
 from time import time_ns
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -334,7 +335,12 @@ def _parse_documents(options: Options, cache: DocumentCache, problems: Problems)
     parsed: list[Parsed | None] = []
     todo: list[tuple[int, str, str, bytes, str, os.stat_result]] = []
     for kind, source, path in files:
-        stat = os.stat(path)
+        try:
+            stat = os.stat(path)
+        except OSError:  # a dangling symbolic link: nothing to read, as before
+            continue
+        if not S_ISREG(stat.st_mode):
+            continue
         entry = cache.unchanged(source, stat)
         if entry is None:
             with open(path, "rb") as fh:
