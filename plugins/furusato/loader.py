@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -382,6 +383,10 @@ def _renderer() -> Renderer:
 def _init_worker() -> None:
     global _worker_renderer
     _worker_renderer = Renderer()
+    # A forked worker inherits the build's paused collector. Collect the worker's own garbage,
+    # but leave the inherited objects alone: traversing them would copy every shared page.
+    gc.freeze()
+    gc.enable()
 
 
 def _parse_in_worker(job: tuple[str, str, bytes, str]) -> Parsed:
@@ -401,9 +406,14 @@ def _parse_many(todo: list[tuple], options: Options) -> list[Parsed]:
     # (the devserver runs an HTTP thread).
     method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
     context = multiprocessing.get_context(method)
-    chunk = max(1, min(64, len(work) // (jobs * 8)))
-    with context.Pool(jobs, initializer=_init_worker) as pool:
-        return pool.map(_parse_in_worker, work, chunksize=chunk)
+    # This process parses a share itself: one worker fewer to hold in memory, and its results
+    # need no pickling.
+    share = len(work) * (jobs - 1) // jobs
+    chunk = max(1, min(64, share // (jobs * 8)))
+    with context.Pool(jobs - 1, initializer=_init_worker) as pool:
+        theirs = pool.map_async(_parse_in_worker, work[:share], chunksize=chunk)
+        mine = [parse_document(*job, _renderer()) for job in work[share:]]
+        return theirs.get() + mine
 
 
 _SCHEMAS: dict[str, type[BaseModel]] = {
