@@ -50,6 +50,7 @@ class Stats:
     written: int = 0
     unchanged: int = 0
     skipped_renders: int = 0
+    rendered: int = 0  # pages rendered because their render key changed
     deleted: int = 0
     paths: set[str] = field(default_factory=set)
 
@@ -122,6 +123,7 @@ class SafeWriter:
         entry = {"sha1": digest}
         if key is not None:
             entry["key"] = _sha1(f"{self.salt}:{key}".encode())
+            self.stats.rendered += 1
         self.new[path] = entry
         self.stats.paths.add(path)
         old = self.old.get(path)
@@ -158,9 +160,9 @@ class SafeWriter:
         tmp = self.manifest_path.with_suffix(".tmp")
         tmp.write_text(json.dumps({"salt": self.salt, "files": self.new}, sort_keys=True))
         tmp.replace(self.manifest_path)
-        log.info("%s: %d files written, %d unchanged, %d pages not re-rendered, %d deleted",
-                 self.output, self.stats.written, self.stats.unchanged,
-                 self.stats.skipped_renders, self.stats.deleted,
+        log.info("%s: %d pages rendered, %d not re-rendered; %d files written, %d unchanged, "
+                 "%d deleted", self.output, self.stats.rendered, self.stats.skipped_renders,
+                 self.stats.written, self.stats.unchanged, self.stats.deleted,
                  extra={"furusato_stats": self.stats})
         return self.stats
 
