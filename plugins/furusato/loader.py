@@ -15,6 +15,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -403,8 +404,9 @@ def _parse_many(todo: list[tuple], options: Options) -> list[Parsed]:
     if not wanted:
         return [parse_document(*job, _renderer()) for job in work]
     # fork is cheapest (workers inherit the imported modules), but is only safe without threads
-    # (the devserver runs an HTTP thread).
-    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+    # (the devserver runs an HTTP thread), and on Linux (macOS system libraries object to it).
+    forkable = sys.platform.startswith("linux") and threading.active_count() == 1
+    method = "fork" if forkable else "spawn"
     context = multiprocessing.get_context(method)
     # This process parses a share itself: one worker fewer to hold in memory, and its results
     # need no pickling.
