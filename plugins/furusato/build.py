@@ -42,7 +42,7 @@ def build(settings: dict[str, Any]) -> None:
             "the site would be incomplete, so nothing was built"
         )
     # A build holds hundreds of thousands of long-lived objects (the parsed site), which the
-    # cyclic garbage collector would traverse again and again: about a fifth of a large build.
+    # cyclic garbage collector would traverse again and again: a quarter of a large build.
     # Nothing the build makes needs it, so it is paused until the build ends.
     collecting = gc.isenabled()
     gc.disable()
