@@ -24,6 +24,8 @@ SSH_TARGET_DIR ?=
 PREFECTURE ?=
 DEBUG ?= 0
 RELATIVE ?= 0
+N ?= 500
+RUNS ?= 3
 
 ifneq ($(filter rsync_upload,$(MAKECMDGOALS)),)
 ifeq ($(and $(SSH_HOST),$(SSH_TARGET_DIR)),)
@@ -50,7 +52,8 @@ help: ## List the targets
 	@echo
 	@grep -E '^[a-z_]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
 	@echo
-	@echo 'Variables: PREFECTURE=<slug> (one microsite at /), DEBUG=1, RELATIVE=1, PORT=8000'
+	@echo 'Variables: PREFECTURE=<slug> (one microsite at /), DEBUG=1, RELATIVE=1, PORT=8000,'
+	@echo '           N=500 RUNS=3 (bench: documents in the corpus, runs of each mode)'
 	@echo 'Deploying: SITEURL=https://... (publish, github, rsync_upload), CNAME=, SSH_HOST=,'
 	@echo '           SSH_PORT=22, SSH_USER=, SSH_TARGET_DIR='
 
@@ -112,6 +115,9 @@ screenshots: html ## Save PNGs of the main page types (phone, desktop) to docs/s
 lint: $(VENV)/.installed ## ruff lint and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+bench: $(VENV)/.installed ## Benchmark against vanilla Pelican into docs/benchmarks.md (N=500, RUNS=3)
+	$(PYTHON) tests/benchmark/run.py --n $(N) --runs $(RUNS)
 
 lock: ## Re-pin requirements.lock from pyproject.toml (needs network)
 	$(PYTHON) -m pip install --quiet uv

@@ -18,11 +18,11 @@ def build_site(root: Path, out: Path, *, today: str = TODAY, prefecture: str | N
                siteurl: str | None = None, settings_file: str = "pelicanconf.py",
                cache: Path | None = None, **overrides) -> Path:
     """Build the repository at `root` into `out` with the project's settings and plugins."""
+    overrides.setdefault("THEME", str(REPO / "theme"))  # a test may pass a copy to edit
     settings = load_settings(
         REPO / settings_file,
         OUTPUT_PATH=str(out),
         PATH=str(root / "content"),
-        THEME=str(REPO / "theme"),
         PLUGIN_PATHS=[str(REPO / "plugins")],
         FURUSATO_ROOT=str(root),
         FURUSATO_CACHE_PATH=str(cache or out.parent / f"{out.name}-cache"),

@@ -7,11 +7,13 @@ ContentError listing all of them (never Pelican's log-and-skip). It also provide
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 from pelican.generators import Generator
 
@@ -28,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "FURUSATO_PREFECTURE": None,  # slug: build only this prefecture's site, rooted at /
     "FURUSATO_TODAY": None,  # date "upcoming" is decided against (None: today in TIMEZONE)
     "FURUSATO_DOCUMENT_CACHE": None,  # an in-memory DocumentCache (the devserver passes one)
+    "FURUSATO_JOBS": None,  # processes that parse new or changed files (None: one per CPU)
     "FURUSATO_DEV_SITEURL": "http://127.0.0.1:8000",  # base of absolute URLs when SITEURL is ""
 }
 
@@ -42,10 +45,11 @@ class ContentGenerator(Generator):
             today = date.fromisoformat(today)
         root = Path(settings["FURUSATO_ROOT"])
         options = Options(root=root, only=settings["FURUSATO_PREFECTURE"],
-                          timezone=settings.get("TIMEZONE") or "Asia/Tokyo", today=today)
+                          timezone=settings.get("TIMEZONE") or "Asia/Tokyo", today=today,
+                          jobs=settings["FURUSATO_JOBS"])
         cache = settings["FURUSATO_DOCUMENT_CACHE"]
         if cache is None:
-            cache = DocumentCache(Path(settings["FURUSATO_CACHE_PATH"]) / "documents.pickle")
+            cache = DocumentCache(Path(settings["FURUSATO_CACHE_PATH"]) / "documents")
         site = load_site(options, cache)
         cache.save()
         self.context["furusato_site"] = site
@@ -73,6 +77,7 @@ class SiteGenerator(Generator):
     def generate_context(self) -> None:
         self.site: Site = self.context["furusato_site"]
         self.urls: Urls = self.context["furusato_urls"]
+        self.env.bytecode_cache = _bytecode_cache(self.settings["FURUSATO_CACHE_PATH"])
         self.env.globals.update(template_globals(self.site, self.urls, self.settings))
         self.env.filters.update(FILTERS)
         self.site_key = fingerprint(
@@ -93,6 +98,18 @@ class SiteGenerator(Generator):
             return
         html = self.get_template(template).render({**data, "page_url": url})
         writer.write_bytes(path, html.encode("utf-8"), key)
+
+
+@functools.cache
+def _bytecode_cache(folder: str) -> FileSystemBytecodeCache:
+    """Return the compiled-template cache: compiling the theme costs more than a small rebuild.
+
+    Entries are checked against each template's source, so an edited template is compiled
+    again; one instance per folder serves every generator and every devserver rebuild.
+    """
+    path = Path(folder) / "templates"
+    path.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(path))
 
 
 def get_generators(pelican: Any) -> type[Generator]:

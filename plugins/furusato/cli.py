@@ -58,7 +58,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .loader import DocumentCache, Options, load_site
 
     root = Path(args.root)
-    cache = DocumentCache(root / ".furusato-cache" / "documents.pickle")
+    cache = DocumentCache(root / ".furusato-cache" / "documents")
     try:
         site = load_site(Options(root=root, only=args.prefecture), cache)
     except ContentError as exc:

@@ -13,11 +13,15 @@ from .regions import Region
 
 
 def _parts(value: Any, out: list[str]) -> None:
+    # A document is its bytes, its file name (the slug, hence its URL, may come from it) and,
+    # for articles and events, its prefecture's profile (author and organizer live there).
     if isinstance(value, Article | Event):
-        # The key too: renaming a file changes its slug (and URL) but not its bytes.
-        out.append(f"{value.kind_name}:{value.key}:{value.digest}:{value.prefecture.digest}")
+        out.append(
+            f"{value.kind_name}:{value.source}:{value.slug}:{value.digest}:"
+            f"{value.prefecture.digest}"
+        )
     elif isinstance(value, Page):
-        out.append(f"page:{value.digest}")
+        out.append(f"page:{value.source}:{value.slug}:{value.digest}")
     elif isinstance(value, Prefecture):
         out.append(f"pref:{value.digest}")
     elif isinstance(value, Region):

@@ -8,14 +8,22 @@ rebuild only re-reads what changed.
 from __future__ import annotations
 
 import difflib
+import functools
+import gc
 import hashlib
 import logging
+import multiprocessing
+import os
 import pickle
 import posixpath
+import sys
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from stat import S_ISREG
+from time import time_ns
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -53,6 +61,10 @@ KINDS = ("articles", "events")
 MAX_IMAGE_BYTES = 1_000_000
 PAGES_DIR = "pages"
 IMAGE_DIR = "images"
+# A file whose mtime is this close to when it was last hashed may have changed again within
+# the file system's timestamp resolution (git's "racily clean" case): hash it again.
+RACY_NS = 2_000_000_000
+PARALLEL_MIN = 100  # uncached documents worth starting worker processes for (jobs=None)
 
 
 @dataclass
@@ -70,50 +82,105 @@ class Parsed:
     # local pictures it shows (path under content/, line, field): checked on every load,
     # because a picture can appear or change while the Markdown file stays the same
     pictures: tuple[tuple[str, int, str], ...] = ()
+    stamp: tuple[int, int, int] = (0, 0, 0)  # mtime_ns, size, and when the bytes were hashed
 
 
 class DocumentCache:
-    """Parsed documents keyed by path and content hash; optionally persisted as a pickle."""
+    """Parsed documents keyed by path and content hash; optionally persisted.
+
+    A persisted cache is a folder with one pickle per top-level content folder (a prefecture,
+    or pages), read only when a file of that folder is looked up and written only when it
+    changed: a single-prefecture build reads one, a one-file edit rewrites one.
+    """
 
     def __init__(self, path: Path | None = None):
         self.path = path
         self.entries: dict[str, Parsed] = {}
         self.hits = 0
-        if path is not None and path.exists():
-            try:
-                with path.open("rb") as fh:
-                    version, entries = pickle.load(fh)
-                if version == CACHE_VERSION:
-                    self.entries = entries
-            except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
-                log.warning("Ignoring unreadable cache %s", path)
+        self._loaded: set[str] = set()
+        self._dirty: set[str] = set()
+
+    @staticmethod
+    def _shard(source: str) -> str:
+        return source.split("/", 2)[1]  # content/<shard>/...
+
+    def _load(self, shard: str) -> None:
+        if shard in self._loaded:
+            return
+        self._loaded.add(shard)
+        if self.path is None:
+            return
+        try:
+            with (self.path / f"{shard}.pickle").open("rb") as fh:
+                version, entries = pickle.load(fh)
+        except FileNotFoundError:
+            return
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError,
+                ImportError, TypeError):
+            log.warning("Ignoring unreadable cache %s", self.path / f"{shard}.pickle")
+            return
+        if version == CACHE_VERSION:
+            self.entries.update(entries)
+
+    def unchanged(self, source: str, stat: os.stat_result) -> Parsed | None:
+        """Return the cached parse of `source` if its size and mtime prove it unchanged."""
+        self._load(self._shard(source))
+        entry = self.entries.get(source)
+        if entry is None:
+            return None
+        mtime, size, hashed = entry.stamp
+        if mtime == stat.st_mtime_ns and size == stat.st_size and mtime < hashed - RACY_NS:
+            self.hits += 1
+            return entry
+        return None
 
     def get(self, source: str, digest: str) -> Parsed | None:
         """Return the cached parse of `source` if its bytes are unchanged."""
+        self._load(self._shard(source))
         entry = self.entries.get(source)
         if entry is not None and entry.digest == digest:
             self.hits += 1
             return entry
         return None
 
-    def put(self, entry: Parsed) -> None:
-        """Remember a parse."""
+    def put(self, entry: Parsed, stat: os.stat_result | None = None) -> None:
+        """Remember a parse (and the file's stat when its bytes were hashed)."""
+        if stat is not None:
+            entry.stamp = (stat.st_mtime_ns, stat.st_size, time_ns())
         self.entries[entry.source] = entry
+        self._dirty.add(self._shard(entry.source))
 
     def prune(self, keep: Iterable[str]) -> None:
-        """Forget files that no longer exist."""
+        """Forget files that no longer exist (every shard must have been looked up)."""
         wanted = set(keep)
-        self.entries = {k: v for k, v in self.entries.items() if k in wanted}
+        if self.path is not None and self.path.is_dir():
+            for file in self.path.glob("*.pickle"):
+                self._load(file.stem)
+        gone = [source for source in self.entries if source not in wanted]
+        for source in gone:
+            self._dirty.add(self._shard(source))
+            del self.entries[source]
 
     def save(self) -> None:
-        """Write the cache to disk atomically (no-op for in-memory caches)."""
-        if self.path is None:
+        """Write the changed shards to disk atomically (no-op for in-memory caches)."""
+        if self.path is None or not self._dirty:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump((CACHE_VERSION, self.entries), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(self.path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        shards: dict[str, dict[str, Parsed]] = {shard: {} for shard in self._dirty}
+        for source, entry in self.entries.items():
+            shard = self._shard(source)
+            if shard in shards:
+                shards[shard][source] = entry
+        for shard, entries in shards.items():
+            target = self.path / f"{shard}.pickle"
+            if not entries:
+                target.unlink(missing_ok=True)
+                continue
+            tmp = target.with_suffix(".tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump((CACHE_VERSION, entries), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(target)
+        self._dirty.clear()
 
 
 @dataclass(frozen=True)
@@ -125,6 +192,7 @@ class Options:
     max_image_bytes: int = MAX_IMAGE_BYTES  # larger pictures are rejected (slow on phones)
     timezone: str = "Asia/Tokyo"  # the zone of article dates written without one
     today: date | None = None  # "upcoming" is decided against this date
+    jobs: int | None = None  # processes parsing new or changed files (None: one per CPU)
 
 
 def sha1(data: bytes) -> str:
@@ -247,52 +315,130 @@ def _check_profiles_together(loaded: list[Prefecture], problems: Problems, full:
 # --- documents ------------------------------------------------------------------------------
 
 
-def _content_files(options: Options, problems: Problems) -> list[tuple[str, Path]]:
-    """Find Markdown files and say what kind each is; report the ones in the wrong place."""
+def _content_files(options: Options, problems: Problems) -> list[tuple[str, str, str]]:
+    """Find Markdown files: (kind, source relative to the root, file path) for each.
+
+    Files in the wrong place are reported. Plain strings and os.walk rather than pathlib:
+    with ten thousand files, pathlib's object overhead costs more than the file system.
+    """
     content = options.root / "content"
-    found: list[tuple[str, Path]] = []
+    found: list[tuple[str, str, str]] = []
     if options.only:
-        roots = [content / options.only]
+        roots = [options.only]
+    elif content.exists():
+        roots = sorted(entry.name for entry in os.scandir(content) if entry.is_dir())
     else:
-        roots = [p for p in sorted(content.iterdir()) if p.is_dir()] if content.exists() else []
+        roots = []
+    base = str(content)
     for folder in roots:
-        for path in sorted(folder.rglob("*")):
-            if path.suffix.lower() not in (".md", ".markdown") or not path.is_file():
+        for rel in _walk(base, folder):
+            if not rel.lower().endswith((".md", ".markdown")):
                 continue
-            parts = path.relative_to(content).parts
+            parts = rel.split("/")
             if parts[0] == PAGES_DIR and len(parts) == 2:
-                found.append((PAGES_DIR, path))
+                kind = PAGES_DIR
             elif len(parts) == 3 and parts[1] in KINDS:
-                found.append((parts[1], path))
+                kind = parts[1]
             else:
                 problems.add(
-                    _rel(options, path), 1, "location",
+                    f"content/{rel}", 1, "location",
                     "this file is not in a place the site reads; articles go in "
                     "content/<prefecture>/articles/, events in content/<prefecture>/events/, "
                     "site pages in content/pages/",
                 )
+                continue
+            found.append((kind, f"content/{rel}", os.path.join(base, rel)))
     return found
 
 
+def _walk(base: str, folder: str) -> list[str]:
+    """Return the files under base/folder as sorted paths relative to base ('a/b/c.md')."""
+    files: list[str] = []
+    for top, dirs, names in os.walk(os.path.join(base, folder)):
+        dirs.sort()
+        rel = os.path.relpath(top, base).replace(os.sep, "/")
+        files.extend(f"{rel}/{name}" for name in names)
+    return sorted(files, key=lambda rel: rel.split("/"))
+
+
 def _parse_documents(options: Options, cache: DocumentCache, problems: Problems) -> list[Parsed]:
-    renderer: Renderer | None = None
-    parsed: list[Parsed] = []
     files = _content_files(options, problems)
-    for kind, path in files:
-        source = _rel(options, path)
-        raw = path.read_bytes()
-        digest = sha1(raw)
-        entry = cache.get(source, digest)
+    parsed: list[Parsed | None] = []
+    todo: list[tuple[int, str, str, bytes, str, os.stat_result]] = []
+    for kind, source, path in files:
+        try:
+            stat = os.stat(path)
+        except OSError:  # a dangling symbolic link: nothing to read, as before
+            continue
+        if not S_ISREG(stat.st_mode):
+            continue
+        entry = cache.unchanged(source, stat)
         if entry is None:
-            renderer = renderer or Renderer()
-            entry = parse_document(kind, source, raw, digest, renderer, options)
-            cache.put(entry)
-        problems.extend(entry.problems)
-        _check_pictures(entry, options, problems)
+            with open(path, "rb") as fh:
+                raw = fh.read()
+            digest = sha1(raw)
+            entry = cache.get(source, digest)
+            if entry is None:
+                todo.append((len(parsed), kind, source, raw, digest, stat))
+            else:
+                cache.put(entry, stat)  # same bytes, new mtime: remember the new stamp
         parsed.append(entry)
+    for (index, *_, stat), entry in zip(todo, _parse_many(todo, options), strict=True):
+        cache.put(entry, stat)
+        parsed[index] = entry
+    done: list[Parsed] = [entry for entry in parsed if entry is not None]
+    for entry in done:
+        problems.extend(entry.problems)
+        _check_pictures(entry, options, problems)  # pictures can change without the file
     if options.only is None:
-        cache.prune(s for _, s in ((k, _rel(options, p)) for k, p in files))
-    return parsed
+        cache.prune(entry.source for entry in done)
+    return done
+
+
+_worker_renderer: Renderer | None = None
+
+
+@functools.cache
+def _renderer() -> Renderer:
+    """Return this process's Renderer (building one costs more than rendering a page)."""
+    return Renderer()
+
+
+def _init_worker() -> None:
+    global _worker_renderer
+    _worker_renderer = Renderer()
+    # A forked worker inherits the build's paused collector. Collect the worker's own garbage,
+    # but leave the inherited objects alone: traversing them would copy every shared page.
+    gc.freeze()
+    gc.enable()
+
+
+def _parse_in_worker(job: tuple[str, str, bytes, str]) -> Parsed:
+    assert _worker_renderer is not None
+    return parse_document(*job, _worker_renderer)
+
+
+def _parse_many(todo: list[tuple], options: Options) -> list[Parsed]:
+    """Parse documents, in worker processes when there are enough of them to be worth it."""
+    jobs = options.jobs or os.cpu_count() or 1
+    jobs = min(jobs, len(todo))
+    wanted = jobs > 1 and (options.jobs is not None or len(todo) >= PARALLEL_MIN)
+    work = [(kind, source, raw, digest) for _, kind, source, raw, digest, _ in todo]
+    if not wanted:
+        return [parse_document(*job, _renderer()) for job in work]
+    # fork is cheapest (workers inherit the imported modules), but is only safe without threads
+    # (the devserver runs an HTTP thread), and on Linux (macOS system libraries object to it).
+    forkable = sys.platform.startswith("linux") and threading.active_count() == 1
+    method = "fork" if forkable else "spawn"
+    context = multiprocessing.get_context(method)
+    # This process parses a share itself: one worker fewer to hold in memory, and its results
+    # need no pickling.
+    share = len(work) * (jobs - 1) // jobs
+    chunk = max(1, min(64, share // (jobs * 8)))
+    with context.Pool(jobs - 1, initializer=_init_worker) as pool:
+        theirs = pool.map_async(_parse_in_worker, work[:share], chunksize=chunk)
+        mine = [parse_document(*job, _renderer()) for job in work[share:]]
+        return theirs.get() + mine
 
 
 _SCHEMAS: dict[str, type[BaseModel]] = {
@@ -302,10 +448,12 @@ _SCHEMAS: dict[str, type[BaseModel]] = {
 }
 
 
-def parse_document(
-    kind: str, source: str, raw: bytes, digest: str, renderer: Renderer, options: Options
-) -> Parsed:
-    """Parse, validate and render one Markdown file; problems are kept on the result."""
+def parse_document(kind: str, source: str, raw: bytes, digest: str, renderer: Renderer) -> Parsed:
+    """Parse, validate and render one Markdown file; problems are kept on the result.
+
+    The result depends on the file's bytes alone (never on other files), so it can be cached
+    by their hash; checks that look at other files run on every build.
+    """
     problems = Problems()
     entry = Parsed(kind=kind, source=source, digest=digest, meta=None, lines=yamlsource.LineMap())
     try:
@@ -332,7 +480,7 @@ def parse_document(
         if kind == "events":
             _check_event(entry.meta, source, lines, problems)  # type: ignore[arg-type]
         elif kind == "articles":
-            _check_article(entry.meta, source, lines, problems, options)  # type: ignore[arg-type]
+            _check_article(entry.meta, source, lines, problems)  # type: ignore[arg-type]
     rendered = renderer.render(front.body, source.removeprefix("content/"))
     entry.html = rendered.html
     entry.images = rendered.images
@@ -375,7 +523,7 @@ def _check_pictures(entry: Parsed, options: Options, problems: Problems) -> None
 
 
 def _check_article(meta: ArticleSchema, source: str, lines: yamlsource.LineMap,
-                   problems: Problems, options: Options) -> None:
+                   problems: Problems) -> None:
     if meta.image and not meta.image_alt:
         problems.add(source, lines.line_of(("image",)), "image_alt",
                      "an image needs a description for readers who cannot see it; "
@@ -453,11 +601,11 @@ def _assemble(options: Options, prefectures: dict[str, Prefecture], parsed: list
             continue
         if entry.kind == PAGES_DIR:
             meta: Any = entry.meta
-            slug = meta.slug or slug_from_filename(Path(entry.source).stem)
+            slug = meta.slug or slug_from_filename(_stem(entry.source))
             pages.append(Page(slug, meta, entry.html, entry.source, entry.digest))
             slugs.setdefault((PAGES_DIR, slug), []).append((entry.source, entry.lines.line_of(("slug",))))
             continue
-        pref_slug = Path(entry.source).parts[1]
+        pref_slug = entry.source.split("/", 2)[1]
         prefecture = prefectures.get(pref_slug)
         if prefecture is None and pref_slug in invalid_profiles:
             continue  # its profile's problems are reported; cross-checks need a valid profile
@@ -469,7 +617,7 @@ def _assemble(options: Options, prefectures: dict[str, Prefecture], parsed: list
                          "move the file into the folder named like its profile in prefectures/")
             continue
         meta = entry.meta
-        slug = meta.slug or slug_from_filename(Path(entry.source).stem)
+        slug = meta.slug or slug_from_filename(_stem(entry.source))
         if not _is_slug(slug):
             problems.add(entry.source, 1, "slug",
                          "no URL slug could be made from the file name; add 'slug: <ascii-words>'")
@@ -643,6 +791,13 @@ def _is_slug(text: str) -> bool:
 def _line_of_text(text: str, needle: str) -> int:
     index = text.find(needle)
     return text.count("\n", 0, index) + 1 if index >= 0 else 1
+
+
+def _stem(source: str) -> str:
+    """Return what Path(source).stem would, without building a Path."""
+    name = source.rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def _rel(options: Options, path: Path) -> str:

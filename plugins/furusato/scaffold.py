@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from . import yamlsource
-from .loader import Options, parse_document, sha1
+from .loader import parse_document, sha1
 from .markup import Renderer
 from .model import ArticleSchema, ProfileSchema
 from .slugs import slug_from_filename, slugify
@@ -172,7 +172,7 @@ def _guess(word: str, choices: list[str]) -> str:
 def _validate(root: Path, path: Path, text: str, kind: str) -> None:
     raw = text.encode("utf-8")
     source = path.relative_to(root).as_posix()
-    entry = parse_document(KINDS[kind], source, raw, sha1(raw), Renderer(), Options(root=root))
+    entry = parse_document(KINDS[kind], source, raw, sha1(raw), Renderer())
     if entry.problems:
         lines = "\n".join(p.format() for p in entry.problems)
         raise ScaffoldError(f"the new file would not pass `make check`:\n{lines}")
