@@ -45,7 +45,11 @@ DELETE_OUTPUT_DIRECTORY = False  # safe_output removes stale files itself, after
 CACHE_CONTENT = False
 
 # auto_reload off: templates cannot change during a build, so skip a stat per template use.
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [],
-                     "auto_reload": False}
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": [],
+    "auto_reload": False,
+}
 
 FURUSATO_CACHE_PATH = ".furusato-cache"

@@ -14,9 +14,17 @@ SITES = REPO / "tests" / "sites"
 TODAY = "2026-11-24"  # every test build decides "upcoming" against this date
 
 
-def build_site(root: Path, out: Path, *, today: str = TODAY, prefecture: str | None = None,
-               siteurl: str | None = None, settings_file: str = "pelicanconf.py",
-               cache: Path | None = None, **overrides) -> Path:
+def build_site(
+    root: Path,
+    out: Path,
+    *,
+    today: str = TODAY,
+    prefecture: str | None = None,
+    siteurl: str | None = None,
+    settings_file: str = "pelicanconf.py",
+    cache: Path | None = None,
+    **overrides,
+) -> Path:
     """Build the repository at `root` into `out` with the project's settings and plugins."""
     overrides.setdefault("THEME", str(REPO / "theme"))  # a test may pass a copy to edit
     settings = load_settings(

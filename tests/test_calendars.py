@@ -14,8 +14,8 @@ import pytest
 import vobject
 
 from calendars.ical import calendar
-from tests.sitebuild import REPO, SITES, build_site, copy_site
 from furusato.loader import Options, load_site
+from tests.sitebuild import REPO, SITES, build_site, copy_site
 
 SITEURL = "https://alumni.example.org"
 TOTTORI = [  # by start time

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitebuild import build_site, copy_site
 from furusato.errors import ContentError
 from furusato.loader import Options, load_site
+from tests.sitebuild import build_site, copy_site
 
 PATH = "content/tottori/events/x.md"
 GOOD = """---

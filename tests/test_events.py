@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.sitebuild import SITES, build_site, copy_site, page, texts
 from furusato.eventtimes import date_span, time_span, utc_offset, zone_label
+from tests.sitebuild import SITES, build_site, copy_site, page, texts
 
 SITEURL = "https://alumni.example.org"
 UPCOMING = [

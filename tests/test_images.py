@@ -19,7 +19,9 @@ def png(width: int, height: int) -> bytes:
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     pixels = zlib.compress(b"".join(b"\x00" + b"\x00\x00\x00" * width for _ in range(height)))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
 
 
 def jpeg(width: int, height: int) -> bytes:
@@ -59,10 +61,16 @@ def test_article_pictures_get_width_and_height(tmp_path: Path):
         "---\ntitle: Pictures\ndate: 2026-05-01\nauthor: amy-chen\nsummary: S.\n"
         "image: images/hero.png\nimage_alt: A hero\n---\n![Dunes](../images/dunes.svg)\n"
     )
-    root = copy_site("two_prefectures", tmp_path / "site", {"content/tottori/articles/p.md": article})
+    root = copy_site(
+        "two_prefectures", tmp_path / "site", {"content/tottori/articles/p.md": article}
+    )
     (root / "content/tottori/images/hero.png").write_bytes(png(40, 30))
     tree = page(build_site(root, tmp_path / "out"), "/tottori/articles/p/")
     hero = tree.xpath("//img[@class='hero']")[0]
     assert (hero.get("width"), hero.get("height"), hero.get("loading")) == ("40", "30", "lazy")
     inline = tree.xpath("//div[@class='body']//img")[0]
-    assert (inline.get("width"), inline.get("height"), inline.get("loading")) == ("120", "80", "lazy")
+    assert (inline.get("width"), inline.get("height"), inline.get("loading")) == (
+        "120",
+        "80",
+        "lazy",
+    )

@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import yaml
-from furusato.regions import REGIONS
 from lxml import etree
 
+from furusato.regions import REGIONS
 from tests.sitebuild import SITES, build_site
 
 DEV = "http://127.0.0.1:8000"

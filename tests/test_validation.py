@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.sitebuild import build_site, copy_site
 
 from furusato.errors import ContentError
 from furusato.loader import Options, load_site
+from tests.sitebuild import build_site, copy_site
 
 GOOD_ARTICLE = """---
 title: Fine

@@ -44,9 +44,13 @@ class ContentGenerator(Generator):
         if isinstance(today, str):
             today = date.fromisoformat(today)
         root = Path(settings["FURUSATO_ROOT"])
-        options = Options(root=root, only=settings["FURUSATO_PREFECTURE"],
-                          timezone=settings.get("TIMEZONE") or "Asia/Tokyo", today=today,
-                          jobs=settings["FURUSATO_JOBS"])
+        options = Options(
+            root=root,
+            only=settings["FURUSATO_PREFECTURE"],
+            timezone=settings.get("TIMEZONE") or "Asia/Tokyo",
+            today=today,
+            jobs=settings["FURUSATO_JOBS"],
+        )
         cache = settings["FURUSATO_DOCUMENT_CACHE"]
         if cache is None:
             cache = DocumentCache(Path(settings["FURUSATO_CACHE_PATH"]) / "documents")
@@ -81,9 +85,15 @@ class SiteGenerator(Generator):
         self.env.globals.update(template_globals(self.site, self.urls, self.settings))
         self.env.filters.update(FILTERS)
         self.site_key = fingerprint(
-            [self.site.today, self.site.single,
-             [(p.slug, p.name, p.region, p.tile, p.code) for p in self.site.prefectures.values()],
-             [(p.slug, p.title) for p in self.site.pages]]
+            [
+                self.site.today,
+                self.site.single,
+                [
+                    (p.slug, p.name, p.region, p.tile, p.code)
+                    for p in self.site.prefectures.values()
+                ],
+                [(p.slug, p.title) for p in self.site.pages],
+            ]
         )
         self.prepare()
 

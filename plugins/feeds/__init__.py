@@ -10,10 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pelican import signals
+
 from content_loader import SiteGenerator
 from furusato import feeds
 from furusato.urls import Urls
-from pelican import signals
 
 DEFAULTS: dict[str, Any] = {
     "FURUSATO_FEED_ITEMS": 50,  # items in each feed (articles and event posts, newest first)

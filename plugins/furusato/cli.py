@@ -65,8 +65,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         report(exc.problems)
         return 1
     cache.save()
-    print(f"OK: {len(site.prefectures)} profiles, {len(site.articles)} articles, "
-          f"{len(site.events)} events, {len(site.pages)} pages; no problems found")
+    print(
+        f"OK: {len(site.prefectures)} profiles, {len(site.articles)} articles, "
+        f"{len(site.events)} events, {len(site.pages)} pages; no problems found"
+    )
     return 0
 
 
@@ -104,8 +106,10 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"cannot create the {args.kind}: {exc}", file=sys.stderr)
         return 1
     rel = path.relative_to(root).as_posix()
-    print(f"Created {rel}\nOpen it in a text editor, fill in the fields and write your text, "
-          "then run `make check` and `make serve` to see it.")
+    print(
+        f"Created {rel}\nOpen it in a text editor, fill in the fields and write your text, "
+        "then run `make check` and `make serve` to see it."
+    )
     return 0
 
 
@@ -123,9 +127,11 @@ def cmd_codeowners(args: argparse.Namespace) -> int:
     current = path.read_text(encoding="utf-8") if path.exists() else None
     if args.check:
         if current != text:
-            print(f"{codeowners.PATH.as_posix()} does not match the coordinators in "
-                  "prefectures/*.yaml; run `make codeowners` and commit the result",
-                  file=sys.stderr)
+            print(
+                f"{codeowners.PATH.as_posix()} does not match the coordinators in "
+                "prefectures/*.yaml; run `make codeowners` and commit the result",
+                file=sys.stderr,
+            )
             return 1
         print(f"{codeowners.PATH.as_posix()} is up to date")
         return 0
@@ -160,10 +166,16 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--settings", default="pelicanconf.py", help="Pelican settings file")
         p.add_argument("--output", default="output", help="output directory")
         p.add_argument("--prefecture", help="build only this prefecture's site, rooted at /")
-        p.add_argument("--today", type=date.fromisoformat,
-                       help="decide 'upcoming' against this date (YYYY-MM-DD)")
-        p.add_argument("--relative-urls", action="store_true", help="(accepted for Pelican "
-                       "compatibility; Furusato links are root-relative)")
+        p.add_argument(
+            "--today",
+            type=date.fromisoformat,
+            help="decide 'upcoming' against this date (YYYY-MM-DD)",
+        )
+        p.add_argument(
+            "--relative-urls",
+            action="store_true",
+            help="(accepted for Pelican compatibility; Furusato links are root-relative)",
+        )
         p.add_argument("--debug", action="store_true", help="verbose logging")
 
     p = sub.add_parser("build", help="validate content and build the site")
@@ -203,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_devserver)
 
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     return args.func(args)

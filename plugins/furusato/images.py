@@ -1,4 +1,4 @@
-"""Read the pixel size of the images articles use, so pages reserve their space (no layout shift)."""
+"""Read the pixel size of the pictures articles use, so pages reserve their space."""
 
 from __future__ import annotations
 

@@ -115,8 +115,15 @@ class DocumentCache:
                 version, entries = pickle.load(fh)
         except FileNotFoundError:
             return
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError,
-                ImportError, TypeError):
+        except (
+            OSError,
+            pickle.UnpicklingError,
+            EOFError,
+            ValueError,
+            AttributeError,
+            ImportError,
+            TypeError,
+        ):
             log.warning("Ignoring unreadable cache %s", self.path / f"{shard}.pickle")
             return
         if version == CACHE_VERSION:
@@ -231,7 +238,9 @@ def _profile_files(options: Options, problems: Problems) -> list[Path]:
             guess = difflib.get_close_matches(options.only, known, n=1)
             hint = f"did you mean {guess[0]!r}? " if guess else ""
             problems.add(
-                f"prefectures/{options.only}.yaml", 1, "PREFECTURE",
+                f"prefectures/{options.only}.yaml",
+                1,
+                "PREFECTURE",
                 f"there is no profile for {options.only!r}; {hint}"
                 "PREFECTURE must be a file name from prefectures/ without .yaml",
             )
@@ -239,9 +248,12 @@ def _profile_files(options: Options, problems: Problems) -> list[Path]:
         return [path]
     files = sorted(folder.glob("*.yaml"))
     for odd in sorted(folder.glob("*.yml")):
-        problems.add(_rel(options, odd), 1, "file name",
-                     "profiles end in .yaml; rename the file to "
-                     f"{odd.stem}.yaml")
+        problems.add(
+            _rel(options, odd),
+            1,
+            "file name",
+            f"profiles end in .yaml; rename the file to {odd.stem}.yaml",
+        )
     return files
 
 
@@ -264,9 +276,13 @@ def _load_profile(options: Options, path: Path, problems: Problems) -> Prefectur
     raw = path.read_bytes()
     slug = path.stem
     if not _is_slug(slug):
-        problems.add(source, 1, "file name",
-                     f"{path.name!r} is not a prefecture slug; name the file like 'tottori.yaml' "
-                     "(lowercase romaji)")
+        problems.add(
+            source,
+            1,
+            "file name",
+            f"{path.name!r} is not a prefecture slug; name the file like 'tottori.yaml' "
+            "(lowercase romaji)",
+        )
         return None
     data, lines = _read_yaml(raw, source, problems)
     if data is None:
@@ -303,13 +319,19 @@ def _check_profiles_together(loaded: list[Prefecture], problems: Problems, full:
         if len(same) > 1:
             names = ", ".join(p.source for p in same)
             for p in same:
-                problems.add(p.source, 1, "code", f"{code} is used by more than one profile ({names})")
+                problems.add(
+                    p.source, 1, "code", f"{code} is used by more than one profile ({names})"
+                )
     for (col, row), same in by_tile.items():
         if len(same) > 1:
             names = ", ".join(p.slug for p in same)
             for p in same:
-                problems.add(p.source, 1, "tile",
-                             f"col {col}, row {row} is taken by more than one prefecture ({names})")
+                problems.add(
+                    p.source,
+                    1,
+                    "tile",
+                    f"col {col}, row {row} is taken by more than one prefecture ({names})",
+                )
 
 
 # --- documents ------------------------------------------------------------------------------
@@ -341,7 +363,9 @@ def _content_files(options: Options, problems: Problems) -> list[tuple[str, str,
                 kind = parts[1]
             else:
                 problems.add(
-                    f"content/{rel}", 1, "location",
+                    f"content/{rel}",
+                    1,
+                    "location",
                     "this file is not in a place the site reads; articles go in "
                     "content/<prefecture>/articles/, events in content/<prefecture>/events/, "
                     "site pages in content/pages/",
@@ -472,7 +496,9 @@ def parse_document(kind: str, source: str, raw: bytes, digest: str, renderer: Re
     data, lines = _read_yaml(front.yaml_text, source, problems, first_line=2)
     entry.lines = lines
     if data is not None and not isinstance(data, dict):
-        problems.add(source, 2, "front matter", "the front matter must be fields such as 'title: ...'")
+        problems.add(
+            source, 2, "front matter", "the front matter must be fields such as 'title: ...'"
+        )
         data = None
     if data is not None:
         entry.meta = _validate(_SCHEMAS[kind], data, source, lines, problems)
@@ -504,70 +530,109 @@ def _check_pictures(entry: Parsed, options: Options, problems: Problems) -> None
     for image, line, name in entry.pictures:
         parts = image.split("/")
         path = options.root / "content" / image
-        if (".." in parts or len(parts) < 3 or parts[1] != IMAGE_DIR
-                or parts[0] in ("", PAGES_DIR)):
-            problems.add(entry.source, line, name,
-                         f"the picture '{posixpath.join('content', image)}' is not in a "
-                         "prefecture's images folder; put it in content/<prefecture>/images/ "
-                         "and refer to it from there")
+        if ".." in parts or len(parts) < 3 or parts[1] != IMAGE_DIR or parts[0] in ("", PAGES_DIR):
+            problems.add(
+                entry.source,
+                line,
+                name,
+                f"the picture '{posixpath.join('content', image)}' is not in a "
+                "prefecture's images folder; put it in content/<prefecture>/images/ "
+                "and refer to it from there",
+            )
         elif not path.is_file():
-            problems.add(entry.source, line, name,
-                         f"the file 'content/{image}' does not exist; put the picture in "
-                         f"content/{parts[0]}/images/ or fix the file name (names are "
-                         "case-sensitive)")
+            problems.add(
+                entry.source,
+                line,
+                name,
+                f"the file 'content/{image}' does not exist; put the picture in "
+                f"content/{parts[0]}/images/ or fix the file name (names are "
+                "case-sensitive)",
+            )
         elif (size := path.stat().st_size) > options.max_image_bytes:
-            problems.add(entry.source, line, name,
-                         f"the picture 'content/{image}' is {size / 1e6:.1f} MB; pictures must "
-                         f"be at most {options.max_image_bytes / 1e6:g} MB, so make it smaller "
-                         "(for example 1600 pixels wide, saved as JPEG at quality 80)")
+            problems.add(
+                entry.source,
+                line,
+                name,
+                f"the picture 'content/{image}' is {size / 1e6:.1f} MB; pictures must "
+                f"be at most {options.max_image_bytes / 1e6:g} MB, so make it smaller "
+                "(for example 1600 pixels wide, saved as JPEG at quality 80)",
+            )
 
 
-def _check_article(meta: ArticleSchema, source: str, lines: yamlsource.LineMap,
-                   problems: Problems) -> None:
+def _check_article(
+    meta: ArticleSchema, source: str, lines: yamlsource.LineMap, problems: Problems
+) -> None:
     if meta.image and not meta.image_alt:
-        problems.add(source, lines.line_of(("image",)), "image_alt",
-                     "an image needs a description for readers who cannot see it; "
-                     "add 'image_alt: <what the picture shows>'")
+        problems.add(
+            source,
+            lines.line_of(("image",)),
+            "image_alt",
+            "an image needs a description for readers who cannot see it; "
+            "add 'image_alt: <what the picture shows>'",
+        )
     if meta.image_alt and not meta.image:
-        problems.add(source, lines.line_of(("image_alt",)), "image_alt",
-                     "image_alt describes an image, but there is no 'image:' field")
+        problems.add(
+            source,
+            lines.line_of(("image_alt",)),
+            "image_alt",
+            "image_alt describes an image, but there is no 'image:' field",
+        )
 
 
-def _check_event(meta: EventSchema, source: str, lines: yamlsource.LineMap,
-                 problems: Problems) -> None:
+def _check_event(
+    meta: EventSchema, source: str, lines: yamlsource.LineMap, problems: Problems
+) -> None:
     def add(name: str, message: str) -> None:
         problems.add(source, lines.line_of((name,)), name, message)
 
     is_time = [isinstance(v, datetime) for v in (meta.start, meta.end) if v is not None]
     if meta.all_day:
         if any(is_time):
-            add("start" if isinstance(meta.start, datetime) else "end",
+            add(
+                "start" if isinstance(meta.start, datetime) else "end",
                 "an all-day event takes dates only (2026-12-05); remove the time, "
-                "or remove 'all_day: true'")
+                "or remove 'all_day: true'",
+            )
         elif meta.end is not None and meta.end < meta.start:
             add("end", f"the last day ({meta.end}) is before the first day ({meta.start})")
     else:
         if not isinstance(meta.start, datetime):
             add("start", "give a start time too (2026-12-05 18:30), or add 'all_day: true'")
         if meta.end is None:
-            add("end", "this field is required for an event with times; add when it ends "
-                "(2026-12-05 21:00), in the same local time as start")
+            add(
+                "end",
+                "this field is required for an event with times; add when it ends "
+                "(2026-12-05 21:00), in the same local time as start",
+            )
         elif not isinstance(meta.end, datetime):
             add("end", "give an end time too (2026-12-05 21:00), or add 'all_day: true'")
         if meta.timezone is None:
-            add("timezone", "this field is required when times are given; add the IANA time "
+            add(
+                "timezone",
+                "this field is required when times are given; add the IANA time "
                 "zone where the event happens, such as 'Europe/London' (times are never "
-                "assumed to be Japan time)")
+                "assumed to be Japan time)",
+            )
         for name in ("start", "end"):
             value = getattr(meta, name)
             if isinstance(value, datetime) and value.tzinfo is not None:
-                add(name, "write the local time without a UTC offset "
-                    "(2026-12-05 18:30); the 'timezone' field says which zone")
-        if (isinstance(meta.start, datetime) and isinstance(meta.end, datetime)
-                and meta.start.tzinfo is None and meta.end.tzinfo is None
-                and meta.end <= meta.start):
-            add("end", f"the end ({meta.end:%Y-%m-%d %H:%M}) is not after the start "
-                f"({meta.start:%Y-%m-%d %H:%M})")
+                add(
+                    name,
+                    "write the local time without a UTC offset "
+                    "(2026-12-05 18:30); the 'timezone' field says which zone",
+                )
+        if (
+            isinstance(meta.start, datetime)
+            and isinstance(meta.end, datetime)
+            and meta.start.tzinfo is None
+            and meta.end.tzinfo is None
+            and meta.end <= meta.start
+        ):
+            add(
+                "end",
+                f"the end ({meta.end:%Y-%m-%d %H:%M}) is not after the start "
+                f"({meta.start:%Y-%m-%d %H:%M})",
+            )
         if meta.timezone is not None:
             zone = ZoneInfo(meta.timezone)
             for name in ("start", "end"):
@@ -575,20 +640,32 @@ def _check_event(meta: EventSchema, source: str, lines: yamlsource.LineMap,
                 if isinstance(value, datetime) and value.tzinfo is None:
                     shown = _wall_clock(value, zone)
                     if shown != value:
-                        add(name, f"there is no {value:%H:%M} on {value:%Y-%m-%d} in "
+                        add(
+                            name,
+                            f"there is no {value:%H:%M} on {value:%Y-%m-%d} in "
                             f"{meta.timezone}: the clocks go forward that night; the same "
-                            f"moment is {shown:%H:%M}, so write that (or another time)")
+                            f"moment is {shown:%H:%M}, so write that (or another time)",
+                        )
     if meta.venue is None and meta.online_url is None:
-        problems.add(source, lines.first_line, "venue",
-                     "say where the event happens: add a 'venue' (name, city, country) "
-                     "or an 'online_url', or both")
+        problems.add(
+            source,
+            lines.first_line,
+            "venue",
+            "say where the event happens: add a 'venue' (name, city, country) "
+            "or an 'online_url', or both",
+        )
 
 
 # --- cross-checks and assembly --------------------------------------------------------------
 
 
-def _assemble(options: Options, prefectures: dict[str, Prefecture], parsed: list[Parsed],
-              problems: Problems, invalid_profiles: set[str] = frozenset()) -> Site:
+def _assemble(
+    options: Options,
+    prefectures: dict[str, Prefecture],
+    parsed: list[Parsed],
+    problems: Problems,
+    invalid_profiles: set[str] = frozenset(),
+) -> Site:
     site_zone = ZoneInfo(options.timezone)
     today = options.today or datetime.now(site_zone).date()
     articles: list[Article] = []
@@ -603,7 +680,9 @@ def _assemble(options: Options, prefectures: dict[str, Prefecture], parsed: list
             meta: Any = entry.meta
             slug = meta.slug or slug_from_filename(_stem(entry.source))
             pages.append(Page(slug, meta, entry.html, entry.source, entry.digest))
-            slugs.setdefault((PAGES_DIR, slug), []).append((entry.source, entry.lines.line_of(("slug",))))
+            slugs.setdefault((PAGES_DIR, slug), []).append(
+                (entry.source, entry.lines.line_of(("slug",)))
+            )
             continue
         pref_slug = entry.source.split("/", 2)[1]
         prefecture = prefectures.get(pref_slug)
@@ -612,55 +691,91 @@ def _assemble(options: Options, prefectures: dict[str, Prefecture], parsed: list
         if prefecture is None:
             guess = difflib.get_close_matches(pref_slug, list(prefectures), n=1)
             hint = f"did you mean {guess[0]!r}? " if guess else ""
-            problems.add(entry.source, 1, "prefecture",
-                         f"the folder 'content/{pref_slug}/' is not a prefecture; {hint}"
-                         "move the file into the folder named like its profile in prefectures/")
+            problems.add(
+                entry.source,
+                1,
+                "prefecture",
+                f"the folder 'content/{pref_slug}/' is not a prefecture; {hint}"
+                "move the file into the folder named like its profile in prefectures/",
+            )
             continue
         meta = entry.meta
         slug = meta.slug or slug_from_filename(_stem(entry.source))
         if not _is_slug(slug):
-            problems.add(entry.source, 1, "slug",
-                         "no URL slug could be made from the file name; add 'slug: <ascii-words>'")
+            problems.add(
+                entry.source,
+                1,
+                "slug",
+                "no URL slug could be made from the file name; add 'slug: <ascii-words>'",
+            )
             continue
         slugs.setdefault((f"{pref_slug}/{entry.kind}", slug), []).append(
-            (entry.source, entry.lines.line_of(("slug",))))
+            (entry.source, entry.lines.line_of(("slug",)))
+        )
         person_field = "author" if entry.kind == "articles" else "organizer"
         person = prefecture.ambassador(getattr(meta, person_field))
         if person is None:
             known = ", ".join(a.id for a in prefecture.ambassadors) or "none yet"
-            problems.add(entry.source, entry.lines.line_of((person_field,)), person_field,
-                         f"{getattr(meta, person_field)!r} is not an ambassador of {pref_slug} "
-                         f"(known: {known}); use an id from prefectures/{pref_slug}.yaml or add "
-                         "yourself there")
+            problems.add(
+                entry.source,
+                entry.lines.line_of((person_field,)),
+                person_field,
+                f"{getattr(meta, person_field)!r} is not an ambassador of {pref_slug} "
+                f"(known: {known}); use an id from prefectures/{pref_slug}.yaml or add "
+                "yourself there",
+            )
             continue
         if entry.kind == "articles":
             published = _aware(meta.date, site_zone)
             updated = _aware(meta.updated, site_zone) if meta.updated else published
             html, digest, sizes = _with_image_sizes(entry, options, sizes_seen)
             hero = posixpath.normpath(posixpath.join(pref_slug, meta.image)) if meta.image else None
-            articles.append(Article(prefecture, person, slug, meta, html, published,
-                                    updated, entry.source, digest, entry.images,
-                                    image_size=sizes.get(hero) if hero else None))
+            articles.append(
+                Article(
+                    prefecture,
+                    person,
+                    slug,
+                    meta,
+                    html,
+                    published,
+                    updated,
+                    entry.source,
+                    digest,
+                    entry.images,
+                    image_size=sizes.get(hero) if hero else None,
+                )
+            )
         else:
             if entry.problems:
                 continue  # its own problems are reported; its times cannot be placed
-            event = _make_event(prefecture, person, slug, meta, entry, site_zone, options,
-                                sizes_seen)
+            event = _make_event(
+                prefecture, person, slug, meta, entry, site_zone, options, sizes_seen
+            )
             _check_results(event, today, entry, problems)
             events.append(event)
     for (where, slug), places in slugs.items():
         if len(places) > 1:
             files = ", ".join(source for source, _ in places)
             for source, line in places:
-                problems.add(source, line, "slug",
-                             f"the URL {where}/{slug}/ is used by more than one file ({files}); "
-                             "give one of them a different 'slug:' or file name")
+                problems.add(
+                    source,
+                    line,
+                    "slug",
+                    f"the URL {where}/{slug}/ is used by more than one file ({files}); "
+                    "give one of them a different 'slug:' or file name",
+                )
     _check_translations(articles, parsed, problems)
     articles.sort(key=lambda a: (a.published, a.key), reverse=True)
     events.sort(key=lambda e: (_sort_time(e), e.key))
     pages.sort(key=lambda p: (p.meta.order, p.slug))
-    return Site(prefectures=prefectures, articles=articles, events=events, pages=pages,
-                today=today, single=options.only)
+    return Site(
+        prefectures=prefectures,
+        articles=articles,
+        events=events,
+        pages=pages,
+        today=today,
+        single=options.only,
+    )
 
 
 def _check_translations(articles: list[Article], parsed: list[Parsed], problems: Problems) -> None:
@@ -673,22 +788,39 @@ def _check_translations(articles: list[Article], parsed: list[Parsed], problems:
         other = by_key.get((article.prefecture.slug, target))
         line = lines[article.source].line_of(("translation",))
         if other is None:
-            problems.add(article.source, line, "translation",
-                         f"there is no article with slug {target!r} in "
-                         f"content/{article.prefecture.slug}/articles/")
+            problems.add(
+                article.source,
+                line,
+                "translation",
+                f"there is no article with slug {target!r} in "
+                f"content/{article.prefecture.slug}/articles/",
+            )
         elif other.meta.lang == article.meta.lang:
-            problems.add(article.source, line, "translation",
-                         f"{target!r} is also in lang {article.meta.lang!r}; a translation "
-                         "links articles in different languages")
+            problems.add(
+                article.source,
+                line,
+                "translation",
+                f"{target!r} is also in lang {article.meta.lang!r}; a translation "
+                "links articles in different languages",
+            )
 
 
-def _make_event(prefecture: Prefecture, organizer: Any, slug: str, meta: EventSchema,
-                entry: Parsed, site_zone: ZoneInfo, options: Options,
-                sizes_seen: dict[str, tuple[int, int] | None]) -> Event:
+def _make_event(
+    prefecture: Prefecture,
+    organizer: Any,
+    slug: str,
+    meta: EventSchema,
+    entry: Parsed,
+    site_zone: ZoneInfo,
+    options: Options,
+    sizes_seen: dict[str, tuple[int, int] | None],
+) -> Event:
     html, digest, _sizes = _with_image_sizes(entry, options, sizes_seen)
     if meta.all_day:
         zone = ZoneInfo(meta.timezone) if meta.timezone else None
-        start: date | datetime = meta.start if not isinstance(meta.start, datetime) else meta.start.date()
+        start: date | datetime = (
+            meta.start if not isinstance(meta.start, datetime) else meta.start.date()
+        )
         end: date | datetime = meta.end or start
         if isinstance(end, datetime):
             end = end.date()
@@ -700,12 +832,25 @@ def _make_event(prefecture: Prefecture, organizer: Any, slug: str, meta: EventSc
         published = start
     if meta.posted is not None:  # an announcement is news on the day it was posted
         published = _aware(meta.posted, site_zone)
-    return Event(prefecture, organizer, slug, meta, html, zone, start, end, published,
-                 entry.source, digest, entry.images)
+    return Event(
+        prefecture,
+        organizer,
+        slug,
+        meta,
+        html,
+        zone,
+        start,
+        end,
+        published,
+        entry.source,
+        digest,
+        entry.images,
+    )
 
 
-def _with_image_sizes(entry: Parsed, options: Options,
-                      seen: dict[str, tuple[int, int] | None]) -> tuple[str, str, dict]:
+def _with_image_sizes(
+    entry: Parsed, options: Options, seen: dict[str, tuple[int, int] | None]
+) -> tuple[str, str, dict]:
     """Give the entry's pictures their pixel sizes; fold the sizes into its digest so a
     resized picture re-renders the pages that show it."""
     sizes: dict[str, tuple[int, int]] = {}
@@ -722,8 +867,9 @@ def _with_image_sizes(entry: Parsed, options: Options,
 
 def _wall_clock(value: datetime, zone: ZoneInfo) -> datetime:
     """Return what the clocks in `zone` show at `value` (differs inside a daylight-saving gap)."""
-    return value.replace(tzinfo=zone).astimezone(ZoneInfo("UTC")).astimezone(zone).replace(
-        tzinfo=None)
+    return (
+        value.replace(tzinfo=zone).astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
+    )
 
 
 def _check_results(event: Event, today: date, entry: Parsed, problems: Problems) -> None:
@@ -732,10 +878,14 @@ def _check_results(event: Event, today: date, entry: Parsed, problems: Problems)
         return
     for name, what in (("attendance", "an attendance"), ("funds_raised", "funds raised")):
         if getattr(event.meta, name) is not None:
-            problems.add(event.source, entry.lines.line_of((name,)), name,
-                         f"the event starts on {event.starts_on()}, after today ({today}), so "
-                         f"it cannot have {what} yet; check the date in 'start', or add "
-                         f"'{name}' once the event has taken place")
+            problems.add(
+                event.source,
+                entry.lines.line_of((name,)),
+                name,
+                f"the event starts on {event.starts_on()}, after today ({today}), so "
+                f"it cannot have {what} yet; check the date in 'start', or add "
+                f"'{name}' once the event has taken place",
+            )
 
 
 def _sort_time(event: Event) -> datetime:
@@ -765,16 +915,20 @@ def _read_yaml(raw: bytes | str, source: str, problems: Problems, first_line: in
         problems.add(source, exc.line, "YAML", exc.message)
         return None, yamlsource.LineMap()
     for path, line in lines.duplicates:
-        problems.add(source, line, field_name(path),
-                     "this field is written twice; keep one")
+        problems.add(source, line, field_name(path), "this field is written twice; keep one")
     if data is None:
-        problems.add(source, first_line, "front matter" if first_line > 1 else "profile",
-                     "the file has no fields")
+        problems.add(
+            source,
+            first_line,
+            "front matter" if first_line > 1 else "profile",
+            "the file has no fields",
+        )
     return data, lines
 
 
-def _validate(schema: type[BaseModel], data: dict, source: str, lines: yamlsource.LineMap,
-              problems: Problems) -> Any:
+def _validate(
+    schema: type[BaseModel], data: dict, source: str, lines: yamlsource.LineMap, problems: Problems
+) -> Any:
     try:
         return schema.model_validate(data)
     except ValidationError as exc:

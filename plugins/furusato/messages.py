@@ -124,7 +124,10 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
     if kind == "string_pattern_mismatch" and str(ctx.get("pattern", "")).startswith("^JP-"):
         return f"{show(value)} is not a prefecture code; use JP-01 (Hokkaido) … JP-47 (Okinawa)"
     if kind == "string_pattern_mismatch" and "A-Z]{3}" in str(ctx.get("pattern", "")):
-        return f"{show(value)} is not a currency code; use a three-letter ISO 4217 code such as JPY, GBP or USD"
+        return (
+            f"{show(value)} is not a currency code; use a three-letter ISO 4217 code "
+            "such as JPY, GBP or USD"
+        )
     if kind == "string_pattern_mismatch":
         return (
             f"{show(value)} is not a valid id; use lowercase ascii letters, digits and "
@@ -139,9 +142,21 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
         return f"expected a whole number, found {show(value)}"
     if value is None and kind.endswith("_type"):
         return "this field is empty; write a value after the colon"
-    if kind in ("string_type", "int_type", "int_parsing", "bool_type", "bool_parsing",
-                "decimal_parsing", "decimal_type", "float_parsing", "dict_type",
-                "model_type", "tuple_type", "list_type", "model_attributes_type"):
+    if kind in (
+        "string_type",
+        "int_type",
+        "int_parsing",
+        "bool_type",
+        "bool_parsing",
+        "decimal_parsing",
+        "decimal_type",
+        "float_parsing",
+        "dict_type",
+        "model_type",
+        "tuple_type",
+        "list_type",
+        "model_attributes_type",
+    ):
         expected = {
             "string_type": "text",
             "int_type": "a whole number",

@@ -215,7 +215,9 @@ class ArticleSchema(_Schema):
     @classmethod
     def _status_only_for_proposals(cls, status: str | None, info: ValidationInfo) -> str | None:
         if status is not None and info.data.get("kind") != "proposal":
-            raise ValueError("only policy proposals have a status; add 'kind: proposal' or remove it")
+            raise ValueError(
+                "only policy proposals have a status; add 'kind: proposal' or remove it"
+            )
         return status
 
 

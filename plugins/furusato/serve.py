@@ -45,7 +45,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return
         super().send_error(code, message, explain)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -100,8 +100,10 @@ def devserver(args: Any, make_settings: Callable[..., dict], report: Callable) -
     output.mkdir(exist_ok=True)
     server = make_server(output, args.port)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"Serving at http://{HOST}:{server.server_address[1]}/ ; watching "
-          f"{', '.join(WATCHED)} (Ctrl-C to stop; restart after editing plugins/)")
+    print(
+        f"Serving at http://{HOST}:{server.server_address[1]}/ ; watching "
+        f"{', '.join(WATCHED)} (Ctrl-C to stop; restart after editing plugins/)"
+    )
     try:
         for _changes in watch(*[p for p in WATCHED if Path(p).exists()]):
             rebuild()

@@ -110,6 +110,6 @@ class Urls:
 
     def save_as(self, url: str) -> str:
         """Return the output file (relative to output/) that serves `url`."""
-        path = url[len(self.siteurl):] if url.startswith(self.siteurl) else url
+        path = url[len(self.siteurl) :] if url.startswith(self.siteurl) else url
         path = path.lstrip("/")
         return path + "index.html" if path.endswith("/") or not path else path

@@ -15,7 +15,9 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
     (PyYAML's own date constructor crashes on an impossible date such as 2026-13-01)."""
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+_Loader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
 
 Path_ = tuple[str | int, ...]
 

@@ -192,10 +192,16 @@ class SafeWriter:
         tmp.write_text(json.dumps({"salt": self.salt, "files": self.new}, sort_keys=True))
         tmp.replace(self.manifest_path)
         self._lock.close()
-        log.info("%s: %d pages rendered, %d not re-rendered; %d files written, %d unchanged, "
-                 "%d deleted", self.output, self.stats.rendered, self.stats.skipped_renders,
-                 self.stats.written, self.stats.unchanged, self.stats.deleted,
-                 extra={"furusato_stats": self.stats})
+        log.info(
+            "%s: %d pages rendered, %d not re-rendered; %d files written, %d unchanged, %d deleted",
+            self.output,
+            self.stats.rendered,
+            self.stats.skipped_renders,
+            self.stats.written,
+            self.stats.unchanged,
+            self.stats.deleted,
+            extra={"furusato_stats": self.stats},
+        )
         return self.stats
 
     def _delete_stale(self, keep: set[str]) -> None:

@@ -21,8 +21,10 @@ class SitemapGenerator(SiteGenerator):
         base = self.settings.get("SITEURL") or self.settings["FURUSATO_DEV_SITEURL"]
         base = base.rstrip("/")
         pages = sorted(p for p in writer.new if p.endswith("index.html"))
-        lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        ]
         for path in pages:
             url = f"{base}/{path.removesuffix('index.html')}"
             lines.append(f"  <url><loc>{escape(url)}</loc></url>")

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import lxml.etree
 import pytest
+
 from tests.quality import site_pages
 
 pytestmark = pytest.mark.browser

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+
 from tests.quality import site_pages
 
 # vnu reports problems of the checker itself (an unreadable file) as "non-document-error".

@@ -10,6 +10,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.etree
 import pytest
+
 from tests.quality import site_pages
 
 # Where HTML refers to other resources: (XPath of the elements, attribute).

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+
 from tests.quality import site_pages
 
 # What fits in a first TCP round trip (10 segments); HTML and CSS are compressed apart, as served.
