@@ -14,6 +14,8 @@ from pelican import signals
 
 from content_loader import SiteGenerator
 from furusato import feeds
+from furusato.entities import Article
+from furusato.fingerprint import fingerprint
 from furusato.urls import Urls
 
 DEFAULTS: dict[str, Any] = {
@@ -58,12 +60,28 @@ class FeedsGenerator(SiteGenerator):
                 )
             )
         for feed in all_feeds:
-            writer.write_bytes(urls.save_as(feed.rss_url), feeds.render_rss(feed, self.ctx))
-            writer.write_bytes(urls.save_as(feed.atom_url), feeds.render_atom(feed, self.ctx))
+            key = self.render_key(feed)
+            for url, render in (
+                (feed.rss_url, feeds.render_rss),
+                (feed.atom_url, feeds.render_atom),
+            ):
+                path = urls.save_as(url)
+                if not writer.up_to_date(path, key):  # unchanged items: keep the file as it is
+                    writer.write_bytes(path, render(feed, self.ctx), key)
         if site.single is None:  # a single prefecture's site has no national feed list
             title = f"{self.settings.get('SITENAME', 'Furusato')}: feeds of every prefecture"
             opml_url = urls.national("feeds.opml")
             writer.write_bytes(urls.save_as(opml_url), feeds.render_opml(title, site, urls))
+
+    def render_key(self, feed: feeds.Feed) -> str:
+        """Fingerprint everything a feed shows, including the byte size of enclosed pictures."""
+        sizes = [
+            self.ctx.file_size(f"{item.prefecture.slug}/{item.meta.image}")
+            for item in feed.items
+            if isinstance(item, Article) and item.meta.image
+        ]
+        channel = [feed.key, feed.title, feed.description, feed.home, feed.rss_url, feed.atom_url]
+        return f"feed|{fingerprint([channel, feed.empty_date, list(feed.items), sizes])}"
 
 
 def get_generators(pelican: Any) -> type[SiteGenerator]:

@@ -415,7 +415,9 @@ def _event(rng: random.Random, slug: str, i: int, when: datetime, person: dict) 
     if rng.random() < 0.15:
         meta.update(start=when.date(), all_day=True, timezone=zone)
     else:
-        begin = when.replace(minute=30)
+        # Daytime and evening starts: they end before midnight, so no time falls in a
+        # daylight-saving gap (the loader rightly refuses such local times).
+        begin = when.replace(hour=10 + when.hour % 10, minute=30)
         meta.update(
             start=begin.strftime("%Y-%m-%d %H:%M"),
             end=(begin + timedelta(hours=rng.randint(2, 4))).strftime("%Y-%m-%d %H:%M"),

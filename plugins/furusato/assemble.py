@@ -1,0 +1,262 @@
+"""Cross-check parsed documents against the profiles and each other, and build the Site."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import posixpath
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from . import images
+from .documents import Parsed
+from .entities import Article, Event, Page, Prefecture, Site
+from .errors import Problems
+from .markup import LOCAL_PREFIX
+from .model import EventSchema
+from .repository import (
+    PAGES_DIR,
+    Options,
+    file_stem,
+    is_slug,
+    sha1,
+)
+from .slugs import slug_from_filename
+
+log = logging.getLogger(__name__)
+
+
+def assemble_site(
+    options: Options,
+    prefectures: dict[str, Prefecture],
+    parsed: list[Parsed],
+    problems: Problems,
+    invalid_profiles: set[str] = frozenset(),
+) -> Site:
+    """Cross-check parsed documents against profiles and each other; build the Site."""
+    site_zone = ZoneInfo(options.timezone)
+    today = options.today or datetime.now(site_zone).date()
+    articles: list[Article] = []
+    events: list[Event] = []
+    pages: list[Page] = []
+    slugs: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    sizes_seen: dict[str, tuple[int, int] | None] = {}
+    for entry in parsed:
+        if entry.meta is None:
+            continue
+        if entry.kind == PAGES_DIR:
+            meta: Any = entry.meta
+            slug = meta.slug or slug_from_filename(file_stem(entry.source))
+            pages.append(Page(slug, meta, entry.html, entry.source, entry.digest))
+            slugs.setdefault((PAGES_DIR, slug), []).append(
+                (entry.source, entry.lines.line_of(("slug",)))
+            )
+            continue
+        pref_slug = entry.source.split("/", 2)[1]
+        prefecture = prefectures.get(pref_slug)
+        if prefecture is None and pref_slug in invalid_profiles:
+            continue  # its profile's problems are reported; cross-checks need a valid profile
+        if prefecture is None:
+            guess = difflib.get_close_matches(pref_slug, list(prefectures), n=1)
+            hint = f"did you mean {guess[0]!r}? " if guess else ""
+            problems.add(
+                entry.source,
+                1,
+                "prefecture",
+                f"the folder 'content/{pref_slug}/' is not a prefecture; {hint}"
+                "move the file into the folder named like its profile in prefectures/",
+            )
+            continue
+        meta = entry.meta
+        slug = meta.slug or slug_from_filename(file_stem(entry.source))
+        if not is_slug(slug):
+            problems.add(
+                entry.source,
+                1,
+                "slug",
+                "no URL slug could be made from the file name; add 'slug: <ascii-words>'",
+            )
+            continue
+        slugs.setdefault((f"{pref_slug}/{entry.kind}", slug), []).append(
+            (entry.source, entry.lines.line_of(("slug",)))
+        )
+        person_field = "author" if entry.kind == "articles" else "organizer"
+        person = prefecture.ambassador(getattr(meta, person_field))
+        if person is None:
+            known = ", ".join(a.id for a in prefecture.ambassadors) or "none yet"
+            problems.add(
+                entry.source,
+                entry.lines.line_of((person_field,)),
+                person_field,
+                f"{getattr(meta, person_field)!r} is not an ambassador of {pref_slug} "
+                f"(known: {known}); use an id from prefectures/{pref_slug}.yaml or add "
+                "yourself there",
+            )
+            continue
+        if entry.kind == "articles":
+            published = _aware(meta.date, site_zone)
+            updated = _aware(meta.updated, site_zone) if meta.updated else published
+            html, digest, sizes = _with_image_sizes(entry, options, sizes_seen)
+            hero = posixpath.normpath(posixpath.join(pref_slug, meta.image)) if meta.image else None
+            articles.append(
+                Article(
+                    prefecture,
+                    person,
+                    slug,
+                    meta,
+                    html,
+                    published,
+                    updated,
+                    entry.source,
+                    digest,
+                    entry.images,
+                    image_size=sizes.get(hero) if hero else None,
+                )
+            )
+        else:
+            if entry.problems:
+                continue  # its own problems are reported; its times cannot be placed
+            event = _make_event(
+                prefecture, person, slug, meta, entry, site_zone, options, sizes_seen
+            )
+            _check_results(event, today, entry, problems)
+            events.append(event)
+    for (where, slug), places in slugs.items():
+        if len(places) > 1:
+            files = ", ".join(source for source, _ in places)
+            for source, line in places:
+                problems.add(
+                    source,
+                    line,
+                    "slug",
+                    f"the URL {where}/{slug}/ is used by more than one file ({files}); "
+                    "give one of them a different 'slug:' or file name",
+                )
+    _check_translations(articles, parsed, problems)
+    articles.sort(key=lambda a: (a.published, a.key), reverse=True)
+    events.sort(key=lambda e: (_sort_time(e), e.key))
+    pages.sort(key=lambda p: (p.meta.order, p.slug))
+    return Site(
+        prefectures=prefectures,
+        articles=articles,
+        events=events,
+        pages=pages,
+        today=today,
+        single=options.only,
+    )
+
+
+def _check_translations(articles: list[Article], parsed: list[Parsed], problems: Problems) -> None:
+    lines = {e.source: e.lines for e in parsed}
+    by_key = {(a.prefecture.slug, a.slug): a for a in articles}
+    for article in articles:
+        target = article.meta.translation
+        if target is None:
+            continue
+        other = by_key.get((article.prefecture.slug, target))
+        line = lines[article.source].line_of(("translation",))
+        if other is None:
+            problems.add(
+                article.source,
+                line,
+                "translation",
+                f"there is no article with slug {target!r} in "
+                f"content/{article.prefecture.slug}/articles/",
+            )
+        elif other.meta.lang == article.meta.lang:
+            problems.add(
+                article.source,
+                line,
+                "translation",
+                f"{target!r} is also in lang {article.meta.lang!r}; a translation "
+                "links articles in different languages",
+            )
+
+
+def _make_event(
+    prefecture: Prefecture,
+    organizer: Any,
+    slug: str,
+    meta: EventSchema,
+    entry: Parsed,
+    site_zone: ZoneInfo,
+    options: Options,
+    sizes_seen: dict[str, tuple[int, int] | None],
+) -> Event:
+    html, digest, _sizes = _with_image_sizes(entry, options, sizes_seen)
+    if meta.all_day:
+        zone = ZoneInfo(meta.timezone) if meta.timezone else None
+        start: date | datetime = (
+            meta.start if not isinstance(meta.start, datetime) else meta.start.date()
+        )
+        end: date | datetime = meta.end or start
+        if isinstance(end, datetime):
+            end = end.date()
+        published = datetime.combine(start, time(), site_zone)
+    else:
+        zone = ZoneInfo(meta.timezone or "UTC")
+        start = meta.start.replace(tzinfo=zone)  # type: ignore[union-attr]
+        end = meta.end.replace(tzinfo=zone)  # type: ignore[union-attr]
+        published = start
+    if meta.posted is not None:  # an announcement is news on the day it was posted
+        published = _aware(meta.posted, site_zone)
+    return Event(
+        prefecture,
+        organizer,
+        slug,
+        meta,
+        html,
+        zone,
+        start,
+        end,
+        published,
+        entry.source,
+        digest,
+        entry.images,
+    )
+
+
+def _with_image_sizes(
+    entry: Parsed, options: Options, seen: dict[str, tuple[int, int] | None]
+) -> tuple[str, str, dict]:
+    """Give the entry's pictures their pixel sizes; fold the sizes into its digest so a
+    resized picture re-renders the pages that show it."""
+    sizes: dict[str, tuple[int, int]] = {}
+    for image, _line, _field in entry.pictures:
+        if image not in seen:
+            seen[image] = images.dimensions(options.root / "content" / image)
+        if seen[image] is not None:
+            sizes[image] = seen[image]
+    if not sizes:
+        return entry.html, entry.digest, sizes
+    html = images.add_sizes(entry.html, sizes, LOCAL_PREFIX)
+    return html, sha1(f"{entry.digest}:{sorted(sizes.items())}".encode()), sizes
+
+
+def _check_results(event: Event, today: date, entry: Parsed, problems: Problems) -> None:
+    """Refuse attendance or funds raised for an event that has not started yet (a wrong date?)."""
+    if event.starts_on() <= today:
+        return
+    for name, what in (("attendance", "an attendance"), ("funds_raised", "funds raised")):
+        if getattr(event.meta, name) is not None:
+            problems.add(
+                event.source,
+                entry.lines.line_of((name,)),
+                name,
+                f"the event starts on {event.starts_on()}, after today ({today}), so "
+                f"it cannot have {what} yet; check the date in 'start', or add "
+                f"'{name}' once the event has taken place",
+            )
+
+
+def _sort_time(event: Event) -> datetime:
+    if isinstance(event.start, datetime):
+        return event.start
+    return datetime.combine(event.start, time(), ZoneInfo("UTC"))
+
+
+def _aware(value: date | datetime, zone: ZoneInfo) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=zone)
+    return datetime.combine(value, time(), zone)

@@ -1,0 +1,209 @@
+"""Parse, validate and render one Markdown file; the result depends on its bytes alone,
+so it can be cached and computed in another process."""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+
+from . import yamlsource
+from .errors import Problem, Problems
+from .markup import Renderer
+from .model import ArticleSchema, EventSchema, PageSchema
+from .repository import (
+    PAGES_DIR,
+    line_of_text,
+    read_yaml,
+    validate,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Parsed:
+    """One Markdown file after parsing and validation, before cross-checks (cacheable)."""
+
+    kind: str  # "articles", "events" or "pages"
+    source: str
+    digest: str
+    meta: BaseModel | None
+    lines: yamlsource.LineMap
+    html: str = ""
+    images: tuple[str, ...] = ()
+    problems: list[Problem] = field(default_factory=list)
+    # local pictures it shows (path under content/, line, field): checked on every load,
+    # because a picture can appear or change while the Markdown file stays the same
+    pictures: tuple[tuple[str, int, str], ...] = ()
+    stamp: tuple[int, int, int] = (0, 0, 0)  # mtime_ns, size, and when the bytes were hashed
+
+
+_SCHEMAS: dict[str, type[BaseModel]] = {
+    "articles": ArticleSchema,
+    "events": EventSchema,
+    PAGES_DIR: PageSchema,
+}
+
+
+def parse_document(kind: str, source: str, raw: bytes, digest: str, renderer: Renderer) -> Parsed:
+    """Parse, validate and render one Markdown file; problems are kept on the result.
+
+    The result depends on the file's bytes alone (never on other files), so it can be cached
+    by their hash; checks that look at other files run on every build.
+    """
+    problems = Problems()
+    entry = Parsed(kind=kind, source=source, digest=digest, meta=None, lines=yamlsource.LineMap())
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.add(source, line, "encoding", "the file is not UTF-8; save it as UTF-8 text")
+        entry.problems = problems.items
+        return entry
+    try:
+        front = yamlsource.split_front_matter(text)
+    except yamlsource.FrontMatterError as exc:
+        problems.add(source, exc.line, "front matter", exc.message)
+        entry.problems = problems.items
+        return entry
+    data, lines = read_yaml(front.yaml_text, source, problems, first_line=2)
+    entry.lines = lines
+    if data is not None and not isinstance(data, dict):
+        problems.add(
+            source, 2, "front matter", "the front matter must be fields such as 'title: ...'"
+        )
+        data = None
+    if data is not None:
+        entry.meta = validate(_SCHEMAS[kind], data, source, lines, problems)
+    if entry.meta is not None:
+        if kind == "events":
+            _check_event(entry.meta, source, lines, problems)  # type: ignore[arg-type]
+        elif kind == "articles":
+            _check_article(entry.meta, source, lines, problems)  # type: ignore[arg-type]
+    rendered = renderer.render(front.body, source.removeprefix("content/"))
+    entry.html = rendered.html
+    entry.images = rendered.images
+    for finding in rendered.findings:
+        problems.add(source, front.body_line + finding.line - 1, finding.field, finding.message)
+    pictures = [
+        (image, front.body_line - 1 + line_of_text(front.body, image.rsplit("/", 1)[-1]), "image")
+        for image in rendered.images
+    ]
+    meta: Any = entry.meta
+    if kind == "articles" and meta is not None and meta.image:
+        image = posixpath.normpath(posixpath.join(Path(source).parts[1], meta.image))
+        pictures.insert(0, (image, lines.line_of(("image",)), "image"))
+    entry.pictures = tuple(pictures)
+    entry.problems = problems.items
+    return entry
+
+
+def _check_article(
+    meta: ArticleSchema, source: str, lines: yamlsource.LineMap, problems: Problems
+) -> None:
+    if meta.image and not meta.image_alt:
+        problems.add(
+            source,
+            lines.line_of(("image",)),
+            "image_alt",
+            "an image needs a description for readers who cannot see it; "
+            "add 'image_alt: <what the picture shows>'",
+        )
+    if meta.image_alt and not meta.image:
+        problems.add(
+            source,
+            lines.line_of(("image_alt",)),
+            "image_alt",
+            "image_alt describes an image, but there is no 'image:' field",
+        )
+
+
+def _check_event(
+    meta: EventSchema, source: str, lines: yamlsource.LineMap, problems: Problems
+) -> None:
+    def add(name: str, message: str) -> None:
+        problems.add(source, lines.line_of((name,)), name, message)
+
+    is_time = [isinstance(v, datetime) for v in (meta.start, meta.end) if v is not None]
+    if meta.all_day:
+        if any(is_time):
+            add(
+                "start" if isinstance(meta.start, datetime) else "end",
+                "an all-day event takes dates only (2026-12-05); remove the time, "
+                "or remove 'all_day: true'",
+            )
+        elif meta.end is not None and meta.end < meta.start:
+            add("end", f"the last day ({meta.end}) is before the first day ({meta.start})")
+    else:
+        if not isinstance(meta.start, datetime):
+            add("start", "give a start time too (2026-12-05 18:30), or add 'all_day: true'")
+        if meta.end is None:
+            add(
+                "end",
+                "this field is required for an event with times; add when it ends "
+                "(2026-12-05 21:00), in the same local time as start",
+            )
+        elif not isinstance(meta.end, datetime):
+            add("end", "give an end time too (2026-12-05 21:00), or add 'all_day: true'")
+        if meta.timezone is None:
+            add(
+                "timezone",
+                "this field is required when times are given; add the IANA time "
+                "zone where the event happens, such as 'Europe/London' (times are never "
+                "assumed to be Japan time)",
+            )
+        for name in ("start", "end"):
+            value = getattr(meta, name)
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                add(
+                    name,
+                    "write the local time without a UTC offset "
+                    "(2026-12-05 18:30); the 'timezone' field says which zone",
+                )
+        if (
+            isinstance(meta.start, datetime)
+            and isinstance(meta.end, datetime)
+            and meta.start.tzinfo is None
+            and meta.end.tzinfo is None
+            and meta.end <= meta.start
+        ):
+            add(
+                "end",
+                f"the end ({meta.end:%Y-%m-%d %H:%M}) is not after the start "
+                f"({meta.start:%Y-%m-%d %H:%M})",
+            )
+        if meta.timezone is not None:
+            zone = ZoneInfo(meta.timezone)
+            for name in ("start", "end"):
+                value = getattr(meta, name)
+                if isinstance(value, datetime) and value.tzinfo is None:
+                    shown = _wall_clock(value, zone)
+                    if shown != value:
+                        add(
+                            name,
+                            f"there is no {value:%H:%M} on {value:%Y-%m-%d} in "
+                            f"{meta.timezone}: the clocks go forward that night; the same "
+                            f"moment is {shown:%H:%M}, so write that (or another time)",
+                        )
+    if meta.venue is None and meta.online_url is None:
+        problems.add(
+            source,
+            lines.first_line,
+            "venue",
+            "say where the event happens: add a 'venue' (name, city, country) "
+            "or an 'online_url', or both",
+        )
+
+
+def _wall_clock(value: datetime, zone: ZoneInfo) -> datetime:
+    """Return what the clocks in `zone` show at `value` (differs inside a daylight-saving gap)."""
+    return (
+        value.replace(tzinfo=zone).astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
+    )

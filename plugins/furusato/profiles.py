@@ -1,0 +1,135 @@
+"""Load and validate the prefecture profiles in prefectures/*.yaml."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from pathlib import Path
+
+from .entities import Prefecture
+from .errors import Problems
+from .model import ProfileSchema
+from .regions import BY_SLUG
+from .repository import (
+    Options,
+    is_slug,
+    read_yaml,
+    relative,
+    sha1,
+    validate,
+)
+
+log = logging.getLogger(__name__)
+
+
+def load_profiles(options: Options) -> dict[str, Prefecture]:
+    """Load and validate the profiles only; raise ContentError listing every problem."""
+    problems = Problems()
+    prefectures, _ = read_profiles(options, problems)
+    problems.raise_if_any()
+    return prefectures
+
+
+def _profile_files(options: Options, problems: Problems) -> list[Path]:
+    folder = options.root / "prefectures"
+    if options.only:
+        path = folder / f"{options.only}.yaml"
+        known = sorted(p.stem for p in folder.glob("*.yaml"))
+        if options.only not in known:  # a name, never a path such as ../other/tottori
+            guess = difflib.get_close_matches(options.only, known, n=1)
+            hint = f"did you mean {guess[0]!r}? " if guess else ""
+            problems.add(
+                f"prefectures/{options.only}.yaml",
+                1,
+                "PREFECTURE",
+                f"there is no profile for {options.only!r}; {hint}"
+                "PREFECTURE must be a file name from prefectures/ without .yaml",
+            )
+            return []
+        return [path]
+    files = sorted(folder.glob("*.yaml"))
+    for odd in sorted(folder.glob("*.yml")):
+        problems.add(
+            relative(options, odd),
+            1,
+            "file name",
+            f"profiles end in .yaml; rename the file to {odd.stem}.yaml",
+        )
+    return files
+
+
+def read_profiles(options: Options, problems: Problems) -> tuple[dict[str, Prefecture], set[str]]:
+    """Return valid profiles by slug, and the slugs whose profile exists but is invalid."""
+    loaded: list[Prefecture] = []
+    invalid: set[str] = set()
+    for path in _profile_files(options, problems):
+        prefecture = _load_profile(options, path, problems)
+        if prefecture is not None:
+            loaded.append(prefecture)
+        else:
+            invalid.add(path.stem)
+    _check_profiles_together(loaded, problems, full=options.only is None)
+    return {p.slug: p for p in sorted(loaded, key=lambda p: p.code)}, invalid
+
+
+def _load_profile(options: Options, path: Path, problems: Problems) -> Prefecture | None:
+    source = relative(options, path)
+    raw = path.read_bytes()
+    slug = path.stem
+    if not is_slug(slug):
+        problems.add(
+            source,
+            1,
+            "file name",
+            f"{path.name!r} is not a prefecture slug; name the file like 'tottori.yaml' "
+            "(lowercase romaji)",
+        )
+        return None
+    data, lines = read_yaml(raw, source, problems)
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        problems.add(source, 1, "profile", "the file must be a set of fields (code:, name:, ...)")
+        return None
+    schema = validate(ProfileSchema, data, source, lines, problems)
+    if schema is None:
+        return None
+    return Prefecture(
+        slug=slug,
+        code=schema.code,
+        name=schema.name,
+        region=BY_SLUG[schema.region],
+        capital=schema.capital,
+        tile=schema.tile,
+        introduction=schema.introduction,
+        links=schema.links,
+        coordinators=schema.coordinators,
+        ambassadors=schema.ambassadors,
+        source=source,
+        digest=sha1(raw),
+    )
+
+
+def _check_profiles_together(loaded: list[Prefecture], problems: Problems, full: bool) -> None:
+    by_code: dict[str, list[Prefecture]] = {}
+    by_tile: dict[tuple[int, int], list[Prefecture]] = {}
+    for p in loaded:
+        by_code.setdefault(p.code, []).append(p)
+        by_tile.setdefault((p.tile.col, p.tile.row), []).append(p)
+    for code, same in by_code.items():
+        if len(same) > 1:
+            names = ", ".join(p.source for p in same)
+            for p in same:
+                problems.add(
+                    p.source, 1, "code", f"{code} is used by more than one profile ({names})"
+                )
+    for (col, row), same in by_tile.items():
+        if len(same) > 1:
+            names = ", ".join(p.slug for p in same)
+            for p in same:
+                problems.add(
+                    p.source,
+                    1,
+                    "tile",
+                    f"col {col}, row {row} is taken by more than one prefecture ({names})",
+                )
