@@ -79,13 +79,17 @@ def _svg(data: bytes) -> tuple[int, int] | None:
 
 def add_sizes(html: str, sizes: dict[str, tuple[int, int]], prefix: str) -> str:
     """Give every `<img src="{prefix}path">` of known size its width and height attributes."""
+    if "width=" in html:  # raw HTML may size some pictures itself: look at each tag
+        return re.sub(r"<img\b[^>]*>", lambda m: _fill(m.group(0), sizes, prefix), html)
+    for path, (width, height) in sizes.items():  # the common case: plain string replacement
+        src = f'src="{prefix}{path}"'
+        html = html.replace(src, f'{src} width="{width}" height="{height}"')
+    return html
 
-    def fill(match: re.Match[str]) -> str:
-        tag = match.group(0)
-        src = re.search(r'src="' + re.escape(prefix) + r'([^"#]+)"', tag)
-        if src is None or "width=" in tag or src.group(1) not in sizes:
-            return tag
-        width, height = sizes[src.group(1)]
-        return tag[:-1].rstrip("/").rstrip() + f' width="{width}" height="{height}">'
 
-    return re.sub(r"<img\b[^>]*>", fill, html)
+def _fill(tag: str, sizes: dict[str, tuple[int, int]], prefix: str) -> str:
+    src = re.search(r'src="' + re.escape(prefix) + r'([^"#]+)"', tag)
+    if src is None or "width=" in tag or src.group(1) not in sizes:
+        return tag
+    width, height = sizes[src.group(1)]
+    return tag[:-1].rstrip("/").rstrip() + f' width="{width}" height="{height}">'

@@ -126,19 +126,31 @@ def _parse_documents(options: Options, cache: DocumentCache, problems: Problems)
         cache.put(entry, stat)
         parsed[index] = entry
     done: list[Parsed] = [entry for entry in parsed if entry is not None]
+    picture_sizes: dict[str, int | None] = {}
     for entry in done:
         problems.extend(entry.problems)
-        _check_pictures(entry, options, problems)  # pictures can change without the file
+        _check_pictures(entry, options, problems, picture_sizes)  # they change on their own
     if options.only is None:
         cache.prune(entry.source for entry in done)
     return done
 
 
-def _check_pictures(entry: Parsed, options: Options, problems: Problems) -> None:
-    """Report pictures that are missing, outside an images/ folder, or too large."""
+def _check_pictures(
+    entry: Parsed, options: Options, problems: Problems, sizes: dict[str, int | None]
+) -> None:
+    """Report pictures that are missing, outside an images/ folder, or too large.
+
+    `sizes` remembers each picture's byte size (None: no such file) for the whole load.
+    """
+    content = str(options.root / "content") + os.sep
     for image, line, name in entry.pictures:
         parts = image.split("/")
-        path = options.root / "content" / image
+        if image not in sizes:
+            try:
+                st = os.stat(content + image)
+                sizes[image] = st.st_size if S_ISREG(st.st_mode) else None
+            except OSError:
+                sizes[image] = None
         if ".." in parts or len(parts) < 3 or parts[1] != IMAGE_DIR or parts[0] in ("", PAGES_DIR):
             problems.add(
                 entry.source,
@@ -148,7 +160,7 @@ def _check_pictures(entry: Parsed, options: Options, problems: Problems) -> None
                 "prefecture's images folder; put it in content/<prefecture>/images/ "
                 "and refer to it from there",
             )
-        elif not path.is_file():
+        elif sizes[image] is None:
             problems.add(
                 entry.source,
                 line,
@@ -157,7 +169,7 @@ def _check_pictures(entry: Parsed, options: Options, problems: Problems) -> None
                 f"content/{parts[0]}/images/ or fix the file name (names are "
                 "case-sensitive)",
             )
-        elif (size := path.stat().st_size) > options.max_image_bytes:
+        elif (size := sizes[image] or 0) > options.max_image_bytes:
             problems.add(
                 entry.source,
                 line,

@@ -139,50 +139,71 @@ class ImpactGenerator(SiteGenerator):
 
     def generate_output(self, writer: Any) -> None:
         site, urls = self.site, self.urls
+        keys = []
         for prefecture in site.prefectures.values():
-            report = report_for(site, prefecture)
-            data = prefecture_json(report, urls)
-            writer.write_bytes(urls.save_as(urls.in_prefecture(prefecture, "impact.json")), data)
-            writer.write_bytes(
-                urls.save_as(urls.in_prefecture(prefecture, "impact.csv")), prefecture_csv(report)
+            # A report counts only its prefecture's articles and events (and today): when none
+            # of them changed, its page and exports stay as they are, without being computed.
+            inputs = [prefecture, site.today, site.articles_of(prefecture.slug)]
+            key = (
+                f"impact|{self.site_key}|{fingerprint([*inputs, site.events_of(prefecture.slug)])}"
             )
+            keys.append(key)
+            files = {
+                "json": urls.save_as(urls.in_prefecture(prefecture, "impact.json")),
+                "csv": urls.save_as(urls.in_prefecture(prefecture, "impact.csv")),
+                "page": urls.save_as(urls.in_prefecture(prefecture, "impact/")),
+            }
+            if self.keep(writer, files.values(), key):
+                continue
+            report = report_for(site, prefecture)
+            writer.write_bytes(files["json"], prefecture_json(report, urls), key)
+            writer.write_bytes(files["csv"], prefecture_csv(report), key)
             where = f"{prefecture.name.en} ({prefecture.name.ja})"
             self.render_report(
                 writer,
                 urls.in_prefecture(prefecture, "impact/"),
                 "impact",
-                data,
-                [*report.proposals],
+                key,
                 prefecture=prefecture,
                 report=report,
                 charts=year_charts(report.years, report.currencies, where),
             )
         if site.single is None:
+            key = f"impact|{fingerprint(keys)}"
+            files = {
+                "json": urls.save_as(urls.national("impact.json")),
+                "csv": urls.save_as(urls.national("impact.csv")),
+                "page": urls.save_as(urls.national("impact/")),
+            }
+            if self.keep(writer, files.values(), key):
+                return
             national = national_report(site)
-            data = national_json(national, urls)
-            writer.write_bytes(urls.save_as(urls.national("impact.json")), data)
-            writer.write_bytes(urls.save_as(urls.national("impact.csv")), national_csv(national))
+            writer.write_bytes(files["json"], national_json(national, urls), key)
+            writer.write_bytes(files["csv"], national_csv(national), key)
             self.render_report(
                 writer,
                 urls.national("impact/"),
                 "national_impact",
-                data,
-                [],
+                key,
                 report=national,
                 prefecture_charts=prefecture_charts(national),
                 charts=year_charts(national.years, national.currencies, "all prefectures"),
             )
 
-    def render_report(
-        self, writer: Any, url: str, template: str, export: bytes, articles: list[Any], **data: Any
-    ) -> None:
-        """Render a report page; its JSON export (and the articles it links) are its render key."""
-        path = self.urls.save_as(url)
-        key = f"{template}|{url}|{self.site_key}|{fingerprint([export.decode(), articles])}"
-        if writer.up_to_date(path, key):
-            return
+    @staticmethod
+    def keep(writer: Any, paths: Any, key: str) -> bool:
+        """Keep all of a report's files if all were made from `key`; say whether they were."""
+        paths = list(paths)
+        if not all(writer.is_current(path, key) for path in paths):
+            return False
+        for path in paths:
+            writer.up_to_date(path, key)
+        return True
+
+    def render_report(self, writer: Any, url: str, template: str, key: str, **data: Any) -> None:
+        """Render a report page (its render key covers everything the report counts)."""
         html = self.get_template(template).render({**data, "page_url": url})
-        writer.write_bytes(path, html.encode("utf-8"), key)
+        writer.write_bytes(self.urls.save_as(url), html.encode("utf-8"), key)
 
 
 def get_generators(pelican: Any) -> type[SiteGenerator]:

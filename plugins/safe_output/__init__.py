@@ -107,14 +107,18 @@ class SafeWriter:
 
     write_feed = write_file
 
-    def up_to_date(self, path: str, key: str | None) -> bool:
-        """Keep the existing file when its render key is unchanged; say whether it was kept."""
+    def is_current(self, path: str, key: str | None) -> bool:
+        """Say whether output/`path` was made from this render key and is intact (no effect)."""
         if key is None:
             return False
         entry = self.old.get(path)
         full_key = _sha1(f"{self.salt}:{key}".encode())
-        if entry and entry.get("key") == full_key and self._intact(path, entry):
-            self.new[path] = entry
+        return bool(entry and entry.get("key") == full_key and self._intact(path, entry))
+
+    def up_to_date(self, path: str, key: str | None) -> bool:
+        """Keep the existing file when its render key is unchanged; say whether it was kept."""
+        if self.is_current(path, key):
+            self.new[path] = self.old[path]
             self.stats.paths.add(path)
             self.stats.skipped_renders += 1
             return True
