@@ -9,6 +9,7 @@ import lxml.etree
 import lxml.html
 import pytest
 
+from tests.quality.links import Resolver
 from tests.sitebuild import SITES, build_site
 
 SITEURL = "https://jet.example.net/furusato"
@@ -54,24 +55,6 @@ def html_urls(out: Path) -> list[tuple[str, str]]:
     return found
 
 
-def file_for(out: Path, url: str, siteurl: str) -> Path | None:
-    """Return the built file serving `url` (absolute, under `siteurl`), or None."""
-    path = urlsplit(url[len(siteurl) :]).path.lstrip("/")
-    target = out / path
-    if path == "" or path.endswith("/"):
-        target = target / "index.html"
-    return target if target.is_file() else None
-
-
-def awaiting_events_plugin(out: Path, url: str) -> bool:
-    """Say whether `url` is an event page of a build that has no event pages at all.
-
-    Microsites link to their events section, which the events plugin writes; until that
-    plugin is in PLUGINS, such links are expected to dangle. Once it is, this is False.
-    """
-    return "/events/" in url and not any(out.rglob("events/index.html"))
-
-
 def test_publish_without_siteurl_stops_with_a_message(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -101,6 +84,8 @@ def test_publish_with_a_malformed_siteurl_stops_with_a_message(
 
 def test_every_internal_url_is_absolute_under_siteurl_and_resolves(published: Path) -> None:
     problems = []
+    resolver = Resolver(published)  # resolves URLs under the home page's canonical SITEURL
+    assert resolver.problem(f"{SITEURL}/no-such-page/", "/")  # it does check absolute URLs
     urls = html_urls(published)
     assert len(urls) > 200, "too few links found; the walk is broken"
     for name, url in urls:
@@ -113,10 +98,8 @@ def test_every_internal_url_is_absolute_under_siteurl_and_resolves(published: Pa
             continue  # a fragment of the same page, or another site
         if not url.startswith(SITEURL + "/"):
             problems.append(f"{name}: {url!r} is not an absolute URL under {SITEURL}")
-        elif file_for(published, url, SITEURL) is None and not awaiting_events_plugin(
-            published, url
-        ):
-            problems.append(f"{name}: {url!r} is not in the build")
+        elif problem := resolver.problem(url, "/"):
+            problems.append(f"{name}: {url!r}: {problem}")
     assert problems == []
 
 
@@ -140,6 +123,7 @@ def test_every_page_has_its_own_canonical_url(published: Path) -> None:
 
 def test_sitemap_feeds_and_robots_use_absolute_urls(published: Path) -> None:
     checked = 0
+    resolver = Resolver(published)
     for path in sorted(published.rglob("*.xml")) + sorted(published.rglob("*.opml")):
         tree = lxml.etree.parse(str(path))
         for element in tree.iter():
@@ -151,9 +135,7 @@ def test_sitemap_feeds_and_robots_use_absolute_urls(published: Path) -> None:
             for url in values:
                 if urlsplit(url).netloc == urlsplit(SITEURL).netloc:
                     assert url.startswith(SITEURL + "/"), (path, url)
-                    assert file_for(published, url, SITEURL) or awaiting_events_plugin(
-                        published, url
-                    ), (path, url)
+                    assert resolver.problem(url, "/") is None, (path, url)
                     checked += 1
                 elif not url.startswith(("https://", "http://", "tag:", "urn:")):
                     pytest.fail(f"{path.name}: {url!r} is not an absolute URL")
@@ -189,9 +171,5 @@ def test_a_single_prefecture_publishes_at_the_root_of_its_own_domain(
     assert f"{siteurl}/articles/" in home.xpath("//a/@href")
     internal = [(n, u) for n, u in html_urls(out) if u.startswith(siteurl)]
     assert internal
-    broken = [
-        (n, u)
-        for n, u in internal
-        if file_for(out, u, siteurl) is None and not awaiting_events_plugin(out, u)
-    ]
-    assert broken == []
+    resolver = Resolver(out)
+    assert [(n, u) for n, u in internal if resolver.problem(u, "/")] == []
