@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from .entities import Site
-from .eventtimes import event_datetime, event_when
+from .eventtimes import MONTHS, event_datetime, event_when
 from .model import Money, Venue
 from .regions import BY_SLUG, REGIONS
 from .urls import Urls
@@ -24,8 +24,8 @@ LANG_NAMES = {"en": "English", "ja": "日本語"}
 
 
 def long_date(value: date | datetime) -> str:
-    """Format a date as '5 December 2026'."""
-    return f"{value.day} {value:%B %Y}"
+    """Format a date as '5 December 2026' (English names whatever the build machine's locale)."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def iso_date(value: date | datetime) -> str:
