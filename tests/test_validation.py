@@ -169,3 +169,18 @@ def test_the_build_fails_too_and_writes_nothing(tmp_path):
     with pytest.raises(ContentError):
         build_site(root, out)
     assert not out.exists()
+
+
+def test_a_file_that_is_not_markdown_is_not_skipped_silently(tmp_path):
+    root = with_files(
+        tmp_path,
+        {
+            "content/tottori/articles/2026-05-01-dunes.md.txt": GOOD_ARTICLE,
+            "content/tottori/events/.gitkeep": "",
+        },
+    )
+    assert problems(root) == [
+        "content/tottori/articles/2026-05-01-dunes.md.txt:1: file name: only Markdown files are "
+        "published from this folder; if this is an article or event, rename it to end in .md "
+        "(pictures go in content/tottori/images/)"
+    ]

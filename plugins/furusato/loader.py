@@ -29,6 +29,8 @@ from .repository import (
 
 log = logging.getLogger(__name__)
 
+PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
+
 __all__ = [  # the loader's public face; the work is done in the modules imported above
     "CACHE_VERSION",
     "DocumentCache",
@@ -69,9 +71,23 @@ def _content_files(options: Options, problems: Problems) -> list[tuple[str, str,
     base = str(content)
     for folder in roots:
         for rel in _walk(base, folder):
-            if not rel.lower().endswith((".md", ".markdown")):
-                continue
             parts = rel.split("/")
+            if not rel.lower().endswith((".md", ".markdown")):
+                name = parts[-1].lower()
+                if (
+                    _in_text_folder(parts)
+                    and not name.startswith(".")
+                    and not name.endswith(PICTURE_SUFFIXES)  # reported where an article uses it
+                ):
+                    problems.add(
+                        f"content/{rel}",
+                        1,
+                        "file name",
+                        "only Markdown files are published from this folder; if this is an "
+                        "article or event, rename it to end in .md (pictures go in "
+                        f"content/{parts[0]}/images/)",
+                    )
+                continue
             if parts[0] == PAGES_DIR and len(parts) == 2:
                 kind = PAGES_DIR
             elif len(parts) == 3 and parts[1] in KINDS:
@@ -88,6 +104,11 @@ def _content_files(options: Options, problems: Problems) -> list[tuple[str, str,
                 continue
             found.append((kind, f"content/{rel}", os.path.join(base, rel)))
     return found
+
+
+def _in_text_folder(parts: list[str]) -> bool:
+    """Say whether a path under content/ is in a folder that holds only Markdown files."""
+    return (parts[0] == PAGES_DIR and len(parts) == 2) or (len(parts) >= 3 and parts[1] in KINDS)
 
 
 def _walk(base: str, folder: str) -> list[str]:
