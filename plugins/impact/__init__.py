@@ -153,7 +153,7 @@ class ImpactGenerator(SiteGenerator):
                 "csv": urls.save_as(urls.in_prefecture(prefecture, "impact.csv")),
                 "page": urls.save_as(urls.in_prefecture(prefecture, "impact/")),
             }
-            if self.keep(writer, files.values(), key):
+            if writer.all_up_to_date(list(files.values()), key):
                 continue
             report = report_for(site, prefecture)
             writer.write_bytes(files["json"], prefecture_json(report, urls), key)
@@ -175,7 +175,7 @@ class ImpactGenerator(SiteGenerator):
                 "csv": urls.save_as(urls.national("impact.csv")),
                 "page": urls.save_as(urls.national("impact/")),
             }
-            if self.keep(writer, files.values(), key):
+            if writer.all_up_to_date(list(files.values()), key):
                 return
             national = national_report(site)
             writer.write_bytes(files["json"], national_json(national, urls), key)
@@ -189,16 +189,6 @@ class ImpactGenerator(SiteGenerator):
                 prefecture_charts=prefecture_charts(national),
                 charts=year_charts(national.years, national.currencies, "all prefectures"),
             )
-
-    @staticmethod
-    def keep(writer: Any, paths: Any, key: str) -> bool:
-        """Keep all of a report's files if all were made from `key`; say whether they were."""
-        paths = list(paths)
-        if not all(writer.is_current(path, key) for path in paths):
-            return False
-        for path in paths:
-            writer.up_to_date(path, key)
-        return True
 
     def render_report(self, writer: Any, url: str, template: str, key: str, **data: Any) -> None:
         """Render a report page (its render key covers everything the report counts)."""

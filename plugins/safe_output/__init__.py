@@ -14,7 +14,7 @@ import json
 import logging
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -56,7 +56,6 @@ class Stats:
     skipped_renders: int = 0
     rendered: int = 0  # pages rendered because their render key changed
     deleted: int = 0
-    paths: set[str] = field(default_factory=set)
 
 
 class SafeWriter:
@@ -107,7 +106,7 @@ class SafeWriter:
 
     write_feed = write_file
 
-    def is_current(self, path: str, key: str | None) -> bool:
+    def _is_current(self, path: str, key: str | None) -> bool:
         """Say whether output/`path` was made from this render key and is intact (no effect)."""
         if key is None:
             return False
@@ -115,11 +114,19 @@ class SafeWriter:
         full_key = _sha1(f"{self.salt}:{key}".encode())
         return bool(entry and entry.get("key") == full_key and self._intact(path, entry))
 
+    def all_up_to_date(self, paths: list[str], key: str) -> bool:
+        """Keep a group of files made together (a report and its exports) only if all of them
+        are current; say whether they were kept."""
+        if not all(self._is_current(path, key) for path in paths):
+            return False
+        for path in paths:
+            self.up_to_date(path, key)
+        return True
+
     def up_to_date(self, path: str, key: str | None) -> bool:
         """Keep the existing file when its render key is unchanged; say whether it was kept."""
-        if self.is_current(path, key):
+        if self._is_current(path, key):
             self.new[path] = self.old[path]
-            self.stats.paths.add(path)
             self.stats.skipped_renders += 1
             return True
         return False
@@ -140,7 +147,6 @@ class SafeWriter:
             entry["key"] = _sha1(f"{self.salt}:{key}".encode())
             self.stats.rendered += 1
         self.new[path] = entry
-        self.stats.paths.add(path)
         old = self.old.get(path)
         if old and old.get("sha1") == digest and self._intact(path, old):
             entry.update(size=old["size"], mtime_ns=old["mtime_ns"])
