@@ -26,16 +26,12 @@ class CalendarsGenerator(SiteGenerator):
     """One calendar per prefecture, one per event, and the national calendar."""
 
     def prepare(self) -> None:
-        self.base = self.settings.get("SITEURL") or self.settings["FURUSATO_DEV_SITEURL"]
         self.refresh = timedelta(hours=self.settings["FURUSATO_CALENDAR_REFRESH_HOURS"])
         self.timezones = TimezoneCache()
 
-    def absolute(self, url: str) -> str:
-        """Return the absolute form of a site URL (calendar programs need one)."""
-        return self.urls.absolute(url, self.base)
-
     def event_url(self, event: Event) -> str:
-        return self.absolute(self.urls.event(event))
+        """Return an event page's absolute URL (calendar programs need one)."""
+        return self.absolute.event(event)
 
     def generate_output(self, writer: Any) -> None:
         site, urls = self.site, self.urls
@@ -48,8 +44,8 @@ class CalendarsGenerator(SiteGenerator):
             info = CalendarInfo(
                 name=f"{self.settings.get('SITENAME', 'Furusato')}: JET alumni events",
                 description="Events of the JET Programme alumni networks of Japan's prefectures.",
-                page_url=self.absolute(urls.home()),
-                source_url=self.absolute(urls.national("events.ics")),
+                page_url=self.absolute.home(),
+                source_url=self.absolute.national("events.ics"),
                 refresh=self.refresh,
             )
             self.write(writer, urls.national("events.ics"), site.events, info)
@@ -58,8 +54,8 @@ class CalendarsGenerator(SiteGenerator):
         return CalendarInfo(
             name=f"{p.name.en} JET alumni events",
             description=f"Events of the {p.name.en} ({p.name.ja}) JET Programme alumni network.",
-            page_url=self.absolute(self.urls.events(p)),
-            source_url=self.absolute(self.urls.calendar(p)),
+            page_url=self.absolute.events(p),
+            source_url=self.absolute.calendar(p),
             refresh=self.refresh,
         )
 

@@ -81,6 +81,10 @@ class SiteGenerator(Generator):
     def generate_context(self) -> None:
         self.site: Site = self.context["furusato_site"]
         self.urls: Urls = self.context["furusato_urls"]
+        # Feeds, calendars and the sitemap are read outside the site: their URLs are absolute,
+        # from SITEURL, or in development builds from FURUSATO_DEV_SITEURL.
+        base = self.settings.get("SITEURL") or self.settings["FURUSATO_DEV_SITEURL"]
+        self.absolute = Urls(base, self.site.single)
         self.env.bytecode_cache = _bytecode_cache(self.settings["FURUSATO_CACHE_PATH"])
         self.env.globals.update(template_globals(self.site, self.urls, self.settings))
         self.env.filters.update(FILTERS)

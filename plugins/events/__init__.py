@@ -17,9 +17,6 @@ from furusato.entities import Prefecture
 class EventsGenerator(SiteGenerator):
     """/<slug>/events/ and /<slug>/events/<event-slug>/ for every prefecture."""
 
-    def prepare(self) -> None:
-        self.base = self.settings.get("SITEURL") or self.settings["FURUSATO_DEV_SITEURL"]
-
     def generate_output(self, writer: Any) -> None:
         for prefecture in self.site.prefectures.values():
             self.write_prefecture(writer, prefecture)
@@ -27,7 +24,7 @@ class EventsGenerator(SiteGenerator):
     def write_prefecture(self, writer: Any, p: Prefecture) -> None:
         site, urls = self.site, self.urls
         events = site.events_of(p.slug)
-        calendar = urls.absolute(urls.calendar(p), self.base)
+        calendar = self.absolute.calendar(p)
         self.render(
             writer,
             urls.events(p),

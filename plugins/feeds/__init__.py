@@ -16,7 +16,6 @@ from content_loader import SiteGenerator
 from furusato import feeds
 from furusato.entities import Article
 from furusato.fingerprint import fingerprint
-from furusato.urls import Urls
 
 DEFAULTS: dict[str, Any] = {
     "FURUSATO_FEED_ITEMS": 50,  # items in each feed (articles and event posts, newest first)
@@ -31,10 +30,7 @@ class FeedsGenerator(SiteGenerator):
 
     def prepare(self) -> None:
         s = self.settings
-        base = s.get("SITEURL") or s["FURUSATO_DEV_SITEURL"]
         content = Path(s["FURUSATO_ROOT"]) / "content"
-        # Feeds are read outside the site, so every URL in them is absolute.
-        self.absolute = Urls(base, self.site.single)
         self.ctx = feeds.FeedContext(
             urls=self.absolute,
             authority=s["FURUSATO_TAG_AUTHORITY"],

@@ -80,12 +80,6 @@ class Urls:
         name = "atom.xml" if atom else "feed.xml"
         return self.national(name) if p is None else self.in_prefecture(p, name)
 
-    def absolute(self, url: str, fallback_base: str) -> str:
-        """Return `url` with a scheme and host, using `fallback_base` when SITEURL is empty."""
-        if url.startswith(("https://", "http://")):
-            return url
-        return fallback_base.rstrip("/") + "/" + url.lstrip("/")
-
     def asset(self, path: str) -> str:
         """Return the URL of a theme asset such as css/base.css."""
         return self._full(f"theme/{path}")

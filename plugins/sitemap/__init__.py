@@ -18,19 +18,17 @@ class SitemapGenerator(SiteGenerator):
     """Lists the pages the other generators wrote."""
 
     def generate_output(self, writer: Any) -> None:
-        base = self.settings.get("SITEURL") or self.settings["FURUSATO_DEV_SITEURL"]
-        base = base.rstrip("/")
         pages = sorted(p for p in writer.new if p.endswith("index.html"))
         lines = [
             '<?xml version="1.0" encoding="UTF-8"?>',
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
         ]
         for path in pages:
-            url = f"{base}/{path.removesuffix('index.html')}"
+            url = self.absolute.national(path.removesuffix("index.html"))
             lines.append(f"  <url><loc>{escape(url)}</loc></url>")
         lines.append("</urlset>\n")
         writer.write_bytes("sitemap.xml", "\n".join(lines).encode("utf-8"))
-        robots = f"User-agent: *\nAllow: /\n\nSitemap: {base}/sitemap.xml\n"
+        robots = f"User-agent: *\nAllow: /\n\nSitemap: {self.absolute.national('sitemap.xml')}\n"
         writer.write_bytes("robots.txt", robots.encode("utf-8"))
 
 
