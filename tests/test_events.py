@@ -138,7 +138,7 @@ def test_past_event_page_shows_results_not_registration(site):
         "Where": "Example Club, Manchester, United Kingdom Map of Example Club (OpenStreetMap)",
         "Organiser": "Amy Chen, Tottori JET alumni network",
         "Attendance": "1 person",
-        "Funds raised": "1,250.50 GBP",
+        "Funds raised": "GBP 1,250.50",
     }
     assert tree.xpath("//p[@class='add-to-calendar']") == []
     kolkata = facts(page(site, "/tottori/events/kolkata-talk/"))
@@ -152,7 +152,7 @@ def test_all_day_and_online_event_pages(site):
     assert fundraiser["When"] == "Sun 1 March 2026 (all day) (this event has ended)"
     assert fundraiser["Online"] == "https://example.org/stream/fundraiser"
     assert "Where" not in fundraiser
-    assert fundraiser["Funds raised"] == "1,250 GBP"
+    assert fundraiser["Funds raised"] == "GBP 1,250"
     festival = facts(page(site, "/tottori/events/festival-team/"))
     assert festival["When"] == "10–12 August 2027 (all day)"
     coffee = facts(page(site, "/tottori/events/online-today/"))

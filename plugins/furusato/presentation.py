@@ -41,11 +41,11 @@ def map_url(venue: Venue) -> str:
     )
 
 
-def money(value: Money) -> str:
-    """Format an amount with its currency code: '1,250 GBP', '99.50 USD'."""
-    amount: Decimal = value.amount
+def money(value: Money | Decimal, currency: str | None = None) -> str:
+    """Format an amount with its currency code: 'GBP 1,250', 'USD 99.50' (events and reports)."""
+    amount, code = (value.amount, value.currency) if isinstance(value, Money) else (value, currency)
     places = 0 if amount == amount.to_integral_value() else 2
-    return f"{amount:,.{places}f} {value.currency}"
+    return f"{code} {amount:,.{places}f}"
 
 
 def template_globals(site: Site, urls: Urls, settings: dict[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from furusato.impact_export import (
     prefecture_csv,
     prefecture_json,
 )
+from furusato.presentation import money
 
 STATUS_NAMES = {
     "submitted": "Submitted",
@@ -39,12 +40,6 @@ STATUS_NAMES = {
 def number(value: int) -> str:
     """Format a count with thousands separators: 12,345."""
     return f"{value:,}"
-
-
-def money(value: Decimal, currency: str) -> str:
-    """Format an amount with its currency code: GBP 1,250.50, JPY 150,000."""
-    shown = value.quantize(Decimal(1) if value == value.to_integral_value() else Decimal("0.01"))
-    return f"{currency} {shown:,f}"
 
 
 @dataclass(frozen=True)
@@ -127,7 +122,7 @@ class ImpactGenerator(SiteGenerator):
     """One report page and two exports per prefecture, and the national ones."""
 
     def prepare(self) -> None:
-        self.env.filters.update({"number": number, "money": money})
+        self.env.filters.update({"number": number})  # `money` is a site-wide filter
         self.env.globals.update(
             {
                 "IMPACT_KINDS": KINDS,
