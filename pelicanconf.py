@@ -44,8 +44,11 @@ AUTHOR_FEED_RSS = None
 DELETE_OUTPUT_DIRECTORY = False  # safe_output removes stale files itself, after success
 CACHE_CONTENT = False
 
+# autoescape on for every template, HTML and XML alike: contributors' text is always text, and
+# the only HTML printed as it is comes as Markup (sanitized Markdown, the project's own charts).
 # auto_reload off: templates cannot change during a build, so skip a stat per template use.
 JINJA_ENVIRONMENT = {
+    "autoescape": True,
     "trim_blocks": True,
     "lstrip_blocks": True,
     "extensions": [],

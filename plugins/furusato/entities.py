@@ -1,4 +1,9 @@
-"""The typed objects that templates, feeds and calendars receive."""
+"""The typed objects that templates, feeds and calendars receive.
+
+Every text field is plain text, escaped wherever it is shown. The one exception is `html`,
+the body that `furusato.markup` rendered and sanitized: it becomes `Markup` here, where it is
+handed to templates and feeds, so a template prints it as it is and nothing else.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup
+
 from .model import Ambassador, ArticleSchema, EventSchema, Link, Names, PageSchema, Tile
 from .regions import Region
+
+
+class _HasBody:
+    """Mark a document's rendered body as trusted HTML (it went through the sanitizer)."""
+
+    html: Markup
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "html", Markup(self.html))
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,14 +54,14 @@ class Prefecture:
 
 
 @dataclass(frozen=True, eq=False)
-class Article:
+class Article(_HasBody):
     """An ambassador's article, validated and rendered."""
 
     prefecture: Prefecture
     author: Ambassador
     slug: str
     meta: ArticleSchema
-    html: str
+    html: Markup  # sanitized by furusato.markup
     published: datetime  # aware; a plain date means midnight in the site's time zone
     updated: datetime
     source: str
@@ -66,14 +82,14 @@ class Article:
 
 
 @dataclass(frozen=True, eq=False)
-class Event:
+class Event(_HasBody):
     """An event post, validated and rendered, with its times in the event's own zone."""
 
     prefecture: Prefecture
     organizer: Ambassador
     slug: str
     meta: EventSchema
-    html: str
+    html: Markup  # sanitized by furusato.markup
     zone: ZoneInfo | None  # None for all-day events
     start: datetime | date  # aware datetime, or a date for all-day events
     end: datetime | date  # aware datetime (exclusive) or the last day (inclusive)
@@ -110,12 +126,12 @@ class Event:
 
 
 @dataclass(frozen=True, eq=False)
-class Page:
+class Page(_HasBody):
     """A site page from `content/pages/`."""
 
     slug: str
     meta: PageSchema
-    html: str
+    html: Markup  # sanitized by furusato.markup
     source: str
     digest: str
 

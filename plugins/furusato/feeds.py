@@ -4,6 +4,10 @@ Pure functions of typed objects: nothing here reads settings or writes files. Ev
 a feed comes from the content (never the clock), so two builds of the same content give the
 same bytes, and every item's GUID / Atom id is a tag URI (RFC 4151) built from a fixed
 naming authority and the item's key, so it survives edits and a move to another domain.
+
+Contributors' text stays text: titles, names and summaries go to feedgen as text (it escapes
+them for XML); where a feed carries HTML (RSS <description>, content:encoded, Atom content)
+that HTML is made of escaped text and the sanitized body (`Markup`), never of raw text.
 """
 
 from __future__ import annotations
@@ -13,10 +17,10 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from html import escape
 
 from feedgen.feed import FeedGenerator
 from lxml import etree
+from markupsafe import Markup, escape
 
 from .entities import Article, Event, Prefecture, Site
 from .presentation import KIND_NAMES, long_date
@@ -220,8 +224,11 @@ def _add_entry(fg: FeedGenerator, item: Item, ctx: FeedContext) -> None:
     fe.dc.dc_language(_lang(item))
     for term, scheme, label in _categories(item, ctx):
         fe.category(term=term, scheme=scheme, label=label)
-    fe.summary(item.meta.summary)  # Atom summary and RSS <description>
-    fe.content(_html(item, urls), type="html")  # Atom content and RSS content:encoded
+    fe.summary(item.meta.summary)  # Atom <summary>, a text construct
+    # RSS <description> is HTML by convention (RSS Best Practices Profile): escape the text,
+    # or a reader would show "Furigana with <ruby> tags" as "Furigana with tags".
+    fe.description(str(escape(item.meta.summary)))
+    fe.content(str(_html(item, urls)), type="html")  # Atom content and RSS content:encoded
     image = _image(item, ctx)
     if image:
         fe.enclosure(*image)
@@ -258,36 +265,38 @@ def _image(item: Item, ctx: FeedContext) -> tuple[str, str, str] | None:
     return ctx.urls.content_file(path), str(ctx.file_size(path)), kind
 
 
-def _html(item: Item, urls: Urls) -> str:
+def _html(item: Item, urls: Urls) -> Markup:
     body = urls.expand(item.html)
     if isinstance(item, Article):
         if item.meta.image:
             src = urls.content_file(f"{item.prefecture.slug}/{item.meta.image}")
-            alt = escape(item.meta.image_alt or "")
-            return f'<p><img src="{escape(src)}" alt="{alt}"></p>\n{body}'
+            picture = Markup('<p><img src="{}" alt="{}"></p>\n').format(
+                src, item.meta.image_alt or ""
+            )
+            return picture + body
         return body
     return _event_facts(item) + body
 
 
-def _event_facts(event: Event) -> str:
+def _event_facts(event: Event) -> Markup:
     """Say when and where an event is (RSS-to-email readers see only this HTML)."""
     meta = event.meta
-    rows = [("When", escape(_when(event)))]
-    places = []
+    link = Markup('<a href="{0}">{0}</a>')
+    rows: list[tuple[str, Markup | str]] = [("When", _when(event))]
+    places: list[Markup | str] = []
     if meta.venue:
         v = meta.venue
         parts = [v.name, v.address, v.city, v.country]
-        places.append(escape(", ".join(p for p in parts if p)))
+        places.append(", ".join(p for p in parts if p))
     if meta.online_url:
-        url = escape(meta.online_url)
-        places.append(f'online at <a href="{url}">{url}</a>')
-    rows.append(("Where", "; ".join(places)))
+        places.append(Markup("online at {}").format(link.format(meta.online_url)))
+    rows.append(("Where", Markup("; ").join(places)))
     if meta.cost:
-        rows.append(("Cost", escape(meta.cost)))
+        rows.append(("Cost", meta.cost))
     if meta.registration_url:
-        url = escape(meta.registration_url)
-        rows.append(("Register", f'<a href="{url}">{url}</a>'))
-    return "".join(f"<p><strong>{label}:</strong> {value}</p>\n" for label, value in rows)
+        rows.append(("Register", link.format(meta.registration_url)))
+    row = Markup("<p><strong>{}:</strong> {}</p>\n")
+    return Markup("").join(row.format(label, value) for label, value in rows)
 
 
 def _when(event: Event) -> str:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from . import csp
 from .entities import Site
 from .eventtimes import MONTHS, event_datetime, event_when
 from .model import Money, Venue
@@ -60,6 +61,9 @@ def template_globals(site: Site, urls: Urls, settings: dict[str, Any]) -> dict[s
         "LANG_NAMES": LANG_NAMES,
         "SITENAME": settings.get("SITENAME", "Furusato"),
         "SITESUBTITLE": settings.get("SITESUBTITLE", ""),
+        # The _headers policy (host_config), repeated in every page's <meta> for hosts
+        # that ignore _headers, such as GitHub Pages.
+        "CSP": csp.meta(settings.get("FURUSATO_CSP", csp.POLICY)),
     }
 
 

@@ -6,6 +6,8 @@ site rooted at `/` (`/articles/x/`). Everything that writes or links a page asks
 
 from __future__ import annotations
 
+from markupsafe import Markup, escape
+
 from .entities import Article, Event, Page, Prefecture
 from .markup import LOCAL_PREFIX
 from .model import Ambassador
@@ -89,18 +91,25 @@ class Urls:
         slug, _, rest = path.partition("/")
         return self._full(self._pref_base(slug) + rest) if rest else self._full(path)
 
-    def expand(self, html: str) -> str:
-        """Replace `furusato:<path>` placeholders in rendered Markdown with real URLs."""
+    def expand(self, html: Markup) -> Markup:
+        """Replace `furusato:<path>` placeholders in sanitized HTML with real URLs.
+
+        Only Markup is expanded (a plain string is text, and comes back escaped). The path
+        after a placeholder is attribute text the sanitizer has escaped; the base URL put
+        before it is SITEURL, which publishconf.py checks.
+        """
+        if not isinstance(html, Markup):
+            return escape(html)
         if LOCAL_PREFIX not in html:
             return html
         out = []
-        for index, part in enumerate(html.split(LOCAL_PREFIX)):
+        for index, part in enumerate(str(html).split(LOCAL_PREFIX)):
             if index == 0:
                 out.append(part)
                 continue
             end = min((i for i in (part.find('"'), part.find("#")) if i >= 0), default=len(part))
             out.append(self.content_file(part[:end]) + part[end:])
-        return "".join(out)
+        return Markup("".join(out))
 
     def save_as(self, url: str) -> str:
         """Return the output file (relative to output/) that serves `url`."""

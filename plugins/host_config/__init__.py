@@ -15,21 +15,12 @@ import jinja2
 from pelican import signals
 
 from content_loader import SiteGenerator
-from furusato.safety import EMBED_HOSTS
+from furusato import csp
 
 DEFAULTS: dict[str, Any] = {
     # Content-Security-Policy directives; the pages must satisfy them (tests/test_host_config.py).
-    "FURUSATO_CSP": {
-        "default-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "style-src": ["'self'"],
-        "script-src": ["'self'"],
-        "frame-src": sorted(f"https://{host}" for host in EMBED_HOSTS),
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "form-action": ["'none'"],
-        "frame-ancestors": ["'none'"],
-    },
+    # Every page carries the same policy in a <meta> (base.html), for hosts without _headers.
+    "FURUSATO_CSP": dict(csp.POLICY),
     # Cache-Control of theme assets and images; their names carry no content hash, so a day
     # (served stale for a week while revalidating) rather than a year and "immutable".
     "FURUSATO_CACHE_ASSETS": "public, max-age=86400, stale-while-revalidate=604800",
@@ -64,11 +55,6 @@ class Rule:
     path: str
     cache: str
     content_type: str | None = None
-
-
-def csp_header(directives: dict[str, list[str]]) -> str:
-    """Join CSP directives into one header value, in the order given."""
-    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
 
 
 def content_type(path: str, types: dict[str, str]) -> str | None:
@@ -124,7 +110,7 @@ class HostConfigGenerator(SiteGenerator):
             autoescape=False,  # a plain-text file for the host, not HTML
         )
         text = env.get_template(_TEMPLATE.name).render(
-            csp=csp_header(settings["FURUSATO_CSP"]), security=SECURITY_HEADERS, rules=rules
+            csp=csp.header(settings["FURUSATO_CSP"]), security=SECURITY_HEADERS, rules=rules
         )
         writer.write_bytes("_headers", text.encode("utf-8"))
         # GitHub Pages runs Jekyll on branch deploys unless told not to; Jekyll would hide

@@ -60,7 +60,7 @@ def year_charts(
     def chart(suffix: str, title: str, values: list[int | Decimal], texts: list[str]) -> Chart:
         bars = [Bar(f.label, v, t) for f, v, t in zip(years, values, texts, strict=True)]
         svg = bar_chart(f"by-year-{suffix}", f"{title}, {where}", bars)
-        return Chart(title, Markup(svg))
+        return Chart(title, svg)
 
     charts = [
         chart(
@@ -114,7 +114,7 @@ def prefecture_charts(report: NationalReport) -> list[Chart]:
             )
             for r in active
         ]
-        charts.append(Chart(title, Markup(bar_chart(f"by-prefecture-{suffix}", title, bars, note))))
+        charts.append(Chart(title, bar_chart(f"by-prefecture-{suffix}", title, bars, note)))
     return charts
 
 
