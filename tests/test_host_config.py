@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 
+from furusato import csp
 from host_config import DEFAULTS, Rule, header_rules
 from tests.sitebuild import REPO, build_site, copy_site
 
@@ -17,6 +18,8 @@ EXPECTED_CSP = (
     "frame-src https://player.vimeo.com https://www.youtube-nocookie.com https://www.youtube.com; "
     "object-src 'none'; base-uri 'self'; form-action 'none'; frame-ancestors 'none'"
 )
+# What a <meta http-equiv> can carry: the header's policy without frame-ancestors.
+EXPECTED_META_CSP = EXPECTED_CSP.removesuffix("; frame-ancestors 'none'")
 EMBED_ARTICLE = """---
 title: Dunes on video
 date: 2026-04-10
@@ -243,3 +246,55 @@ def test_the_demo_site_satisfies_the_csp(demo_output: Path) -> None:
     csp = csp_directives(EXPECTED_CSP)
     assert (demo_output / "_headers").is_file()
     assert csp_violations(demo_output, csp) == []
+
+
+def meta_csp_problems(out: Path) -> list[str]:
+    """Check that every page carries the policy in a <meta>, early in <head>, exactly once."""
+    problems = []
+    for path in sorted(out.rglob("*.html")):
+        name = path.relative_to(out).as_posix()
+        head = lxml.html.fromstring(path.read_bytes()).find("head")
+        metas = head.xpath("meta[@http-equiv='Content-Security-Policy']")
+        if [m.get("content") for m in metas] != [EXPECTED_META_CSP]:
+            problems.append(f"{name}: {[m.get('content') for m in metas]}")
+        elif head.index(metas[0]) > 1:  # a policy applies only to what follows it
+            problems.append(f"{name}: the policy comes after <{head[1].tag}>")
+    return problems
+
+
+def test_every_page_carries_the_policy_for_hosts_without_headers(built: Path) -> None:
+    assert csp.meta(DEFAULTS["FURUSATO_CSP"]) == EXPECTED_META_CSP
+    assert meta_csp_problems(built) == []
+
+
+def test_the_meta_policy_follows_the_setting(tmp_path: Path) -> None:
+    root = copy_site("two_prefectures", tmp_path / "site")
+    policy = {**DEFAULTS["FURUSATO_CSP"], "img-src": ["'self'"], "sandbox": []}
+    out = build_site(root, tmp_path / "output", FURUSATO_CSP=policy)
+    meta = lxml.html.fromstring((out / "index.html").read_bytes()).xpath(
+        "//meta[@http-equiv='Content-Security-Policy']/@content"
+    )
+    assert meta == [EXPECTED_META_CSP.replace("img-src 'self' data:", "img-src 'self'")]
+    headers = parse_headers((out / "_headers").read_text(encoding="utf-8"))
+    assert headers_for(headers, "/")["Content-Security-Policy"][0].endswith(
+        "frame-ancestors 'none'; sandbox"
+    )
+
+
+def test_the_meta_check_finds_a_missing_or_late_policy(tmp_path: Path) -> None:
+    good = f'<meta http-equiv="Content-Security-Policy" content="{EXPECTED_META_CSP}">'
+    pages = {
+        "none.html": "<html><head><meta charset=utf-8><title>x</title></head></html>",
+        "late.html": f"<html><head><meta charset=utf-8><title>x</title>{good}</head></html>",
+        "ok.html": f"<html><head><meta charset=utf-8>{good}<title>x</title></head></html>",
+    }
+    for name, text in pages.items():
+        (tmp_path / name).write_text(text)
+    assert meta_csp_problems(tmp_path) == [
+        "late.html: the policy comes after <title>",
+        "none.html: []",
+    ]
+
+
+def test_the_demo_site_carries_the_policy_in_every_page(demo_output: Path) -> None:
+    assert meta_csp_problems(demo_output) == []

@@ -27,7 +27,7 @@ HEADER_ONLY = frozenset({"frame-ancestors", "report-uri", "sandbox"})
 
 def header(directives: dict[str, list[str]]) -> str:
     """Join CSP directives into one header value, in the order given."""
-    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
+    return "; ".join(" ".join([name, *sources]) for name, sources in directives.items())
 
 
 def meta(directives: dict[str, list[str]]) -> str:

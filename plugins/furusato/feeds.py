@@ -125,9 +125,11 @@ def national_feed(
 def render_rss(feed: Feed, ctx: FeedContext) -> bytes:
     """Return the RSS 2.0 document of `feed` (UTF-8, with content:encoded and dc:creator)."""
     fg = _generator(feed, ctx, feed.rss_url, RSS_TYPE)
-    return etree.tostring(
-        etree.fromstring(fg.rss_str()), encoding="UTF-8", xml_declaration=True, pretty_print=True
-    )
+    root = etree.fromstring(fg.rss_str())
+    # The channel <description> is read as HTML too (feedparser does): escape the text. The
+    # same text stays plain in Atom's <subtitle>, a text construct.
+    root.find("channel/description").text = _for_readers(escape(feed.description))
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)
 
 
 def render_atom(feed: Feed, ctx: FeedContext) -> bytes:
@@ -227,8 +229,8 @@ def _add_entry(fg: FeedGenerator, item: Item, ctx: FeedContext) -> None:
     fe.summary(item.meta.summary)  # Atom <summary>, a text construct
     # RSS <description> is HTML by convention (RSS Best Practices Profile): escape the text,
     # or a reader would show "Furigana with <ruby> tags" as "Furigana with tags".
-    fe.description(str(escape(item.meta.summary)))
-    fe.content(str(_html(item, urls)), type="html")  # Atom content and RSS content:encoded
+    fe.description(_for_readers(escape(item.meta.summary)))
+    fe.content(_for_readers(_html(item, urls)), type="html")  # Atom content and RSS content:encoded
     image = _image(item, ctx)
     if image:
         fe.enclosure(*image)
@@ -263,6 +265,12 @@ def _image(item: Item, ctx: FeedContext) -> tuple[str, str, str] | None:
     path = f"{item.prefecture.slug}/{item.meta.image}"
     kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
     return ctx.urls.content_file(path), str(ctx.file_size(path)), kind
+
+
+def _for_readers(html: Markup) -> str:
+    """Return HTML for a feed, with quotes as &quot;: feedparser (behind many readers) decodes
+    markupsafe's &#34; inside an attribute and then cuts the value at that quote."""
+    return str(html).replace("&#34;", "&quot;")
 
 
 def _html(item: Item, urls: Urls) -> Markup:
