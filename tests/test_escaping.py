@@ -31,9 +31,11 @@ import lxml.etree
 import lxml.html
 import pytest
 import yaml
+from markupsafe import Markup
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from furusato import model, safety
+from furusato.urls import Urls
 from tests.sitebuild import REPO, build_site, copy_site
 from tests.test_host_config import (
     EXPECTED_CSP,
@@ -514,3 +516,17 @@ def test_the_text_check_finds_lost_and_doubled_escapes() -> None:
     assert mangled(f"x {value} y", planted) == []
     assert mangled("zq001 Furigana with  tags", planted) != []
     assert mangled(value.replace("&", "&amp;"), planted) != []
+
+
+def test_only_placeholders_in_links_and_pictures_become_urls() -> None:
+    urls = Urls("https://jet.example.net")
+    body = Markup(
+        '<p>furusato: 故郷 <a href="furusato:tottori/x.pdf#p2">flyer</a>'
+        '<img loading="lazy" src="furusato:tottori/images/a.svg" alt="furusato:"></p>'
+    )
+    assert urls.expand(body) == Markup(
+        '<p>furusato: 故郷 <a href="https://jet.example.net/tottori/x.pdf#p2">flyer</a>'
+        '<img loading="lazy" src="https://jet.example.net/tottori/images/a.svg" alt="furusato:">'
+        "</p>"
+    )
+    assert urls.expand("<b>text</b>") == Markup("&lt;b&gt;text&lt;/b&gt;")  # text stays text

@@ -149,6 +149,17 @@ def test_feed_and_calendar_rules_cover_every_prefecture_with_one_pattern() -> No
     ]
 
 
+def test_a_file_name_cannot_add_a_header() -> None:
+    name = "notes\n  Access-Control-Allow-Origin: *.txt"
+    assert header_rules([name], set(), DEFAULTS) == [
+        Rule(
+            "/notes%0A%20%20Access-Control-Allow-Origin%3A%20%2A.txt",
+            DEFAULTS["FURUSATO_CACHE_FEEDS"],
+            "text/plain; charset=utf-8",
+        )
+    ]
+
+
 def test_nojekyll_is_written_for_github_pages(built: Path) -> None:
     assert (built / ".nojekyll").read_bytes() == b""
 

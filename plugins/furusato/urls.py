@@ -6,12 +6,16 @@ site rooted at `/` (`/articles/x/`). Everything that writes or links a page asks
 
 from __future__ import annotations
 
+import re
+
 from markupsafe import Markup, escape
 
 from .entities import Article, Event, Page, Prefecture
 from .markup import LOCAL_PREFIX
 from .model import Ambassador
 from .regions import Region
+
+_PLACEHOLDER = re.compile(r'(\s(?:href|src)=")' + re.escape(LOCAL_PREFIX) + r'([^"#]*)')
 
 
 class Urls:
@@ -94,22 +98,18 @@ class Urls:
     def expand(self, html: Markup) -> Markup:
         """Replace `furusato:<path>` placeholders in sanitized HTML with real URLs.
 
-        Only Markup is expanded (a plain string is text, and comes back escaped). The path
-        after a placeholder is attribute text the sanitizer has escaped; the base URL put
-        before it is SITEURL, which publishconf.py checks.
+        Only Markup is expanded (a plain string is text, and comes back escaped), and only in
+        href and src attributes, where furusato.markup writes them: a body that says
+        "furusato: 故郷" keeps its words. The path is attribute text the sanitizer escaped; the
+        base URL put before it is SITEURL, which publishconf.py checks.
         """
         if not isinstance(html, Markup):
             return escape(html)
         if LOCAL_PREFIX not in html:
             return html
-        out = []
-        for index, part in enumerate(str(html).split(LOCAL_PREFIX)):
-            if index == 0:
-                out.append(part)
-                continue
-            end = min((i for i in (part.find('"'), part.find("#")) if i >= 0), default=len(part))
-            out.append(self.content_file(part[:end]) + part[end:])
-        return Markup("".join(out))
+        return Markup(
+            _PLACEHOLDER.sub(lambda m: m.group(1) + self.content_file(m.group(2)), str(html))
+        )
 
     def save_as(self, url: str) -> str:
         """Return the output file (relative to output/) that serves `url`."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from pelican import signals
@@ -67,14 +68,15 @@ def header_rules(paths: list[str], prefectures: set[str], settings: dict[str, An
     """Group written files into URL patterns, one rule per pattern, sorted.
 
     A leading prefecture folder becomes the `:prefecture` placeholder (one rule for 47
-    feeds); assets are matched by their top folder with a splat.
+    feeds); assets are matched by their top folder with a splat. Patterns are URL paths,
+    percent-encoded, so no file name can start a line or a header of its own in `_headers`.
     """
     types = settings["FURUSATO_CONTENT_TYPES"]
     rules: set[Rule] = set()
     for path in paths:
         if path.endswith(PAGE_SUFFIXES) or path.startswith((".", "_")):
             continue
-        parts = path.split("/")
+        parts = quote(path, safe="/").split("/")
         if len(parts) > 1 and parts[0] in prefectures:
             parts[0] = PLACEHOLDER
         kind = content_type(path, types)
