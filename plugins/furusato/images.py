@@ -58,10 +58,10 @@ def inspect(data: bytes, suffix: str) -> Inspection:
     found = _kind(data)
     if found != expected:
         if found is None:
-            what = "looks like a web page or text" if _looks_like_text(data) else "is damaged"
+            what = "a web page or text" if _looks_like_text(data) else "damaged or another format"
             return Inspection(
                 None,
-                f"this file is not a {expected} picture (its contents {what}); open the "
+                f"this file is not a {expected} picture (it looks like {what}); open the "
                 f"picture in an image editor and export it again as {expected}",
             )
         return Inspection(
@@ -309,10 +309,12 @@ def _svg_problem(data: bytes) -> tuple[int, str] | None:
                         f"the {attr} on <{local}> uses {match.group(1)}(...), which is not "
                         f"allowed in a picture; remove it, {_EXPORT_PNG}"
                     )
-            if attr == "style" and _STYLE_BAD.search(value):
+            bad_css = _STYLE_BAD.search(value) if attr == "style" else None
+            if bad_css is not None:
+                what = "a backslash" if bad_css.group(0) == "\\" else repr(bad_css.group(0))
                 fail(
-                    f"the style on <{local}> uses {_STYLE_BAD.search(value).group(0)!r}, which "
-                    "is not allowed; use plain properties such as fill:#336699"
+                    f"the style on <{local}> uses {what}, which is not allowed in a picture; "
+                    "use plain properties such as fill:#336699"
                 )
 
     def end(name: str) -> None:

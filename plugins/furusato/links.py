@@ -118,8 +118,9 @@ def _target(
             and parts[0] != options.only
             and (options.root / source).is_file()
             and not (options.root / source).is_symlink()
-        ):  # another prefecture's document, not loaded in a single build
-            return f"{parts[0]}/{parts[1]}/{slug_from_filename(file_stem(source))}/"
+        ):  # a page or another prefecture's document, not loaded in a single build
+            slug = slug_from_filename(file_stem(source))
+            return f"{slug}/" if parts[0] == PAGES_DIR else f"{parts[0]}/{parts[1]}/{slug}/"
         bad.append((path, "missing document"))
         return None
     if len(parts) >= 3 and parts[1] == IMAGE_DIR:
