@@ -12,6 +12,7 @@ from furusato.messages import problems_from
 from furusato.model import ArticleSchema, EventSchema, PageSchema, ProfileSchema
 from furusato.yamlsource import LineMap
 from tests.sitebuild import copy_site
+from tests.test_images import png
 
 ARTICLE = """---
 title: Fine
@@ -289,7 +290,7 @@ def test_adding_the_missing_picture_fixes_the_problem(tmp_path, capsys, monkeypa
     """Picture checks are not cached with the Markdown file that refers to them."""
     root = site(tmp_path, MISTAKES["missing image"][0])
     assert run_check(root, capsys, monkeypatch)[0] == 1
-    (root / "content/tottori/images/dunes.png").write_bytes(b"png")
+    (root / "content/tottori/images/dunes.png").write_bytes(png(3, 2))
     assert run_check(root, capsys, monkeypatch)[0] == 0
     (root / "content/tottori/images/dunes.png").write_bytes(b"\0" * 1_000_001)
     code, _, err = run_check(root, capsys, monkeypatch)

@@ -19,7 +19,7 @@ from pelican.generators import Generator
 
 from furusato.entities import Site
 from furusato.fingerprint import fingerprint
-from furusato.loader import DocumentCache, Options, load_site
+from furusato.loader import DocumentCache, Options, Picture, load
 from furusato.presentation import FILTERS, template_globals
 from furusato.urls import Urls
 
@@ -36,7 +36,8 @@ DEFAULTS: dict[str, Any] = {
 
 
 class ContentGenerator(Generator):
-    """Reads prefectures/ and content/ into context['furusato_site']; copies content images."""
+    """Reads prefectures/ and content/ into context['furusato_site']; copies the pictures the
+    load accepted (context['furusato_pictures'])."""
 
     def generate_context(self) -> None:
         settings = self.settings
@@ -54,21 +55,20 @@ class ContentGenerator(Generator):
         cache = settings["FURUSATO_DOCUMENT_CACHE"]
         if cache is None:
             cache = DocumentCache(Path(settings["FURUSATO_CACHE_PATH"]) / "documents")
-        site = load_site(options, cache)
+        loaded = load(options, cache)
+        site = loaded.site
         cache.save()
         self.context["furusato_site"] = site
+        self.context["furusato_pictures"] = loaded.pictures
         self.context["furusato_urls"] = Urls(settings.get("SITEURL", ""), site.single)
 
     def generate_output(self, writer: Any) -> None:
-        site: Site = self.context["furusato_site"]
+        # Exactly the pictures the load checked and `make check` accepts: nothing else in
+        # images/ (a web page, a link, a script in an SVG) is ever copied.
+        pictures: list[Picture] = self.context["furusato_pictures"]
         urls: Urls = self.context["furusato_urls"]
-        content = Path(self.settings["FURUSATO_ROOT"]) / "content"
-        for slug in site.prefectures:
-            images = content / slug / "images"
-            for path in sorted(images.rglob("*")) if images.is_dir() else ():
-                if path.is_file():
-                    rel = path.relative_to(content).as_posix()
-                    writer.copy_file(path, urls.save_as(urls.content_file(rel)))
+        for picture in pictures:
+            writer.copy_file(Path(picture.path), urls.save_as(urls.content_file(picture.rel)))
 
 
 class SiteGenerator(Generator):

@@ -9,33 +9,31 @@ from __future__ import annotations
 
 import logging
 import os
-import posixpath
-from stat import S_ISREG
+from dataclasses import dataclass
 
 from .assemble import assemble_site
 from .doccache import CACHE_VERSION, DocumentCache
 from .documents import Parsed, parse_document
 from .entities import Site
 from .errors import Problems
+from .files import read_regular
+from .layout import Listing, list_content
+from .links import resolve_links
 from .parallel import parse_many
+from .pictures import Picture, check_shown, publishable, report_stray
 from .profiles import load_profiles, read_profiles
-from .repository import (
-    IMAGE_DIR,
-    KINDS,
-    PAGES_DIR,
-    Options,
-    sha1,
-)
+from .repository import Options, sha1
 
 log = logging.getLogger(__name__)
-
-PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
 
 __all__ = [  # the loader's public face; the work is done in the modules imported above
     "CACHE_VERSION",
     "DocumentCache",
+    "Loaded",
     "Options",
     "Parsed",
+    "Picture",
+    "load",
     "load_profiles",
     "load_site",
     "parse_document",
@@ -43,99 +41,53 @@ __all__ = [  # the loader's public face; the work is done in the modules importe
 ]
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """What a load produced: the Site, and the pictures the build publishes."""
+
+    site: Site
+    pictures: list[Picture]
+
+
 def load_site(options: Options, cache: DocumentCache | None = None) -> Site:
     """Load, validate and cross-check everything; raise ContentError listing every problem."""
+    return load(options, cache).site
+
+
+def load(options: Options, cache: DocumentCache | None = None) -> Loaded:
+    """Load everything and decide which pictures are published; raise ContentError listing
+    every problem. `make check` and the build both call this, so they judge alike."""
     problems = Problems()
     cache = cache or DocumentCache()
     prefectures, invalid_profiles = read_profiles(options, problems)
-    parsed = _parse_documents(options, cache, problems)
+    listing = list_content(options, problems)
+    parsed = _parse_documents(options, listing, cache, problems)
+    shown = {image for entry in parsed for image, _, _ in entry.pictures}
+    published = publishable(
+        options, listing.pictures, prefectures, invalid_profiles, shown, problems
+    )
+    report_stray(listing.stray_pictures, shown, problems)
+    parsed = resolve_links(parsed, options, {p.rel for p in published}, problems)
     site = assemble_site(options, prefectures, parsed, problems, invalid_profiles)
     problems.raise_if_any()
-    return site
+    return Loaded(site, published)
 
 
-def _content_files(options: Options, problems: Problems) -> list[tuple[str, str, str]]:
-    """Find Markdown files: (kind, source relative to the root, file path) for each.
-
-    Files in the wrong place are reported. Plain strings and os.walk rather than pathlib:
-    with ten thousand files, pathlib's object overhead costs more than the file system.
-    """
-    content = options.root / "content"
-    found: list[tuple[str, str, str]] = []
-    if options.only:
-        roots = [options.only]
-    elif content.exists():
-        roots = sorted(entry.name for entry in os.scandir(content) if entry.is_dir())
-    else:
-        roots = []
-    base = str(content)
-    for folder in roots:
-        for rel in _walk(base, folder):
-            parts = rel.split("/")
-            if not rel.lower().endswith((".md", ".markdown")):
-                name = parts[-1].lower()
-                if (
-                    _in_text_folder(parts)
-                    and not name.startswith(".")
-                    and not name.endswith(PICTURE_SUFFIXES)  # reported where an article uses it
-                ):
-                    problems.add(
-                        f"content/{rel}",
-                        1,
-                        "file name",
-                        "only Markdown files are published from this folder; if this is an "
-                        "article or event, rename it to end in .md (pictures go in "
-                        f"content/{parts[0]}/images/)",
-                    )
-                continue
-            if parts[0] == PAGES_DIR and len(parts) == 2:
-                kind = PAGES_DIR
-            elif len(parts) == 3 and parts[1] in KINDS:
-                kind = parts[1]
-            else:
-                problems.add(
-                    f"content/{rel}",
-                    1,
-                    "location",
-                    "this file is not in a place the site reads; articles go in "
-                    "content/<prefecture>/articles/, events in content/<prefecture>/events/, "
-                    "site pages in content/pages/",
-                )
-                continue
-            found.append((kind, f"content/{rel}", os.path.join(base, rel)))
-    return found
-
-
-def _in_text_folder(parts: list[str]) -> bool:
-    """Say whether a path under content/ is in a folder that holds only Markdown files."""
-    return (parts[0] == PAGES_DIR and len(parts) == 2) or (len(parts) >= 3 and parts[1] in KINDS)
-
-
-def _walk(base: str, folder: str) -> list[str]:
-    """Return the files under base/folder as sorted paths relative to base ('a/b/c.md')."""
-    files: list[str] = []
-    for top, dirs, names in os.walk(os.path.join(base, folder)):
-        dirs.sort()
-        rel = os.path.relpath(top, base).replace(os.sep, "/")
-        files.extend(f"{rel}/{name}" for name in names)
-    return sorted(files, key=lambda rel: rel.split("/"))
-
-
-def _parse_documents(options: Options, cache: DocumentCache, problems: Problems) -> list[Parsed]:
-    files = _content_files(options, problems)
+def _parse_documents(
+    options: Options, listing: Listing, cache: DocumentCache, problems: Problems
+) -> list[Parsed]:
     parsed: list[Parsed | None] = []
     todo: list[tuple[int, str, str, bytes, str, os.stat_result]] = []
-    for kind, source, path in files:
-        try:
-            stat = os.stat(path)
-        except OSError:  # a dangling symbolic link: nothing to read, as before
-            continue
-        if not S_ISREG(stat.st_mode):
-            continue
+    for kind, found in listing.documents:
+        source, stat = found.rel, found.stat
         entry = cache.unchanged(source, stat)
         if entry is None:
-            with open(path, "rb") as fh:
-                raw = fh.read()
+            try:
+                raw = read_regular(found.path)
+            except OSError as exc:  # replaced by a link or a pipe while we looked
+                message = f"this file cannot be read ({exc}); commit it again"
+                problems.add(source, 1, "file", message)
+                continue
             digest = sha1(raw)
             entry = cache.get(source, digest)
             if entry is None:
@@ -147,55 +99,11 @@ def _parse_documents(options: Options, cache: DocumentCache, problems: Problems)
         cache.put(entry, stat)
         parsed[index] = entry
     done: list[Parsed] = [entry for entry in parsed if entry is not None]
-    picture_sizes: dict[str, int | None] = {}
+    listed = {f.rel.removeprefix("content/"): f for f in listing.pictures}
+    listed.update((f.rel.removeprefix("content/"), f) for f in listing.stray_pictures)
     for entry in done:
         problems.extend(entry.problems)
-        _check_pictures(entry, options, problems, picture_sizes)  # they change on their own
+        check_shown(entry, options, listed, problems)  # pictures change on their own
     if options.only is None:
         cache.prune(entry.source for entry in done)
     return done
-
-
-def _check_pictures(
-    entry: Parsed, options: Options, problems: Problems, sizes: dict[str, int | None]
-) -> None:
-    """Report pictures that are missing, outside an images/ folder, or too large.
-
-    `sizes` remembers each picture's byte size (None: no such file) for the whole load.
-    """
-    content = str(options.root / "content") + os.sep
-    for image, line, name in entry.pictures:
-        parts = image.split("/")
-        if image not in sizes:
-            try:
-                st = os.stat(content + image)
-                sizes[image] = st.st_size if S_ISREG(st.st_mode) else None
-            except OSError:
-                sizes[image] = None
-        if ".." in parts or len(parts) < 3 or parts[1] != IMAGE_DIR or parts[0] in ("", PAGES_DIR):
-            problems.add(
-                entry.source,
-                line,
-                name,
-                f"the picture '{posixpath.join('content', image)}' is not in a "
-                "prefecture's images folder; put it in content/<prefecture>/images/ "
-                "and refer to it from there",
-            )
-        elif sizes[image] is None:
-            problems.add(
-                entry.source,
-                line,
-                name,
-                f"the file 'content/{image}' does not exist; put the picture in "
-                f"content/{parts[0]}/images/ or fix the file name (names are "
-                "case-sensitive)",
-            )
-        elif (size := sizes[image] or 0) > options.max_image_bytes:
-            problems.add(
-                entry.source,
-                line,
-                name,
-                f"the picture 'content/{image}' is {size / 1e6:.1f} MB; pictures must "
-                f"be at most {options.max_image_bytes / 1e6:g} MB, so make it smaller "
-                "(for example 1600 pixels wide, saved as JPEG at quality 80)",
-            )

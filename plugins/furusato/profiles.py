@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .entities import Prefecture
 from .errors import Problems
+from .files import check_folder, read_regular, walk
 from .model import ProfileSchema
 from .regions import BY_SLUG
 from .repository import (
@@ -31,10 +32,17 @@ def load_profiles(options: Options) -> dict[str, Prefecture]:
 
 
 def _profile_files(options: Options, problems: Problems) -> list[Path]:
-    folder = options.root / "prefectures"
+    """Return the profiles to load; links and special files are reported, never read."""
+    root = str(options.root)
+    if not check_folder(root, "prefectures", problems):
+        return []
+    listed = {
+        found.rel.rsplit("/", 1)[-1]: Path(found.path)
+        for found in walk(root, "prefectures", problems)
+        if "/" not in found.rel.removeprefix("prefectures/")  # subfolders are not profiles
+    }
+    known = sorted(name.removesuffix(".yaml") for name in listed if name.endswith(".yaml"))
     if options.only:
-        path = folder / f"{options.only}.yaml"
-        known = sorted(p.stem for p in folder.glob("*.yaml"))
         if options.only not in known:  # a name, never a path such as ../other/tottori
             guess = difflib.get_close_matches(options.only, known, n=1)
             hint = f"did you mean {guess[0]!r}? " if guess else ""
@@ -46,16 +54,16 @@ def _profile_files(options: Options, problems: Problems) -> list[Path]:
                 "PREFECTURE must be a file name from prefectures/ without .yaml",
             )
             return []
-        return [path]
-    files = sorted(folder.glob("*.yaml"))
-    for odd in sorted(folder.glob("*.yml")):
-        problems.add(
-            relative(options, odd),
-            1,
-            "file name",
-            f"profiles end in .yaml; rename the file to {odd.stem}.yaml",
-        )
-    return files
+        return [listed[f"{options.only}.yaml"]]
+    for name in sorted(listed):
+        if name.endswith(".yml"):
+            problems.add(
+                f"prefectures/{name}",
+                1,
+                "file name",
+                f"profiles end in .yaml; rename the file to {name.removesuffix('.yml')}.yaml",
+            )
+    return [listed[f"{slug}.yaml"] for slug in known]
 
 
 def read_profiles(options: Options, problems: Problems) -> tuple[dict[str, Prefecture], set[str]]:
@@ -74,7 +82,11 @@ def read_profiles(options: Options, problems: Problems) -> tuple[dict[str, Prefe
 
 def _load_profile(options: Options, path: Path, problems: Problems) -> Prefecture | None:
     source = relative(options, path)
-    raw = path.read_bytes()
+    try:
+        raw = read_regular(str(path))
+    except OSError as exc:  # replaced by a link or a pipe while we looked
+        problems.add(source, 1, "file", f"this file cannot be read ({exc}); commit it again")
+        return None
     slug = path.stem
     if not is_slug(slug):
         problems.add(
