@@ -51,7 +51,7 @@ def assemble_site(
             slug = meta.slug or slug_from_filename(file_stem(entry.source))
             taken = _page_slug_taken(slug, set(prefectures) | set(invalid_profiles))
             if taken:
-                problems.add(entry.source, entry.lines.line_of(("slug",)), "slug", taken)
+                problems.add(entry.source, entry.lines.lines.get(("slug",), 1), "slug", taken)
                 continue
             pages.append(Page(slug, meta, entry.html, entry.source, entry.digest))
             slugs.setdefault((PAGES_DIR, slug), []).append(
@@ -87,7 +87,7 @@ def assemble_site(
             what = "article" if entry.kind == "articles" else "event"
             problems.add(
                 entry.source,
-                entry.lines.line_of(("slug",)),
+                entry.lines.lines.get(("slug",), 1),
                 "slug",
                 f"the URL /{pref_slug}/{entry.kind}/{slug}/ is taken by the {what} list's "
                 f"further pages (/{pref_slug}/{entry.kind}/{slug}/2/); give the {what} "

@@ -36,7 +36,9 @@ def show(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, int) and abs(value) >= 10**20:  # str() of a huge int is slow or fails
-        return f"a number of about {value.bit_length() * 3 // 10 + 1} digits"
+        if value.bit_length() > 14_000:  # beyond Python's 4300-digit conversion limit
+            return "a number of thousands of digits"
+        return f"a number of {len(str(abs(value)))} digits"
     text = str(value)
     return text if len(text) <= 40 else f"a number of {len(text)} characters"
 
@@ -148,7 +150,8 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
         count = ctx.get("actual_length") or len(value or ())
         return f"has {count} items; use at most {limit}"
     if kind == "finite_number":
-        return f"{show(value)} is not a number that can be shown; write an amount such as 42"
+        shown = {"inf": ".inf", "-inf": "-.inf", "nan": ".nan"}.get(str(value), show(value))
+        return f"expected a number such as 42, found {shown}"
     if kind == "int_from_float":
         return f"expected a whole number, found {show(value)}"
     if value is None and kind.endswith("_type"):

@@ -17,7 +17,7 @@ from .regions import Region
 # no name missing here.
 NATIONAL_NAMES = frozenset(
     {
-        "index.html", "404.html", "404", "_headers", "robots.txt", "sitemap.xml",
+        "index.html", "404.html", "404", "_headers", ".nojekyll", "robots.txt", "sitemap.xml",
         "feed.xml", "atom.xml", "feeds.opml", "events.ics",
         "articles", "events", "regions", "search", "admin", "theme", "ja",
         "impact", "impact.csv", "impact.json", "impact.xlsx",

@@ -250,9 +250,10 @@ def _refuse_hazards(text: str, offset: int) -> None:
                 )
             tag = getattr(event, "tag", None)
             if tag is not None:
+                shown = "!!" + tag[18:] if tag.startswith("tag:yaml.org,2002:") else tag
                 raise YamlSyntaxError(
                     line,
-                    f"'{tag}' is a YAML tag, which Furusato files do not use; remove it, and "
+                    f"'{shown}' is a YAML tag, which Furusato files do not use; remove it, and "
                     "put text that starts with ! in quotes",
                 )
             if isinstance(event, yaml.CollectionStartEvent):
