@@ -139,8 +139,9 @@ MISTAKES = {
     ),
     "bad time zone": (
         {E: EVENT.replace("Europe/London", "London")},
-        f"{E}:5: timezone: 'London' is not a time zone; use an IANA name such as 'Asia/Tokyo', "
-        "'Europe/London' or 'America/New_York'",
+        f"{E}:5: timezone: 'London' is not a time zone (did you mean 'Europe/London'?); use an "
+        "IANA name such as 'Asia/Tokyo', 'Europe/London' or 'America/New_York' (find yours in "
+        "the 'TZ identifier' column of https://en.wikipedia.org/wiki/List_of_tz_database_time_zones)",
     ),
     "event ends before it starts": (
         {E: EVENT.replace("21:00", "17:00")},

@@ -49,6 +49,8 @@ PAYLOAD = (
     '<script>alert(1)</script> "><img src=x onerror=alert(1)> Furigana with <ruby> tags, '
     "a & b, 'single' \"double\" ]]>"
 )
+# The same for fields with a short length limit (tags): the dangerous characters, fewer words.
+SHORT_PAYLOAD = "<b>x</b> a & b 'q' \"d\" ]]>"
 # What a web address may carry that HTML and XML must still escape (" < > are refused).
 URL_TAIL = "it's?a=1&b='x'&c=%3C%22]]"
 # Schemas that are whole documents, and the fixture files that hold one (under the site root).
@@ -93,8 +95,16 @@ def _leaf(annotation: Any) -> tuple[list[str], Any]:
         elif origin in (tuple, list):
             steps.append("[]")
             annotation = typing.get_args(annotation)[0]
+        elif origin is Annotated and _is_container(typing.get_args(annotation)[0]):
+            annotation = typing.get_args(annotation)[0]  # a length limit on a list of models
         else:
             return steps, annotation
+
+
+def _is_container(annotation: Any) -> bool:
+    if typing.get_origin(annotation) in (tuple, list, typing.Union, types.UnionType):
+        return True
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
 def _is_text(annotation: Any) -> bool:
@@ -126,7 +136,7 @@ def string_fields(
 def classify(leaf: Any, url: str) -> str:
     """Say what a string field can hold: 'text', 'url', or 'constrained' (slugs, enums...)."""
     adapter = TypeAdapter(leaf)
-    for kind, value in (("text", PAYLOAD), ("url", url)):
+    for kind, value in (("text", PAYLOAD), ("text", SHORT_PAYLOAD), ("url", url)):
         try:
             adapter.validate_python(value)
         except ValidationError:
@@ -186,6 +196,19 @@ def _set(data: dict[str, Any], path: tuple[str, ...], value: str) -> None:
             node = node[step]
 
 
+def text_value(leaf: Any, marker: str, number: int) -> str:
+    """Return the longest hostile value the field accepts, between its unique markers."""
+    adapter = TypeAdapter(leaf)
+    for payload in (PAYLOAD, SHORT_PAYLOAD):
+        value = f"{marker} {payload} {number:03d}qz"
+        try:
+            adapter.validate_python(value)
+        except ValidationError:
+            continue
+        return value
+    raise AssertionError(f"{marker}: the field refuses every test value")
+
+
 def plant(root: Path) -> dict[str, str]:
     """Write a marked value into every free-text and web-address field; return marker: value."""
     planted: dict[str, str] = {}
@@ -202,7 +225,7 @@ def plant(root: Path) -> dict[str, str]:
                 if name in FILE_FIELDS:
                     _set(data, path, FILE_FIELDS[name])
                 elif kind == "text":
-                    planted[marker] = value = f"{marker} {PAYLOAD} {number:03d}qz"
+                    planted[marker] = value = text_value(leaf, marker, number)
                     _set(data, path, value)
                 elif kind == "url":
                     planted[marker] = url

@@ -64,8 +64,10 @@ def test_required_fields_are_all_reported_with_an_example(tmp_path):
 
 def test_time_zone_must_be_a_real_iana_name(tmp_path):
     assert one(tmp_path, GOOD.replace("Europe/London", "Europe/Londn")) == (
-        "5: timezone: 'Europe/Londn' is not a time zone; use an IANA name such as "
-        "'Asia/Tokyo', 'Europe/London' or 'America/New_York'"
+        "5: timezone: 'Europe/Londn' is not a time zone (did you mean 'Europe/London'?); use "
+        "an IANA name such as 'Asia/Tokyo', 'Europe/London' or 'America/New_York' (find yours "
+        "in the 'TZ identifier' column of "
+        "https://en.wikipedia.org/wiki/List_of_tz_database_time_zones)"
     )
 
 

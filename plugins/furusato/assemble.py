@@ -23,6 +23,7 @@ from .repository import (
     sha1,
 )
 from .slugs import slug_from_filename
+from .urls import LIST_NAMES, NATIONAL_NAMES, PREFECTURE_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,10 @@ def assemble_site(
         if entry.kind == PAGES_DIR:
             meta: Any = entry.meta
             slug = meta.slug or slug_from_filename(file_stem(entry.source))
+            taken = _page_slug_taken(slug, set(prefectures) | set(invalid_profiles))
+            if taken:
+                problems.add(entry.source, entry.lines.lines.get(("slug",), 1), "slug", taken)
+                continue
             pages.append(Page(slug, meta, entry.html, entry.source, entry.digest))
             slugs.setdefault((PAGES_DIR, slug), []).append(
                 (entry.source, entry.lines.line_of(("slug",)))
@@ -76,6 +81,17 @@ def assemble_site(
                 1,
                 "slug",
                 "no URL slug could be made from the file name; add 'slug: <ascii-words>'",
+            )
+            continue
+        if slug in LIST_NAMES:
+            what = "article" if entry.kind == "articles" else "event"
+            problems.add(
+                entry.source,
+                entry.lines.lines.get(("slug",), 1),
+                "slug",
+                f"the URL /{pref_slug}/{entry.kind}/{slug}/ is taken by the {what} list's "
+                f"further pages (/{pref_slug}/{entry.kind}/{slug}/2/); give the {what} "
+                "another 'slug:' or file name",
             )
             continue
         slugs.setdefault((f"{pref_slug}/{entry.kind}", slug), []).append(
@@ -145,6 +161,21 @@ def assemble_site(
         today=today,
         single=options.only,
     )
+
+
+def _page_slug_taken(slug: str, prefecture_slugs: set[str]) -> str | None:
+    """Say why a site page may not have this slug (its URL is /<slug>/), or None."""
+    fix = "give the page another 'slug:' or file name"
+    if not is_slug(slug):
+        return "no URL slug could be made from the file name; add 'slug: <ascii-words>'"
+    if slug in prefecture_slugs:
+        return f"the URL /{slug}/ is the {slug} prefecture's site; {fix}"
+    if slug in NATIONAL_NAMES or slug in PREFECTURE_NAMES:
+        return (
+            f"the URL /{slug}/ is taken by a page Furusato makes itself (the names it uses "
+            f"are listed in DESIGN.md under Outputs); {fix}"
+        )
+    return None
 
 
 def _check_translations(articles: list[Article], parsed: list[Parsed], problems: Problems) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from pydantic import BaseModel
 from . import yamlsource
 from .errors import Problem, Problems
 from .markup import Renderer
+from .messages import comment_cuts, yaml_findings
 from .model import ArticleSchema, EventSchema, PageSchema
 from .repository import (
     PAGES_DIR,
@@ -25,6 +27,16 @@ from .repository import (
 )
 
 log = logging.getLogger(__name__)
+
+
+MAX_BODY_BYTES = 1_000_000  # a Markdown body; the longest shipped is 2 KB
+MAX_BODY_DEPTH = 20  # lists, quotes and brackets inside each other, in a Markdown body
+# A line indented past 4 columns per level of MAX_BODY_DEPTH, or quoted that many times:
+# Python-Markdown nests recursively, and a list thousands of levels deep takes minutes and
+# then fails with RecursionError.
+_DEEP_LINE = re.compile(
+    rf"^(?:[ \t]*>){{{MAX_BODY_DEPTH + 1}}}|^[ \t>]{{{4 * MAX_BODY_DEPTH}}}", re.M
+)
 
 
 @dataclass
@@ -60,6 +72,10 @@ def parse_document(kind: str, source: str, raw: bytes, digest: str, renderer: Re
     """
     problems = Problems()
     entry = Parsed(kind=kind, source=source, digest=digest, meta=None, lines=yamlsource.LineMap())
+    if len(raw) > MAX_BODY_BYTES + yamlsource.MAX_YAML_BYTES:
+        problems.add(source, 1, "file", _too_large(len(raw)))
+        entry.problems = problems.items
+        return entry
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -75,18 +91,23 @@ def parse_document(kind: str, source: str, raw: bytes, digest: str, renderer: Re
         return entry
     data, lines = read_yaml(front.yaml_text, source, problems, first_line=2)
     entry.lines = lines
+    problems.extend(yaml_findings(lines, source))
     if data is not None and not isinstance(data, dict):
         problems.add(
             source, 2, "front matter", "the front matter must be fields such as 'title: ...'"
         )
         data = None
     if data is not None:
+        problems.extend(comment_cuts(lines, source, _SCHEMAS[kind]))
         entry.meta = validate(_SCHEMAS[kind], data, source, lines, problems)
     if entry.meta is not None:
         if kind == "events":
             _check_event(entry.meta, source, lines, problems)  # type: ignore[arg-type]
         elif kind == "articles":
             _check_article(entry.meta, source, lines, problems)  # type: ignore[arg-type]
+    if not _body_is_readable(front, source, problems):
+        entry.problems = problems.items
+        return entry
     rendered = renderer.render(front.body, source.removeprefix("content/"))
     entry.html = rendered.html
     entry.images = rendered.images
@@ -103,6 +124,50 @@ def parse_document(kind: str, source: str, raw: bytes, digest: str, renderer: Re
     entry.pictures = tuple(pictures)
     entry.problems = problems.items
     return entry
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"the file is {size / 1e6:.1f} MB; an article, event or page may be at most "
+        f"{MAX_BODY_BYTES / 1e6:g} MB of text, so shorten it or split it into several"
+    )
+
+
+def _body_is_readable(front: yamlsource.FrontMatter, source: str, problems: Problems) -> bool:
+    """Report what in a Markdown body feeds could not carry or Markdown could not read.
+
+    Characters are reported (with line and column) and the body is still rendered; a body
+    too large or too deeply nested is not rendered at all.
+    """
+    for line, column, char, more in yamlsource.find_bad_characters(front.body, front.body_line):
+        problems.add(source, line, "text", yamlsource.character_problem(char, column, more))
+    size = len(front.body) if len(front.body) > MAX_BODY_BYTES else len(front.body.encode())
+    if size > MAX_BODY_BYTES:
+        problems.add(source, front.body_line, "text", _too_large(size))
+        return False
+    deep = _DEEP_LINE.search(front.body)
+    depth = _bracket_depth(front.body) if front.body.count("[") > MAX_BODY_DEPTH else 0
+    if deep is not None or depth > MAX_BODY_DEPTH:
+        line = front.body_line + (front.body.count("\n", 0, deep.start()) if deep else 0)
+        problems.add(
+            source,
+            line,
+            "text",
+            f"the text is nested more than {MAX_BODY_DEPTH} levels deep (lists, quotes or "
+            "[ ] brackets inside each other, or a line indented very far); Markdown cannot "
+            "show that, so flatten it",
+        )
+        return False
+    return True
+
+
+def _bracket_depth(text: str) -> int:
+    """Return how deeply [ ] brackets nest in `text` (Markdown's link parser is quadratic)."""
+    depth = deepest = 0
+    for match in re.finditer(r"[\[\]]", text):
+        depth = depth + 1 if match.group() == "[" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _check_article(

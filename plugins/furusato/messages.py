@@ -9,7 +9,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem
-from .yamlsource import LineMap
+from .model import FREE_TEXT
+from .yamlsource import LineMap, Path_
 
 _TYPE_NAMES = {
     str: "text",
@@ -26,14 +27,20 @@ def show(value: Any) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, str):
-        return repr(value)
+        return repr(value) if len(value) <= 80 else repr(value[:60] + "…")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
-        return "a group of fields (" + ", ".join(map(str, value)) + ")"
+        keys = [str(key)[:40] for key in list(value)[:10]]
+        return "a group of fields (" + ", ".join(keys) + ")"
     if isinstance(value, list):
         return "a list"
-    return str(value)
+    if isinstance(value, int) and abs(value) >= 10**20:  # str() of a huge int is slow or fails
+        if value.bit_length() > 14_000:  # beyond Python's 4300-digit conversion limit
+            return "a number of thousands of digits"
+        return f"a number of {len(str(abs(value)))} digits"
+    text = str(value)
+    return text if len(text) <= 40 else f"a number of {len(text)} characters"
 
 
 def field_name(loc: Iterable[str | int]) -> str:
@@ -138,6 +145,13 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
     if kind == "string_too_long":
         limit = ctx.get("max_length")
         return f"is too long ({len(str(value))} characters); use at most {limit}"
+    if kind == "too_long":
+        limit = ctx.get("max_length")
+        count = ctx.get("actual_length") or len(value or ())
+        return f"has {count} items; use at most {limit}"
+    if kind == "finite_number":
+        shown = {"inf": ".inf", "-inf": "-.inf", "nan": ".nan"}.get(str(value), show(value))
+        return f"expected a number such as 42, found {shown}"
     if kind == "int_from_float":
         return f"expected a whole number, found {show(value)}"
     if value is None and kind.endswith("_type"):
@@ -199,3 +213,82 @@ def problems_from(
         line = lines.line_of(loc)
         problems.append(Problem(path, line, field_name(loc), _message(error, model)))
     return problems
+
+
+def yaml_findings(lines: LineMap, path: str) -> list[Problem]:
+    """Return the problems recorded while reading the YAML (such as a control character)."""
+    return [
+        Problem(path, line, field_name(loc) if loc else "YAML", message)
+        for loc, line, message in lines.findings
+    ]
+
+
+def comment_cuts(lines: LineMap, path: str, model: type[BaseModel]) -> list[Problem]:
+    """Report free-text values that YAML cut short at ` #`, reading the rest as a comment.
+
+    Only fields of free text count (see model.FreeText): a note after a number, a date or
+    an id (`attendance: 40  #estimate`) loses nothing the schema would keep.
+    """
+    return [
+        Problem(
+            path,
+            line,
+            field_name(loc),
+            f"the text after ' #' was read as a comment; put the {_spoken(loc)} in quotes",
+        )
+        for loc, line in lines.comment_cuts
+        if _is_free_text(model, loc)
+    ]
+
+
+def _spoken(loc: Path_) -> str:
+    """Name a field in words: title, venue name, English name, tag."""
+    words = [part for part in loc if isinstance(part, str)]
+    last = words[-1].replace("_", " ")
+    if isinstance(loc[-1], int):  # an item of a list: tags[2] is a tag
+        return last.removesuffix("s")
+    if last in ("en", "ja") and len(words) > 1:
+        language = "English" if last == "en" else "Japanese"
+        return f"{language} {words[-2].replace('_', ' ')}"
+    parent = loc[-2] if len(loc) > 1 else None
+    return f"{parent.replace('_', ' ')} {last}" if isinstance(parent, str) else last
+
+
+def _is_free_text(model: type[BaseModel], loc: Path_) -> bool:
+    """Say whether the schema declares the field at `loc` as free text."""
+    annotation: Any = model
+    metadata: list[Any] = []
+    for part in loc:
+        annotation, metadata = _unwrap(annotation, metadata)
+        if isinstance(part, int):
+            args = getattr(annotation, "__args__", ())
+            if not args:
+                return False
+            annotation, metadata = args[0], []
+            continue
+        fields = getattr(annotation, "model_fields", None)
+        if not fields:
+            return False
+        info = fields.get(part) or next((f for f in fields.values() if f.alias == part), None)
+        if info is None:
+            return False
+        annotation, metadata = info.annotation, list(info.metadata)
+    annotation, metadata = _unwrap(annotation, metadata)
+    return any(item is FREE_TEXT for item in metadata)
+
+
+def _unwrap(annotation: Any, metadata: list[Any]) -> tuple[Any, list[Any]]:
+    """Look through Optional[...] and Annotated[...] to the type, gathering its metadata."""
+    while True:
+        extra = getattr(annotation, "__metadata__", None)
+        if extra is not None:
+            metadata = [*metadata, *extra]
+            annotation = annotation.__origin__
+            continue
+        args = getattr(annotation, "__args__", ())
+        if type(None) in args:  # X | None
+            rest = [arg for arg in args if arg is not type(None)]
+            if len(rest) == 1:
+                annotation = rest[0]
+                continue
+        return annotation, metadata

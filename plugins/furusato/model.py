@@ -7,11 +7,14 @@ contributor-facing text by ``furusato.messages``.
 
 from __future__ import annotations
 
+import contextlib
+import difflib
+import functools
+import importlib.resources
 import re
-import zoneinfo
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -30,7 +33,44 @@ from .regions import REGION_SLUGS
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class FreeText:
+    """Marks a field of free text (a title, a bio), as opposed to an id, a code or an address.
+
+    Only free text is checked for a value cut short by ` #`: YAML reads the rest of the line
+    as a comment, which after a number or an id is a note, but inside a title loses words.
+    """
+
+
+FREE_TEXT = FreeText()
+
+
+def _text(max_length: int) -> Any:
+    limits = StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
+    return Annotated[str, limits, FREE_TEXT]
+
+
+# Lengths are generous (several times the longest in the demo content) and keep one field
+# from filling a page, a feed item or a calendar line.
+Text = _text(200)  # names, labels, places, titles
+Summary = _text(600)
+Bio = _text(1500)
+Introduction = _text(3000)
+Tag = _text(50)
+Alt = _text(500)
+FilePath = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+MAX_TAGS = 20
+MAX_LINKS = 20
+MAX_AMBASSADORS = 300
+MAX_ATTENDANCE = 1_000_000
+
+# Dates feeds and calendars carry: from the Unix epoch, before which many feed readers and
+# calendar programs reject or misplace a date, to 2099 (four-digit years, and far from the
+# limits of Python's datetime, which overflows near 9999).
+EARLIEST_YEAR = 1970
+LATEST_YEAR = 2099
+JET_FIRST_YEAR = 1987  # the JET Programme began in 1987
 RegionSlug = Literal[REGION_SLUGS]  # type: ignore[valid-type]
 LinkKind = Literal["official", "linkedin", "fan-club", "international-office", "other"]
 Role = Literal["CIR", "ALT", "SEA", "alumnus"]
@@ -77,36 +117,65 @@ def _check_handle(value: str) -> str:
     return value.lstrip("@")
 
 
+@functools.cache
+def iana_zones() -> frozenset[str]:
+    """Return the IANA time zone names, from the pinned tzdata package.
+
+    Never the build machine's /usr/share/zoneinfo, whose files include names that are not
+    zones (localtime, posixrules) or differ between machines; 'Factory' is a placeholder.
+    """
+    text = importlib.resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8")
+    return frozenset(name for name in text.split() if name != "Factory")
+
+
+def _zone_guess(value: str) -> str | None:
+    zones = iana_zones()
+    wanted = value.strip().replace(" ", "_").lower()
+    for name in sorted(zones):
+        if name.lower() == wanted or name.lower().rsplit("/", 1)[-1] == wanted:
+            return name
+    close = difflib.get_close_matches(value, sorted(zones), n=1)
+    return close[0] if close else None
+
+
 def _check_timezone(value: str) -> str:
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    if value not in iana_zones():
+        guess = _zone_guess(value)
+        hint = f" (did you mean {guess!r}?)" if guess else ""
         raise ValueError(
-            f"{value!r} is not a time zone; use an IANA name such as 'Asia/Tokyo', "
-            "'Europe/London' or 'America/New_York'"
-        ) from None
+            f"{value[:60]!r} is not a time zone{hint}; use an IANA name such as 'Asia/Tokyo', "
+            "'Europe/London' or 'America/New_York' (find yours in the 'TZ identifier' column "
+            "of https://en.wikipedia.org/wiki/List_of_tz_database_time_zones)"
+        )
     return value
 
 
 def _parse_when(value: object) -> object:
     """Accept YAML dates and datetimes, and strings like '2026-05-01 18:30'."""
+    parsed: date | None = None
     if isinstance(value, date):  # datetime is a date too
-        return value
-    if isinstance(value, str):
+        parsed = value
+    elif isinstance(value, str) and len(value) <= 40:
         text = value.strip()
-        try:
-            if len(text) == 10:
-                return date.fromisoformat(text)
-            return datetime.fromisoformat(text)
-        except ValueError:
-            pass
-    raise ValueError(
-        f"{value!r} is not a date; write a date as YYYY-MM-DD (2026-05-01) "
-        "or a date and time as YYYY-MM-DD HH:MM (2026-05-01 18:30)"
-    )
+        with contextlib.suppress(ValueError):
+            parsed = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+    if parsed is None:
+        long = isinstance(value, str) and len(value) > 40
+        shown = repr(value[:30] + "…") if long else repr(value)  # type: ignore[index]
+        raise ValueError(
+            f"{shown} is not a date; write a date as YYYY-MM-DD (2026-05-01) "
+            "or a date and time as YYYY-MM-DD HH:MM (2026-05-01 18:30)"
+        )
+    if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        raise ValueError(
+            f"{str(value).strip()!r} is out of range; write a date in the years "
+            f"{EARLIEST_YEAR} to {LATEST_YEAR}, which feeds and calendars can carry "
+            "(check the year)"
+        )
+    return parsed
 
 
-Url = Annotated[str, AfterValidator(_check_url)]
+Url = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_check_url)]
 Handle = Annotated[str, AfterValidator(_check_handle)]
 TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
 When = Annotated[date | datetime, BeforeValidator(_parse_when)]
@@ -136,8 +205,8 @@ class JetYears(_Schema):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    start: int = Field(alias="from", ge=1987, le=2100)  # JET began in 1987
-    end: int | None = Field(default=None, alias="to", ge=1987, le=2100)
+    start: int = Field(alias="from", ge=JET_FIRST_YEAR, le=LATEST_YEAR)
+    end: int | None = Field(default=None, alias="to", ge=JET_FIRST_YEAR, le=LATEST_YEAR)
 
     @field_validator("end")
     @classmethod
@@ -157,8 +226,8 @@ class Ambassador(_Schema):
     role: Role
     jet_years: JetYears | None = None
     lives_in: Text | None = None
-    bio: Text
-    links: tuple[Link, ...] = ()
+    bio: Bio
+    links: tuple[Link, ...] = Field(default=(), max_length=MAX_LINKS)
     example: bool = False
 
 
@@ -177,10 +246,10 @@ class ProfileSchema(_Schema):
     region: RegionSlug
     capital: Names
     tile: Tile
-    introduction: Text
-    links: tuple[Link, ...] = ()
-    coordinators: tuple[Handle, ...] = ()
-    ambassadors: tuple[Ambassador, ...] = ()
+    introduction: Introduction
+    links: tuple[Link, ...] = Field(default=(), max_length=MAX_LINKS)
+    coordinators: tuple[Handle, ...] = Field(default=(), max_length=MAX_LINKS)
+    ambassadors: tuple[Ambassador, ...] = Field(default=(), max_length=MAX_AMBASSADORS)
 
     @field_validator("ambassadors")
     @classmethod
@@ -199,14 +268,14 @@ class ArticleSchema(_Schema):
     title: Text
     date: When
     author: Slug
-    summary: Text
+    summary: Summary
     updated: When | None = None
     kind: ArticleKind = "story"
     lang: Language = "en"
-    tags: tuple[Text, ...] = ()
+    tags: tuple[Tag, ...] = Field(default=(), max_length=MAX_TAGS)
     slug: Slug | None = None
-    image: Text | None = None
-    image_alt: Text | None = None
+    image: FilePath | None = None
+    image_alt: Alt | None = None
     translation: Slug | None = None
     status: ProposalStatus | None = None
     example: bool = False
@@ -251,10 +320,10 @@ class EventSchema(_Schema):
     posted: When | None = None  # when the announcement was published; feeds date it so
     registration_url: Url | None = None
     cost: Text | None = None
-    summary: Text
-    tags: tuple[Text, ...] = ()
+    summary: Summary
+    tags: tuple[Tag, ...] = Field(default=(), max_length=MAX_TAGS)
     slug: Slug | None = None
-    attendance: int | None = Field(default=None, ge=0)
+    attendance: int | None = Field(default=None, ge=0, le=MAX_ATTENDANCE)
     funds_raised: Money | None = None
     example: bool = False
 
@@ -263,6 +332,6 @@ class PageSchema(_Schema):
     """The front matter of `content/pages/*.md`."""
 
     title: Text
-    summary: Text | None = None
+    summary: Summary | None = None
     slug: Slug | None = None
-    order: int = 0
+    order: int = Field(default=0, ge=-1000, le=1000)

@@ -9,6 +9,7 @@ from pathlib import Path
 from .entities import Prefecture
 from .errors import Problems
 from .files import check_folder, read_regular, walk
+from .messages import comment_cuts, yaml_findings
 from .model import ProfileSchema
 from .regions import BY_SLUG
 from .repository import (
@@ -19,6 +20,7 @@ from .repository import (
     sha1,
     validate,
 )
+from .urls import NATIONAL_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -97,14 +99,27 @@ def _load_profile(options: Options, path: Path, problems: Problems) -> Prefectur
             "(lowercase romaji)",
         )
         return None
+    if slug in NATIONAL_NAMES:
+        problems.add(
+            source,
+            1,
+            "file name",
+            f"'{slug}' is a name the site uses for its own pages (/{slug}/); name the file "
+            "after the prefecture, like 'tottori.yaml'",
+        )
+        return None
     data, lines = read_yaml(raw, source, problems)
     if data is None:
         return None
+    found = yaml_findings(lines, source)
+    problems.extend(found)
     if not isinstance(data, dict):
         problems.add(source, 1, "profile", "the file must be a set of fields (code:, name:, ...)")
         return None
+    cuts = comment_cuts(lines, source, ProfileSchema)
+    problems.extend(cuts)
     schema = validate(ProfileSchema, data, source, lines, problems)
-    if schema is None:
+    if schema is None or found or cuts:
         return None
     return Prefecture(
         slug=slug,

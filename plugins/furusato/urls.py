@@ -16,6 +16,29 @@ from .model import Ambassador
 from .regions import Region
 
 _PLACEHOLDER = re.compile(r'(\s(?:href|src)=")' + re.escape(LOCAL_PREFIX) + r'([^"#]*)')
+# Names Furusato itself writes (the URL contract in DESIGN.md, "Outputs"), the one list that
+# contributors' slugs are checked against. A site page is written at /<slug>/ beside them,
+# and a prefecture's site at /<prefecture>/; tests/test_values.py checks that a build writes
+# no name missing here.
+NATIONAL_NAMES = frozenset(
+    {
+        "index.html", "404.html", "404", "_headers", ".nojekyll", "robots.txt", "sitemap.xml",
+        "feed.xml", "atom.xml", "feeds.opml", "events.ics",
+        "articles", "events", "regions", "search", "admin", "theme", "ja",
+        "impact", "impact.csv", "impact.json", "impact.xlsx",
+    }
+)  # fmt: skip
+# What each prefecture's site holds at its top (/<prefecture>/...; at / when built alone).
+PREFECTURE_NAMES = frozenset(
+    {
+        "index.html", "feed.xml", "atom.xml", "events.ics",
+        "articles", "events", "ambassadors", "images", "tags", "proposals", "ja", "search",
+        "digest", "digest.xml", "impact", "impact.csv", "impact.json", "impact.xlsx",
+    }
+)  # fmt: skip
+# Names inside a list folder (/<prefecture>/articles/page/2/), which an article or event
+# slug may not take.
+LIST_NAMES = frozenset({"page", "index.html"})
 
 
 class Urls:
