@@ -499,18 +499,3 @@ def test_the_reserved_names_cover_everything_a_build_writes(two_prefectures, tmp
     assert {p.name for p in (two_prefectures / "tottori").iterdir()} - PREFECTURE_NAMES == set()
     alone = build_site(SITES / "two_prefectures", tmp_path / "alone", prefecture="tottori")
     assert {p.name for p in alone.iterdir()} - PREFECTURE_NAMES - NATIONAL_NAMES == set()
-
-
-BAD_INPUT = sorted((SITES / "bad_input").glob("b_*"))
-
-
-@pytest.mark.parametrize("case", BAD_INPUT, ids=lambda p: p.name)
-def test_bad_input_fixtures_fail_check_and_build_alike(case, tmp_path, capsys, monkeypatch):
-    root = copy_site(f"bad_input/{case.name}", tmp_path / "site")
-    expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
-    code, _out, err = run_check(root, capsys, monkeypatch)
-    assert code == 1
-    assert err.splitlines()[:-1] == expected
-    with pytest.raises(ContentError) as caught:
-        build_site(root, tmp_path / "out")
-    assert [p.format() for p in caught.value.problems] == expected
