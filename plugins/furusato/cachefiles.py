@@ -49,13 +49,17 @@ def private_folder(*parts: str) -> Path | None:
     base = user_cache_dir()
     path = base.joinpath(*parts)
     try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for folder in (base, path):
+        base.parent.mkdir(parents=True, exist_ok=True)
+        folder = base
+        for part in ("", *parts):
+            folder = folder / part if part else folder
+            with contextlib.suppress(FileExistsError):
+                folder.mkdir(mode=0o700)
             st = folder.lstat()
             if not S_ISDIR(st.st_mode) or st.st_uid != os.geteuid():
                 raise PermissionError(f"{folder} is not a folder of this user")
-            if st.st_mode & 0o022:
-                os.chmod(folder, st.st_mode & ~0o077)
+            if st.st_mode & 0o077:
+                os.chmod(folder, 0o700)
     except OSError as exc:
         log.info("not using %s for caches: %s", path, exc)
         return None

@@ -219,9 +219,14 @@ class SafeWriter:
         # Without a manifest the next build rewrites everything, so a commit interrupted
         # half-way can never leave a file that the manifest wrongly calls current.
         self.manifest_path.unlink(missing_ok=True)
-        journal = _Journal(
-            Path(tempfile.mkdtemp(prefix=f".{self.output.name}.backup-", dir=self.output.parent))
-        )
+        try:
+            backup = tempfile.mkdtemp(prefix=f".{self.output.name}.backup-", dir=self.output.parent)
+        except OSError as exc:
+            self.abandon()
+            raise BuildError(
+                f"could not update {self.output}: {_reason(exc)}; it was left as it was"
+            ) from exc
+        journal = _Journal(Path(backup))
         try:
             self._apply(journal)
         except Exception as exc:
@@ -367,10 +372,12 @@ class _Journal:
                 self.set_aside(target)
             else:
                 self._undo.append(("restore", target, spare))
-        elif os.path.lexists(target):
+            os.replace(staged, target)
+            return
+        if os.path.lexists(target):
             self.set_aside(target)
         os.replace(staged, target)
-        self._undo.append(("placed", target, staged))
+        self._undo.append(("added", target, ""))
 
     def makedirs(self, path: Path) -> None:
         """Create `path` and its missing parents."""
@@ -393,8 +400,8 @@ class _Journal:
             action, path, other = self._undo[-1]
             if action == "restore":
                 os.replace(other, path)
-            elif action == "placed":
-                os.replace(path, other)
+            elif action == "added":
+                os.unlink(path)
             elif action == "made":
                 os.rmdir(path)
             else:
