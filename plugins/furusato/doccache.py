@@ -98,92 +98,184 @@ def encode(value: Any, tp: Any) -> Any:
     Driven by the declared types, so a field added to Parsed is stored if its type is made
     of the supported ones (and refused, never stored wrongly, if not).
     """
-    if _is_union(tp):
-        args = typing.get_args(tp)
-        if value is None and type(None) in args:
-            return None
-        for arm in args:
-            if arm is not type(None):
-                try:
-                    return encode(value, arm)
-                except Unstorable:
-                    continue
-        raise Unstorable(f"{type(value).__name__} is none of {tp}")
-    origin = typing.get_origin(tp)
-    if tp in (str, int, bool, float):
-        if type(value) is not tp:
-            raise Unstorable(f"{type(value).__name__} is not {tp.__name__}")
-        return value
-    if origin is tuple or origin is list:
-        if type(value) is not origin:
-            raise Unstorable(f"{type(value).__name__} is not {origin.__name__}")
-        args = typing.get_args(tp)
-        if origin is list or (len(args) == 2 and args[1] is Ellipsis):
-            return [encode(item, args[0]) for item in value]
-        if len(args) != len(value):
-            raise Unstorable(f"{len(value)} items for {tp}")
-        return [encode(item, arm) for item, arm in zip(value, args, strict=True)]
-    if origin is dict:
-        if type(value) is not dict:
-            raise Unstorable(f"{type(value).__name__} is not dict")
-        key_type, value_type = typing.get_args(tp)
-        return [[encode(k, key_type), encode(v, value_type)] for k, v in value.items()]
-    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        if type(value) is not tp:
-            raise Unstorable(f"{type(value).__name__} is not {tp.__name__}")
-        hints = _hints(tp)
-        return {
-            f.name: encode(getattr(value, f.name), hints[f.name]) for f in dataclasses.fields(tp)
-        }
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        cls = type(value)
-        name = f"{cls.__module__}.{cls.__qualname__}"
-        if _models(tp).get(name) is not cls:
-            raise Unstorable(f"{name} is not a Furusato model")
-        return {"model": name, "data": value.model_dump(mode="json", by_alias=True)}
-    raise Unstorable(f"cannot store {tp}")
+    return _encoder(tp)(value)
 
 
 def decode(data: Any, tp: Any) -> Any:
     """Turn JSON data made by encode() back into a value of type `tp`; raise on anything else."""
+    return _decoder(tp)(data)
+
+
+Codec = typing.Callable[[Any], Any]
+_PLAIN = (str, int, bool, float)
+
+
+@functools.cache
+def _encoder(tp: Any) -> Codec:
+    """Return the function that encodes values of type `tp` (built once per type)."""
+    origin = typing.get_origin(tp)
     if _is_union(tp):
         args = typing.get_args(tp)
-        if data is None and type(None) in args:
-            return None
-        for arm in args:
-            if arm is not type(None):
+        optional = type(None) in args
+        arms = [_encoder(arm) for arm in args if arm is not type(None)]
+
+        def union(value: Any) -> Any:
+            if value is None and optional:
+                return None
+            for arm in arms:
                 try:
-                    return decode(data, arm)
-                except (Unstorable, ValueError, TypeError, KeyError):
+                    return arm(value)
+                except Unstorable:
                     continue
-        raise Unstorable(f"no arm of {tp} fits")
-    origin = typing.get_origin(tp)
-    if tp in (str, int, bool, float):
-        if type(data) is not tp:
-            raise Unstorable(f"{type(data).__name__} is not {tp.__name__}")
-        return data
+            raise Unstorable(f"{type(value).__name__} is none of {tp}")
+
+        return union
+    if tp in _PLAIN:
+
+        def plain(value: Any) -> Any:
+            if type(value) is not tp:
+                raise Unstorable(f"{type(value).__name__} is not {tp.__name__}")
+            return value
+
+        return plain
     if origin is tuple or origin is list:
-        if type(data) is not list:
-            raise Unstorable("not a list")
         args = typing.get_args(tp)
         if origin is list or (len(args) == 2 and args[1] is Ellipsis):
-            return origin(decode(item, args[0]) for item in data)
-        if len(args) != len(data):
-            raise Unstorable(f"{len(data)} items for {tp}")
-        return tuple(decode(item, arm) for item, arm in zip(data, args, strict=True))
+            item = _encoder(args[0])
+
+            def sequence(value: Any) -> Any:
+                if type(value) is not origin:
+                    raise Unstorable(f"{type(value).__name__} is not {origin.__name__}")
+                return [item(v) for v in value]
+
+            return sequence
+        items = [_encoder(arm) for arm in args]
+
+        def fixed(value: Any) -> Any:
+            if type(value) is not tuple or len(value) != len(items):
+                raise Unstorable(f"{value!r} is not {tp}")
+            return [code(v) for code, v in zip(items, value, strict=True)]
+
+        return fixed
     if origin is dict:
         key_type, value_type = typing.get_args(tp)
-        return {decode(k, key_type): decode(v, value_type) for k, v in data}
+        keys, values = _encoder(key_type), _encoder(value_type)
+
+        def mapping(value: Any) -> Any:
+            if type(value) is not dict:
+                raise Unstorable(f"{type(value).__name__} is not dict")
+            return [[keys(k), values(v)] for k, v in value.items()]
+
+        return mapping
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         hints = _hints(tp)
-        names = [f.name for f in dataclasses.fields(tp)]
-        if type(data) is not dict or sorted(data) != sorted(names):
-            raise Unstorable(f"fields of {tp.__name__} differ")
-        return tp(**{name: decode(data[name], hints[name]) for name in names})
+        fields = [(f.name, _encoder(hints[f.name])) for f in dataclasses.fields(tp)]
+
+        def record(value: Any) -> Any:
+            if type(value) is not tp:
+                raise Unstorable(f"{type(value).__name__} is not {tp.__name__}")
+            return {name: code(getattr(value, name)) for name, code in fields}
+
+        return record
     if isinstance(tp, type) and issubclass(tp, BaseModel):
-        cls = _models(tp)[data["model"]]
-        return cls.model_validate(data["data"])
-    raise Unstorable(f"cannot read {tp}")
+
+        def model(value: Any) -> Any:
+            cls = type(value)
+            name = f"{cls.__module__}.{cls.__qualname__}"
+            if _models(tp).get(name) is not cls:
+                raise Unstorable(f"{name} is not a Furusato model")
+            return {"model": name, "data": value.model_dump(mode="json", by_alias=True)}
+
+        return model
+
+    def unknown(value: Any) -> Any:
+        raise Unstorable(f"cannot store {tp}")
+
+    return unknown
+
+
+@functools.cache
+def _decoder(tp: Any) -> Codec:
+    """Return the function that decodes data made by _encoder(tp) (built once per type)."""
+    origin = typing.get_origin(tp)
+    if _is_union(tp):
+        args = typing.get_args(tp)
+        optional = type(None) in args
+        arms = [_decoder(arm) for arm in args if arm is not type(None)]
+
+        def union(data: Any) -> Any:
+            if data is None and optional:
+                return None
+            for arm in arms:
+                try:
+                    return arm(data)
+                except (Unstorable, ValueError, TypeError, KeyError):
+                    continue
+            raise Unstorable(f"no arm of {tp} fits")
+
+        return union
+    if tp in _PLAIN:
+
+        def plain(data: Any) -> Any:
+            if type(data) is not tp:
+                raise Unstorable(f"{type(data).__name__} is not {tp.__name__}")
+            return data
+
+        return plain
+    if origin is tuple or origin is list:
+        args = typing.get_args(tp)
+        if origin is list or (len(args) == 2 and args[1] is Ellipsis):
+            item = _decoder(args[0])
+
+            def sequence(data: Any) -> Any:
+                if type(data) is not list:
+                    raise Unstorable("not a list")
+                return origin(item(v) for v in data)
+
+            return sequence
+        items = [_decoder(arm) for arm in args]
+
+        def fixed(data: Any) -> Any:
+            if type(data) is not list or len(data) != len(items):
+                raise Unstorable(f"not {len(items)} items")
+            return tuple(code(v) for code, v in zip(items, data, strict=True))
+
+        return fixed
+    if origin is dict:
+        key_type, value_type = typing.get_args(tp)
+        keys, values = _decoder(key_type), _decoder(value_type)
+
+        def mapping(data: Any) -> Any:
+            if type(data) is not list:
+                raise Unstorable("not a list of pairs")
+            return {keys(k): values(v) for k, v in data}
+
+        return mapping
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        hints = _hints(tp)
+        fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(tp)]
+        names = sorted(name for name, _ in fields)
+
+        def record(data: Any) -> Any:
+            if type(data) is not dict or sorted(data) != names:
+                raise Unstorable(f"fields of {tp.__name__} differ")
+            return tp(**{name: code(data[name]) for name, code in fields})
+
+        return record
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+
+        def model(data: Any) -> Any:
+            cls = _models(tp).get(data["model"])
+            if cls is None:
+                raise Unstorable(f"{data['model']} is not a Furusato model")
+            return cls.model_validate(data["data"])
+
+        return model
+
+    def unknown(data: Any) -> Any:
+        raise Unstorable(f"cannot read {tp}")
+
+    return unknown
 
 
 class DocumentCache:
@@ -284,8 +376,8 @@ class DocumentCache:
         if stored is not None:
             return stored
         try:
-            stored = encode(entry, Parsed)
-            back = decode(json.loads(json.dumps(stored)), Parsed)
+            stored = encode(entry, Parsed)  # JSON types only: lists, str keys, str, int, None
+            back = decode(stored, Parsed)
             exact = back == entry and encode(back, Parsed) == stored
         except (Unstorable, ValueError, TypeError, KeyError) as exc:
             log.debug("not caching %s: %s", entry.source, exc)

@@ -168,6 +168,8 @@ class SafeWriter:
         """Write `data` to output/`path` at commit time, unless the file already holds it."""
         if path in self.new:
             raise RuntimeError(f"two parts of the build write {path}")
+        if self._lock_fd is None:
+            raise RuntimeError(f"{path} was written after safe_output committed output/")
         digest = _sha1(data)
         entry: dict[str, Any] = {"sha1": digest}
         if key is not None:
@@ -265,15 +267,14 @@ class SafeWriter:
         """Do the commit's changes to output/ through `journal`, then write the manifest."""
         if not self.output.is_dir():
             journal.makedirs(self.output)
-        folders: set[Path] = set()
+        # Folders known to be real folders by now: each page's parents are checked once.
+        folders: set[str] = {str(self.output)}
         for staged, path in sorted(self.staged, key=lambda item: item[1]):
-            target = self.output / path
-            if target.parent not in folders:
-                _clear_way(self.output, target, journal)  # a page that became a folder, or back
-                folders.add(target.parent)
-            elif target.is_dir() and not target.is_symlink():
-                journal.set_aside(str(target))
-            journal.place(str(staged), str(target))
+            target = self._out + path
+            _clear_way(self._out, path, folders, journal)  # a page that became a folder, or back
+            if os.path.isdir(target) and not os.path.islink(target):
+                journal.set_aside(target)
+            journal.place(str(staged), target)
         try:
             self.staging.rmdir()  # every staged file has moved: usually empty
         except OSError:
@@ -379,6 +380,11 @@ class _Journal:
         os.replace(staged, target)
         self._undo.append(("added", target, ""))
 
+    def mkdir(self, path: str) -> None:
+        """Create the folder `path` (its parent exists)."""
+        os.mkdir(path)
+        self._undo.append(("made", path, ""))
+
     def makedirs(self, path: Path) -> None:
         """Create `path` and its missing parents."""
         missing: list[Path] = []
@@ -451,16 +457,20 @@ def _render_settings(settings: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _clear_way(output: Path, target: Path, journal: _Journal) -> None:
-    """Set aside what stands where `target` must go: a directory in its place, or a file
-    where one of its parent directories must be (a page that became a folder, or back)."""
-    if target.is_dir() and not target.is_symlink():
-        journal.set_aside(str(target))
-    for parent in reversed(target.relative_to(output).parents[:-1]):
-        blocker = output / parent
-        if blocker.is_file() or blocker.is_symlink():
-            journal.set_aside(str(blocker))
-    journal.makedirs(target.parent)
+def _clear_way(out: str, path: str, folders: set[str], journal: _Journal) -> None:
+    """Make the folders of output/`path`, setting aside a file or link that stands where one
+    must be (a page that became a folder, or back). `out` ends with a separator."""
+    parts = path.split("/")[:-1]
+    folder = out.rstrip(os.sep)
+    for part in parts:
+        folder = f"{folder}{os.sep}{part}"
+        if folder in folders:
+            continue
+        if os.path.islink(folder) or (os.path.lexists(folder) and not os.path.isdir(folder)):
+            journal.set_aside(folder)
+        if not os.path.isdir(folder):
+            journal.mkdir(folder)
+        folders.add(folder)
 
 
 def _lock(output: Path) -> int:
@@ -605,6 +615,13 @@ def _check_settings(settings: dict[str, Any]) -> None:
 
 
 def register() -> None:
-    signals.initialized.connect(initialized)
-    signals.get_writer.connect(get_writer)
-    signals.get_generators.connect(get_generators)
+    # Pelican runs generators in the order their receivers were first connected in this
+    # process; reconnecting on every registration (safe_output is registered last) keeps the
+    # commit after every other generator even if an earlier build listed plugins differently.
+    for signal, receiver in (
+        (signals.initialized, initialized),
+        (signals.get_writer, get_writer),
+        (signals.get_generators, get_generators),
+    ):
+        signal.disconnect(receiver)
+        signal.connect(receiver)
