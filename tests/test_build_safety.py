@@ -459,3 +459,18 @@ def test_a_broken_settings_file_is_reported_without_a_traceback(
     assert capsys.readouterr().err == (
         f"cannot read the settings file {broken}: Could not find the theme /no/such/theme\n"
     )
+
+
+def test_the_devserver_refuses_a_source_folder_before_serving_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy_site("two_prefectures", tmp_path / "site")
+    for name in ("plugins", "theme", "pelicanconf.py"):
+        (root / name).symlink_to(REPO / name)
+    before = tree(root / "content")
+    monkeypatch.chdir(root)
+    assert cli.main(["devserver", "--output", "content", "--port", "0"]) == 2
+    assert capsys.readouterr().err == (
+        f"build failed: {refusal('content', 'is the content/ folder')}\n"
+    )
+    assert tree(root / "content") == before
