@@ -91,7 +91,7 @@ rsync_upload: publish ## Upload output/ to SSH_USER@SSH_HOST:SSH_TARGET_DIR (cha
 	    "$(OUTPUTDIR)"/ "$(if $(SSH_USER),$(SSH_USER)@)$(SSH_HOST):$(SSH_TARGET_DIR)"
 
 check: $(VENV)/.installed ## Validate profiles, articles and events without building
-	$(FURUSATO) check $(if $(PREFECTURE),--prefecture $(PREFECTURE))
+	$(FURUSATO) check --settings $(CONFFILE) $(if $(PREFECTURE),--prefecture $(PREFECTURE))
 
 # make passes variables given on its command line to the recipe's environment, so the shell
 # quotes TITLE safely whatever it contains ("$$TITLE"); empty ones are ignored by furusato new.

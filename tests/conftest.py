@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from tests.sitebuild import REPO, SITES, build_site
+
+# The per-user folder (cache key, compiled templates) of test runs, away from the real one;
+# subprocesses inherit it.
+os.environ.setdefault(
+    "FURUSATO_USER_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"furusato-tests-{os.getuid()}")
+)
 
 
 @pytest.fixture(scope="session")

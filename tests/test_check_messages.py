@@ -405,7 +405,7 @@ def test_make_check_fails_with_annotations_in_actions(tmp_path):
     from tests.sitebuild import REPO
 
     root = site(tmp_path, MISTAKES["unsafe HTML"][0])
-    for name in ("plugins", "Makefile", "requirements.lock", ".venv"):
+    for name in ("plugins", "theme", "Makefile", "requirements.lock", ".venv", "pelicanconf.py"):
         (root / name).symlink_to(REPO / name)
     env = {**os.environ, "GITHUB_ACTIONS": "true"}
     done = subprocess.run(

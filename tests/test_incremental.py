@@ -228,13 +228,13 @@ def test_single_prefecture_cache_reads_and_writes_only_that_prefecture(tmp_path:
     cache = DocumentCache(folder)
     load_site(Options(root=root), cache)
     cache.save()
-    assert sorted(p.name for p in folder.iterdir()) == ["pages.pickle", "tottori.pickle"]
-    (folder / "pages.pickle").write_bytes(b"not a pickle")  # must not even be opened
+    assert sorted(p.name for p in folder.iterdir()) == ["pages.json", "tottori.json"]
+    (folder / "pages.json").write_bytes(b"not a cache")  # must not even be opened
     single = DocumentCache(folder)
     site = load_site(Options(root=root, only="tottori"), single)
     assert single.hits == 16 and len(site.articles) == 14
     single.save()
-    assert (folder / "pages.pickle").read_bytes() == b"not a pickle"
+    assert (folder / "pages.json").read_bytes() == b"not a cache"
 
 
 def test_parallel_parse_gives_the_same_documents_as_serial(tmp_path: Path) -> None:

@@ -24,8 +24,11 @@ def snapshot(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
 
-def staging_of(out: Path) -> Path:
-    return out.parent / f".{out.name}.staging"
+def leftovers(out: Path) -> list[str]:
+    """Staging and backup folders a build left beside `out` (each build makes its own)."""
+    return sorted(
+        p.name for p in out.parent.glob(f".{out.name}.*") if p.name != f".{out.name}.lock"
+    )
 
 
 def test_content_error_leaves_previous_output_untouched(tmp_path: Path) -> None:
@@ -40,7 +43,7 @@ def test_content_error_leaves_previous_output_untouched(tmp_path: Path) -> None:
 
     assert [(p.path, p.field) for p in caught.value.problems] == [(ARTICLE, "date")]
     assert snapshot(out) == before
-    assert not staging_of(out).exists()
+    assert leftovers(out) == []
 
 
 def test_failure_inside_a_generator_leaves_output_untouched(
@@ -58,8 +61,8 @@ def test_failure_inside_a_generator_leaves_output_untouched(
 
     def broken_article_template(self, name):
         if name == "article":
-            staging = staging_of(out)
-            staged_when_failing.extend(p.name for p in staging.rglob("*") if p.is_file())
+            for staging in out.parent.glob(f".{out.name}.staging-*"):
+                staged_when_failing.extend(p.name for p in staging.rglob("*") if p.is_file())
             return self.env.from_string("{{ 1 // 0 }}")
         return original(self, name)
 
@@ -69,7 +72,7 @@ def test_failure_inside_a_generator_leaves_output_untouched(
 
     assert staged_when_failing, "the failure came before anything was staged; test is too weak"
     assert snapshot(out) == before
-    assert not staging_of(out).exists()
+    assert leftovers(out) == []
     # The same process (a devserver) can build again at once, and the change arrives.
     monkeypatch.undo()
     build_site(root, out)
@@ -89,7 +92,7 @@ def test_removed_article_disappears_from_output(tmp_path: Path) -> None:
     listed = [a.get("href") for a in page(out, "/tottori/articles/").iter("a")]
     assert ARTICLE_URL not in listed
     assert ARTICLE_URL not in (out / "sitemap.xml").read_text(encoding="utf-8")
-    assert not staging_of(out).exists()
+    assert leftovers(out) == []
 
 
 def test_renamed_article_moves(tmp_path: Path) -> None:
@@ -154,8 +157,13 @@ def test_a_page_can_become_a_folder_and_back(tmp_path: Path) -> None:
 def test_refuses_to_use_a_source_tree_as_output(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("")
     settings = {"THEME": str(REPO / "theme"), "PLUGIN_PATHS": [], "FURUSATO_CACHE_PATH": "x"}
-    with pytest.raises(RuntimeError, match=r"refusing to use .* as the output directory"):
+    with pytest.raises(BuildError) as caught:
         SafeWriter(str(tmp_path), settings)
+    assert str(caught.value) == (
+        f"refusing to build into {tmp_path}: the output folder holds pyproject.toml, so it is "
+        "a source folder, and a build deletes every file in its output folder that it did not "
+        "make. Choose a folder of its own, such as OUTPUTDIR=output; nothing was changed"
+    )
 
 
 def test_safe_output_must_be_the_last_plugin(tmp_path: Path) -> None:
@@ -192,7 +200,7 @@ def test_another_process_cannot_build_into_output_while_a_build_runs(tmp_path: P
     refused = subprocess.run(other_process, capture_output=True, text=True, env=env, check=False)
 
     assert "BuildError: another build is writing" in refused.stderr
-    staged = [path.read_bytes() for path in (tmp_path / ".output.staging").iterdir()]
+    staged = [p.read_bytes() for p in first.staging.iterdir()]
     assert staged == [b"first"]  # the running build's staged file is untouched
     first.commit()
     assert subprocess.run(other_process, env=env, check=False).returncode == 0

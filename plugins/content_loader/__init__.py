@@ -8,6 +8,7 @@ ContentError listing all of them (never Pelican's log-and-skip). It also provide
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,7 @@ from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 from pelican.generators import Generator
 
+from furusato import cachefiles
 from furusato.entities import Site
 from furusato.fingerprint import fingerprint
 from furusato.loader import DocumentCache, Options, Picture, load
@@ -85,7 +87,9 @@ class SiteGenerator(Generator):
         # from SITEURL, or in development builds from FURUSATO_DEV_SITEURL.
         base = self.settings.get("SITEURL") or self.settings["FURUSATO_DEV_SITEURL"]
         self.absolute = Urls(base, self.site.single)
-        self.env.bytecode_cache = _bytecode_cache(self.settings["FURUSATO_CACHE_PATH"])
+        self.env.bytecode_cache = _bytecode_cache(
+            str(Path(self.settings["FURUSATO_ROOT"]).resolve())
+        )
         self.env.globals.update(template_globals(self.site, self.urls, self.settings))
         self.env.filters.update(FILTERS)
         self.site_key = fingerprint(
@@ -115,15 +119,18 @@ class SiteGenerator(Generator):
 
 
 @functools.cache
-def _bytecode_cache(folder: str) -> FileSystemBytecodeCache:
+def _bytecode_cache(root: str) -> FileSystemBytecodeCache | None:
     """Return the compiled-template cache: compiling the theme costs more than a small rebuild.
 
-    Entries are checked against each template's source, so an edited template is compiled
-    again; one instance per folder serves every generator and every devserver rebuild.
+    Compiled templates are code (Jinja unmarshals them), so they are kept only in the user's
+    own cache folder, one folder per repository, never under the repository where a pull
+    request could plant one. Entries are checked against each template's source, so an
+    edited template is compiled again; one instance per repository serves every generator
+    and every devserver rebuild.
     """
-    path = Path(folder) / "templates"
-    path.mkdir(parents=True, exist_ok=True)
-    return FileSystemBytecodeCache(str(path))
+    key = hashlib.sha1(root.encode(), usedforsecurity=False).hexdigest()[:16]
+    folder = cachefiles.private_folder("templates", key)
+    return FileSystemBytecodeCache(str(folder)) if folder is not None else None
 
 
 def get_generators(pelican: Any) -> type[Generator]:

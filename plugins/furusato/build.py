@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +30,11 @@ def build(settings: dict[str, Any]) -> None:
     from pelican import Pelican
     from pelican.log import console
 
+    import safe_output
+
     console.quiet = True  # Pelican's summary counts its own (idle) article generator
-    output = Path(settings["OUTPUT_PATH"]).resolve()
+    # Before Pelican or any plugin touches anything (safe_output checks again, for `pelican`).
+    safe_output.check_output_location(Path(settings["OUTPUT_PATH"]), settings)
     wanted = list(settings.get("PLUGINS") or [])
     pelican = Pelican(settings)
     missing = [name for name in wanted if name not in pelican.settings["PLUGINS"]]
@@ -49,7 +51,9 @@ def build(settings: dict[str, Any]) -> None:
     try:
         pelican.run()
     except BaseException:
-        shutil.rmtree(output.parent / f".{output.name}.staging", ignore_errors=True)
+        # Only this build's own staging folder and lock: never those of a build running
+        # at the same time (whose lock may be the very reason this one failed).
+        safe_output.abandon(pelican.settings)
         raise
     finally:
         if collecting:

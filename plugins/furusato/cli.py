@@ -42,7 +42,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     try:
-        build(_settings(args))
+        settings = _settings(args)
+    except Exception as exc:  # a settings file is Python: anything can go wrong in it
+        print(f"cannot read the settings file {args.settings}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        build(settings)
     except ContentError as exc:
         report(exc.problems)
         return 1
@@ -55,12 +60,39 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from . import cachefiles
+    from .build import load_settings
     from .loader import DocumentCache, Options, load_site
 
-    root = Path(args.root)
-    cache = DocumentCache(root / ".furusato-cache" / "documents")
+    # The build's settings file, so that check judges with the same time zone, today and
+    # cache folder; a relative cache folder is taken from the repository root.
+    settings_file = Path(args.settings)
+    if not settings_file.is_file():
+        print(
+            f"the settings file {args.settings} does not exist; run `make check` in the "
+            "folder that holds it, or give --settings <file>",
+            file=sys.stderr,
+        )
+        return 2
     try:
-        site = load_site(Options(root=root, only=args.prefecture), cache)
+        settings = load_settings(settings_file)
+    except Exception as exc:  # a settings file is Python: anything can go wrong in it
+        print(f"cannot read the settings file {args.settings}: {exc}", file=sys.stderr)
+        return 2
+    root = Path(args.root)
+    cache_path = root / settings.get("FURUSATO_CACHE_PATH", ".furusato-cache")
+    today = settings.get("FURUSATO_TODAY")
+    options = Options(
+        root=root,
+        only=args.prefecture,
+        timezone=settings.get("TIMEZONE") or "Asia/Tokyo",
+        today=date.fromisoformat(today) if isinstance(today, str) else today,
+        jobs=settings.get("FURUSATO_JOBS"),
+    )
+    try:
+        cachefiles.refuse_tracked(root, cache_path)
+        cache = DocumentCache(cache_path / "documents")
+        site = load_site(options, cache)
     except ContentError as exc:
         report(exc.problems)
         return 1
@@ -184,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("check", help="validate profiles, articles and events only")
     p.add_argument("--root", default=".", help="repository root")
+    p.add_argument("--settings", default="pelicanconf.py", help="Pelican settings file")
     p.add_argument("--prefecture", help="check only this prefecture")
     p.set_defaults(func=cmd_check, debug=False)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -82,6 +83,13 @@ def devserver(args: Any, make_settings: Callable[..., dict], report: Callable) -
 
     cache = DocumentCache()
     output = Path(args.output)
+    try:  # never serve (or rebuild into) a source folder
+        import safe_output
+
+        safe_output.check_output_location(output, make_settings(args))
+    except BuildError as exc:
+        print(f"build failed: {exc}", file=sys.stderr)
+        return 2
 
     def rebuild() -> None:
         started = time.perf_counter()

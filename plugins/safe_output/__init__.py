@@ -3,7 +3,13 @@
 The writer renders each page only when the inputs it was given changed (its *render key*),
 writes a file only when its bytes changed, and at the end of a successful build moves the
 staged files into place and deletes every file the build did not produce. A build that
-fails before that point leaves output/ exactly as it was.
+fails before that point leaves output/ exactly as it was; a commit that fails half-way is
+rolled back from its journal (every file it replaced or deleted was set aside first), so
+output/ is again exactly the previous build.
+
+One build at a time writes an output folder (a lock beside it); each build stages into a
+folder of its own, and the output folder may never be a source folder (a build deletes
+every file there that it did not make).
 """
 
 from __future__ import annotations
@@ -14,12 +20,15 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
+
+from furusato import cachefiles
 
 log = logging.getLogger(__name__)
 
@@ -64,22 +73,27 @@ class SafeWriter:
     def __init__(self, output_path: str, settings: dict[str, Any]):
         self.output = Path(output_path).resolve()
         self.settings = settings
-        _refuse_dangerous_output(self.output)
+        check_output_location(self.output, settings)
         cache = Path(settings.get("FURUSATO_CACHE_PATH", DEFAULTS["FURUSATO_CACHE_PATH"]))
         name = _sha1(str(self.output).encode())[:12]
         self.manifest_path = cache / f"manifest-{name}.json"
-        self._lock = _lock(cache / f"lock-{name}", self.output)
+        self._lock_fd = _lock(self.output)
+        _OPEN[id(settings)] = self
         self._out = str(self.output) + os.sep  # string paths: pathlib is slow per page
-        self.staging = self.output.parent / f".{self.output.name}.staging"
-        if self.staging.exists():
-            shutil.rmtree(self.staging)
-        self.staging.mkdir(parents=True)
+        # The staging folder belongs to this build alone (a unique name, made under the lock);
+        # folders left by a build that was killed are removed.
+        for left in self.output.parent.glob(f".{self.output.name}.staging-*"):
+            shutil.rmtree(left, ignore_errors=True)
+        self.staging = Path(
+            tempfile.mkdtemp(prefix=f".{self.output.name}.staging-", dir=self.output.parent)
+        )
         self.salt = _sha1(
             (
                 code_digest(settings)
                 + json.dumps(_render_settings(settings), sort_keys=True, default=str)
             ).encode()
         )
+        self._old_manifest: bytes | None = None
         incremental = settings.get("FURUSATO_INCREMENTAL", DEFAULTS["FURUSATO_INCREMENTAL"])
         self.old = self._load_manifest() if incremental else {}
         self.new: dict[str, dict[str, Any]] = {}
@@ -88,14 +102,27 @@ class SafeWriter:
         self.staged: list[tuple[Path, str]] = []
         self.stats = Stats()
 
+    def _purpose(self) -> str:
+        return f"manifest:{self.output}"
+
     def _load_manifest(self) -> dict[str, dict[str, Any]]:
+        body = cachefiles.read_sealed(self.manifest_path, self._purpose())
+        if body is None:
+            return {}
         try:
-            data = json.loads(self.manifest_path.read_text())
-        except (OSError, ValueError):
+            data = json.loads(body)
+            files = data["files"] if data.get("salt") == self.salt else {}
+            if not isinstance(files, dict) or not all(
+                _is_output_path(path) and _is_entry(entry) for path, entry in files.items()
+            ):
+                raise ValueError("a path or an entry is not what a build writes")
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            log.info("ignoring the manifest %s (%s)", self.manifest_path, exc)
             return {}
-        if data.get("salt") != self.salt or not self.output.is_dir():
+        if not self.output.is_dir():
             return {}
-        return data.get("files", {})
+        self._old_manifest = cachefiles.seal(self._purpose(), body)
+        return files
 
     # Pelican's own generators are switched off; anything calling these is a configuration bug.
     def write_file(self, *args: Any, **kwargs: Any) -> None:
@@ -141,6 +168,8 @@ class SafeWriter:
         """Write `data` to output/`path` at commit time, unless the file already holds it."""
         if path in self.new:
             raise RuntimeError(f"two parts of the build write {path}")
+        if self._lock_fd is None:
+            raise RuntimeError(f"{path} was written after safe_output committed output/")
         digest = _sha1(data)
         entry: dict[str, Any] = {"sha1": digest}
         if key is not None:
@@ -153,7 +182,15 @@ class SafeWriter:
             self.stats.unchanged += 1
             return
         staged = self.staging / str(len(self.staged))
-        staged.write_bytes(data)
+        try:
+            staged.write_bytes(data)
+        except OSError as exc:
+            from furusato.build import BuildError
+
+            raise BuildError(
+                f"could not write {path} into the staging folder {self.staging}: "
+                f"{_reason(exc)}; {self.output} was left as it was"
+            ) from exc
         self.staged.append((staged, path))
         self.stats.written += 1
 
@@ -174,34 +211,46 @@ class SafeWriter:
         self.write_bytes(path, source.read_bytes())
 
     def commit(self) -> Stats:
-        """Move staged files into output/ and delete files this build did not produce."""
-        self.output.mkdir(parents=True, exist_ok=True)
+        """Move staged files into output/ and delete files this build did not produce.
+
+        Every file replaced or deleted is first set aside in a backup folder, so that a
+        failure half-way puts everything back (BuildError) and output/ stays the last build.
+        """
+        from furusato.build import BuildError
+
         # Without a manifest the next build rewrites everything, so a commit interrupted
         # half-way can never leave a file that the manifest wrongly calls current.
         self.manifest_path.unlink(missing_ok=True)
-        folders: set[Path] = set()
-        for staged, path in sorted(self.staged, key=lambda item: item[1]):
-            target = self.output / path
-            if target.parent not in folders:
-                _clear_way(self.output, target)  # a page that became a folder, or back
-                folders.add(target.parent)
-            elif target.is_dir() and not target.is_symlink():
-                shutil.rmtree(target)
-            os.replace(staged, target)
         try:
-            self.staging.rmdir()  # every staged file has moved: usually empty
-        except OSError:
-            shutil.rmtree(self.staging, ignore_errors=True)
-        self._delete_stale(set(self.new))
-        for rel, entry in self.new.items():
-            if "mtime_ns" not in entry:
-                st = os.stat(self._out + rel)
-                entry.update(size=st.st_size, mtime_ns=st.st_mtime_ns)
-        self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.manifest_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"salt": self.salt, "files": self.new}, sort_keys=True))
-        tmp.replace(self.manifest_path)
-        self._lock.close()
+            backup = tempfile.mkdtemp(prefix=f".{self.output.name}.backup-", dir=self.output.parent)
+        except OSError as exc:
+            self.abandon()
+            raise BuildError(
+                f"could not update {self.output}: {_reason(exc)}; it was left as it was"
+            ) from exc
+        journal = _Journal(Path(backup))
+        try:
+            self._apply(journal)
+        except Exception as exc:
+            try:
+                journal.rollback()
+                if self._old_manifest is not None:
+                    cachefiles.write_atomic(self.manifest_path, self._old_manifest)
+            except Exception as again:
+                self.abandon()
+                raise BuildError(
+                    f"could not update {self.output}: {_reason(exc)}; putting the previous "
+                    f"site back failed too ({_reason(again)}), and its files are in "
+                    f"{journal.backup}. Delete {self.output} and build again"
+                ) from exc
+            shutil.rmtree(journal.backup, ignore_errors=True)
+            self.abandon()
+            raise BuildError(
+                f"could not update {self.output}: {_reason(exc)}; the previous site was "
+                "put back as it was"
+            ) from exc
+        shutil.rmtree(journal.backup, ignore_errors=True)
+        self._release()
         log.info(
             "%s: %d pages rendered, %d not re-rendered; %d files written, %d unchanged, %d deleted",
             self.output,
@@ -214,8 +263,33 @@ class SafeWriter:
         )
         return self.stats
 
-    def _delete_stale(self, keep: set[str]) -> None:
-        """Delete every file under output/ that this build did not produce, then empty folders."""
+    def _apply(self, journal: _Journal) -> None:
+        """Do the commit's changes to output/ through `journal`, then write the manifest."""
+        if not self.output.is_dir():
+            journal.makedirs(self.output)
+        # Folders known to be real folders by now: each page's parents are checked once.
+        folders: set[str] = {str(self.output)}
+        for staged, path in sorted(self.staged, key=lambda item: item[1]):
+            target = self._out + path
+            _clear_way(self._out, path, folders, journal)  # a page that became a folder, or back
+            if os.path.isdir(target) and not os.path.islink(target):
+                journal.set_aside(target)
+            journal.place(str(staged), target)
+        try:
+            self.staging.rmdir()  # every staged file has moved: usually empty
+        except OSError:
+            shutil.rmtree(self.staging, ignore_errors=True)
+        self._delete_stale(set(self.new), journal)
+        for rel, entry in self.new.items():
+            if "mtime_ns" not in entry:
+                st = os.stat(self._out + rel)
+                entry.update(size=st.st_size, mtime_ns=st.st_mtime_ns)
+        body = json.dumps({"salt": self.salt, "files": self.new}, sort_keys=True).encode()
+        cachefiles.write_sealed(self.manifest_path, self._purpose(), body)
+
+    def _delete_stale(self, keep: set[str], journal: _Journal) -> None:
+        """Set aside every file under output/ that this build did not produce, then empty
+        folders."""
         # os.walk, children before parents, with string paths, is several times faster than
         # sorted(rglob()) on a site of ten thousand pages; symlinks count as files.
         emptied: set[str] = set()
@@ -227,7 +301,7 @@ class SafeWriter:
                 if prefix + name in keep:
                     left += 1
                 else:
-                    os.unlink(os.path.join(top, name))
+                    journal.set_aside(os.path.join(top, name))
                     self.stats.deleted += 1
             for name in dirs:
                 path = os.path.join(top, name)
@@ -235,18 +309,141 @@ class SafeWriter:
                     if prefix + name in keep:
                         left += 1
                     else:
-                        os.unlink(path)
+                        journal.set_aside(path)
                         self.stats.deleted += 1
                 elif path not in emptied:
                     left += 1
             if top != root and left == 0:
-                os.rmdir(top)
+                journal.rmdir(top)
                 emptied.add(top)
 
     def abandon(self) -> None:
-        """Drop staged files after a failed build."""
+        """Drop staged files after a failed build and let other builds write output/."""
         shutil.rmtree(self.staging, ignore_errors=True)
-        self._lock.close()
+        self._release()
+
+    def _release(self) -> None:
+        if _OPEN.get(id(self.settings)) is self:
+            del _OPEN[id(self.settings)]
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the file releases its flock
+            self._lock_fd = None
+
+
+# The writer of each running build, by id() of its settings dict (Pelican creates the writer
+# inside run(), so a failed build finds its own writer here to drop its staging folder).
+_OPEN: dict[int, SafeWriter] = {}
+
+
+def abandon(settings: dict[str, Any]) -> None:
+    """Drop the staging folder and lock of the build run with `settings`, if it has a writer."""
+    writer = _OPEN.get(id(settings))
+    if writer is not None and writer.settings is settings:
+        writer.abandon()
+
+
+class _Journal:
+    """Changes made to output/ during a commit, each with the way to undo it."""
+
+    def __init__(self, backup: Path):
+        self.backup = backup
+        self._undo: list[tuple[str, str, str]] = []
+        self._count = 0
+
+    def _spare(self) -> str:
+        self._count += 1
+        return os.path.join(self.backup, str(self._count))
+
+    def set_aside(self, path: str) -> None:
+        """Move `path` (a file, link or folder) into the backup folder."""
+        spare = self._spare()
+        os.replace(path, spare)
+        self._undo.append(("restore", path, spare))
+
+    def place(self, staged: str, target: str) -> None:
+        """Move a staged file to `target`, keeping a hard link to the file it replaces.
+
+        The replacement stays atomic (a reader never finds the file missing).
+        """
+        if os.path.isfile(target) and not os.path.islink(target):
+            spare = self._spare()
+            try:
+                os.link(target, spare)
+            except OSError:
+                self.set_aside(target)
+            else:
+                self._undo.append(("restore", target, spare))
+            os.replace(staged, target)
+            return
+        if os.path.lexists(target):
+            self.set_aside(target)
+        os.replace(staged, target)
+        self._undo.append(("added", target, ""))
+
+    def mkdir(self, path: str) -> None:
+        """Create the folder `path` (its parent exists)."""
+        os.mkdir(path)
+        self._undo.append(("made", path, ""))
+
+    def makedirs(self, path: Path) -> None:
+        """Create `path` and its missing parents."""
+        missing: list[Path] = []
+        while not path.exists():
+            missing.append(path)
+            path = path.parent
+        for folder in reversed(missing):
+            os.mkdir(folder)
+            self._undo.append(("made", str(folder), ""))
+
+    def rmdir(self, path: str) -> None:
+        """Remove the empty folder `path`."""
+        os.rmdir(path)
+        self._undo.append(("removed", path, ""))
+
+    def rollback(self) -> None:
+        """Undo every change, last first."""
+        while self._undo:
+            action, path, other = self._undo[-1]
+            if action == "restore":
+                os.replace(other, path)
+            elif action == "added":
+                os.unlink(path)
+            elif action == "made":
+                os.rmdir(path)
+            else:
+                os.mkdir(path)
+            self._undo.pop()
+
+
+def _reason(exc: BaseException) -> str:
+    """Say what went wrong in words (no traceback)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = exc.filename
+        return f"{exc.strerror} ({where})" if where else exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def _is_output_path(path: object) -> bool:
+    """Say whether a manifest key is a plain relative path inside output/."""
+    return (
+        isinstance(path, str)
+        and bool(path)
+        and "\\" not in path
+        and "\0" not in path
+        and not path.startswith("/")
+        and all(part not in ("", ".", "..") for part in path.split("/"))
+    )
+
+
+def _is_entry(entry: object) -> bool:
+    """Say whether a manifest entry has the fields and types a build writes."""
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("sha1"), str)
+        and isinstance(entry.get("size", 0), int)
+        and isinstance(entry.get("mtime_ns", 0), int)
+        and isinstance(entry.get("key", ""), str)
+    )
 
 
 def _render_settings(settings: dict[str, Any]) -> dict[str, Any]:
@@ -260,44 +457,105 @@ def _render_settings(settings: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _clear_way(output: Path, target: Path) -> None:
-    """Remove what stands where `target` must go: a directory in its place, or a file
-    where one of its parent directories must be (a page that became a folder, or back)."""
-    if target.is_dir() and not target.is_symlink():
-        shutil.rmtree(target)
-    for parent in reversed(target.relative_to(output).parents[:-1]):
-        blocker = output / parent
-        if blocker.is_file() or blocker.is_symlink():
-            blocker.unlink()
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _clear_way(out: str, path: str, folders: set[str], journal: _Journal) -> None:
+    """Make the folders of output/`path`, setting aside a file or link that stands where one
+    must be (a page that became a folder, or back). `out` ends with a separator."""
+    parts = path.split("/")[:-1]
+    folder = out.rstrip(os.sep)
+    for part in parts:
+        folder = f"{folder}{os.sep}{part}"
+        if folder in folders:
+            continue
+        if os.path.islink(folder) or (os.path.lexists(folder) and not os.path.isdir(folder)):
+            journal.set_aside(folder)
+        if not os.path.isdir(folder):
+            journal.mkdir(folder)
+        folders.add(folder)
 
 
-def _lock(path: Path, output: Path) -> IO[bytes]:
-    """Hold an exclusive lock for writing `output`; refuse a second process building into it.
+def _lock(output: Path) -> int:
+    """Hold an exclusive lock for writing `output`; refuse a second build into it.
 
-    A POSIX record lock belongs to the process, so the devserver can rebuild after a failed
-    build whose writer still holds it. It ends at commit, or when the process ends.
+    The lock file sits beside the output folder, so builds with different settings or cache
+    folders still exclude each other. flock() belongs to the open file, so a second build
+    in the same process (a thread) is refused too; it ends at commit, when the failed
+    build is abandoned, or when the process ends.
     """
     from furusato.build import BuildError
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = path.open("wb")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    path = output.parent / f".{output.name}.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     try:
-        fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
-        handle.close()
+        os.close(fd)
         raise BuildError(
             f"another build is writing {output} right now; wait for it to finish "
             "(a running `make devserver` rebuilds on every change by itself)"
         ) from None
-    return handle
+    return fd
 
 
-def _refuse_dangerous_output(output: Path) -> None:
-    # The commit step deletes every file it did not write: never point it at a source tree.
-    markers = ("pelicanconf.py", "pyproject.toml", ".git")
-    if output == Path.home() or output == Path("/") or any((output / m).exists() for m in markers):
-        raise RuntimeError(f"refusing to use {output} as the output directory: it holds sources")
+# Folders of the repository that a build reads: the output folder may not be one of them,
+# hold one, or sit inside one (a build deletes every file of its output folder it did not make).
+_SOURCE_FOLDERS = ("content", "prefectures", "theme", "plugins")
+
+
+def check_output_location(output: Path, settings: dict[str, Any]) -> None:
+    """Raise BuildError if `output` is, holds or sits inside a source folder or the repository.
+
+    Called before anything is written or deleted.
+    """
+    from furusato.build import BuildError
+
+    output = output.resolve()
+    root = Path(settings.get("FURUSATO_ROOT") or ".").resolve()
+
+    def shown(path: Path) -> str:
+        try:
+            rel = path.relative_to(root).as_posix()
+        except ValueError:
+            return str(path)
+        return "." if rel == "." else rel
+
+    protected = {root / name: f"{name}/" for name in _SOURCE_FOLDERS}
+    for key in ("PATH", "THEME"):
+        if settings.get(key):
+            protected.setdefault(
+                Path(settings[key]).resolve(), f"{shown(Path(settings[key]).resolve())}/"
+            )
+    for folder in settings.get("PLUGIN_PATHS") or ():
+        protected.setdefault(Path(folder).resolve(), f"{shown(Path(folder).resolve())}/")
+    problem = None
+    if output == root:
+        problem = "is the repository itself"
+    elif output in root.parents:
+        problem = "holds the repository"
+    elif output == Path.home() or output == Path(output.anchor):
+        problem = "is your home folder" if output == Path.home() else "is the top of the disk"
+    else:
+        for folder, name in protected.items():
+            folder = folder.resolve()
+            if output == folder:
+                problem = f"is the {name} folder"
+            elif folder in output.parents:
+                problem = f"is inside the {name} folder"
+            elif output in folder.parents:
+                problem = f"holds the {name} folder"
+            if problem:
+                break
+    if problem is None:
+        for marker in (".git", "pelicanconf.py", "pyproject.toml"):
+            if (output / marker).exists() or (output / marker).is_symlink():
+                problem = f"holds {marker}, so it is a source folder"
+                break
+    if problem:
+        raise BuildError(
+            f"refusing to build into {shown(output)}: the output folder {problem}, and a build "
+            "deletes every file in its output folder that it did not make. Choose a folder "
+            "of its own, such as OUTPUTDIR=output; nothing was changed"
+        )
 
 
 class CommitGenerator(Generator):
@@ -326,6 +584,9 @@ def initialized(pelican: Any) -> None:
     for key, value in DEFAULTS.items():
         pelican.settings.setdefault(key, value)
     _check_settings(pelican.settings)
+    check_output_location(Path(pelican.settings["OUTPUT_PATH"]), pelican.settings)
+    root = Path(pelican.settings.get("FURUSATO_ROOT") or ".")
+    cachefiles.refuse_tracked(root, Path(pelican.settings["FURUSATO_CACHE_PATH"]))
 
 
 def _check_settings(settings: dict[str, Any]) -> None:
@@ -339,6 +600,12 @@ def _check_settings(settings: dict[str, Any]) -> None:
             "safe_output must be the last entry of PLUGINS in the settings file: "
             "files written after it commits would never reach output/ safely"
         )
+    if settings.get("DELETE_OUTPUT_DIRECTORY"):
+        raise BuildError(
+            "DELETE_OUTPUT_DIRECTORY must stay False (do not pass -d to pelican): it empties "
+            "the output folder before the build, so a failed build would leave no site; "
+            "safe_output removes stale files itself, after a successful build"
+        )
     bypassing = [key for key in _WRITER_BYPASSES if settings.get(key)]
     if bypassing:
         raise BuildError(
@@ -348,6 +615,13 @@ def _check_settings(settings: dict[str, Any]) -> None:
 
 
 def register() -> None:
-    signals.initialized.connect(initialized)
-    signals.get_writer.connect(get_writer)
-    signals.get_generators.connect(get_generators)
+    # Pelican runs generators in the order their receivers were first connected in this
+    # process; reconnecting on every registration (safe_output is registered last) keeps the
+    # commit after every other generator even if an earlier build listed plugins differently.
+    for signal, receiver in (
+        (signals.initialized, initialized),
+        (signals.get_writer, get_writer),
+        (signals.get_generators, get_generators),
+    ):
+        signal.disconnect(receiver)
+        signal.connect(receiver)

@@ -170,9 +170,17 @@ class Bench:
         ]
 
     def _furusato(self, key: str, run: int, *extra: str) -> Sample:
-        env = {**os.environ, "PYTHONPATH": "plugins"}
+        # Compiled templates live in the per-user folder: one per mode, emptied by "clean" runs.
+        env = {
+            **os.environ,
+            "PYTHONPATH": "plugins",
+            "FURUSATO_USER_CACHE_DIR": str(self._user(key)),
+        }
         cmd = [self.python, "-m", "furusato", "build", "--today", TODAY, *extra]
         return measure(cmd, self.furusato, env, self.logs / f"{key}-{run}.log")
+
+    def _user(self, key: str) -> Path:
+        return self.work / ("user-cache-prefecture" if key == "f-pref" else "user-cache")
 
     def _vanilla(self, key: str, run: int, settings: str) -> Sample:
         cmd = [self.python, "-m", "pelican", "content", "-s", settings, "-o", "output", "-q"]
@@ -211,14 +219,20 @@ class Bench:
             steps = [
                 (
                     "f-clean",
-                    lambda: _rm(f / "output", f / ".furusato-cache"),
+                    lambda: _rm(
+                        f / "output", f / ".furusato-cache", self._user("f-clean") / "templates"
+                    ),
                     lambda r: self._furusato("f-clean", r),
                 ),
                 ("f-warm", lambda: _rm(f / "output"), lambda r: self._furusato("f-warm", r)),
                 ("f-edit", lambda r=run: self._edit(r), lambda r: self._furusato("f-edit", r)),
                 (
                     "f-pref",
-                    lambda: _rm(f / "output-prefecture", f / ".furusato-cache-prefecture"),
+                    lambda: _rm(
+                        f / "output-prefecture",
+                        f / ".furusato-cache-prefecture",
+                        self._user("f-pref") / "templates",
+                    ),
                     lambda r: self._furusato(
                         "f-pref",
                         r,
