@@ -7,7 +7,7 @@ from pathlib import Path
 
 import lxml.html
 
-from furusato.build import build, load_settings
+from furusato.commands.build import build, load_settings
 
 REPO = Path(__file__).resolve().parents[1]
 SITES = REPO / "tests" / "sites"

@@ -14,8 +14,9 @@ import pytest
 
 import safe_output
 from content_loader import SiteGenerator
-from furusato import cachefiles, cli
-from furusato.build import BuildError
+from furusato import cachefiles
+from furusato.commands import cli
+from furusato.commands.build import BuildError
 from safe_output import SafeWriter
 from tests.sitebuild import REPO, build_site, copy_site
 
@@ -417,15 +418,15 @@ def test_check_reads_the_settings_file(
         "FURUSATO_TODAY = '2026-11-24'\nFURUSATO_CACHE_PATH = 'elsewhere'\n"
     )
     seen = []
-    import furusato.loader
+    import furusato.reading.loader
 
-    original = furusato.loader.load_site
+    original = furusato.reading.loader.load_site
 
     def spy(options, cache=None):
         seen.append(options)
         return original(options, cache)
 
-    monkeypatch.setattr(furusato.loader, "load_site", spy)
+    monkeypatch.setattr(furusato.reading.loader, "load_site", spy)
     assert cli.main(["check", "--root", str(root), "--settings", str(settings)]) == 0
     assert (seen[0].timezone, str(seen[0].today)) == ("Europe/London", "2026-11-24")
     assert (root / "elsewhere/documents/tottori.json").is_file()

@@ -14,7 +14,7 @@ import pytest
 import vobject
 
 from calendars.ical import calendar
-from furusato.loader import Options, load_site
+from furusato.reading.loader import Options, load_site
 from tests.sitebuild import REPO, SITES, build_site, copy_site
 
 SITEURL = "https://alumni.example.org"

@@ -7,7 +7,7 @@ from decimal import Decimal
 import lxml.etree
 import pytest
 
-from furusato.charts import BAR_FILL, WIDTH, Bar, bar_chart, text_width
+from impact.charts import BAR_FILL, WIDTH, Bar, bar_chart, text_width
 
 BARS = [Bar("2025", 4, "4"), Bar("2026", 0, "0"), Bar("<2027>", 8, "8")]
 

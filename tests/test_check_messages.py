@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from furusato import cli
-from furusato.messages import problems_from
-from furusato.model import ArticleSchema, EventSchema, PageSchema, ProfileSchema
-from furusato.yamlsource import LineMap
+from furusato.commands import cli
+from furusato.reading.messages import problems_from
+from furusato.reading.yamlsource import LineMap
+from furusato.schemas import ArticleSchema, EventSchema, PageSchema, ProfileSchema
 from tests.sitebuild import copy_site
 from tests.test_images import png
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from furusato import cli, codeowners
-from furusato.loader import Options, load_profiles
+from furusato.commands import cli, codeowners
+from furusato.reading.loader import Options, load_profiles
 from tests.sitebuild import REPO, SITES, copy_site
 
 

@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from furusato import cachefiles, cli, doccache
-from furusato.doccache import DocumentCache, Unstorable, decode, encode
-from furusato.documents import Parsed
+from furusato import cachefiles
+from furusato.commands import cli
 from furusato.errors import ContentError
-from furusato.loader import Options, load_site
+from furusato.reading import doccache
+from furusato.reading.doccache import DocumentCache, Unstorable, decode, encode
+from furusato.reading.documents import Parsed
+from furusato.reading.loader import Options, load_site
 from tests.sitebuild import REPO, build_site, copy_site
 
 ARTICLE = "content/tottori/articles/2026-03-19-article-11.md"
@@ -266,7 +268,7 @@ def test_two_checks_at_once_never_race(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO / "plugins")}
     script = (
         "import sys, os\n"
-        "from furusato import cli\n"
+        "from furusato.commands import cli\n"
         "for i in range(8):\n"
         "    os.utime(sys.argv[2])  # a new stamp: every run saves the cache again\n"
         "    assert cli.main(['check', '--root', sys.argv[1]]) == 0\n"

@@ -1,6 +1,6 @@
 """Every text a contributor writes is text wherever it lands: pages, attributes, feeds, calendars,
 JSON and CSV. The fields come from the schemas themselves (every string field of every model in
-furusato.model, nested ones and lists included), so a field added later is covered without
+furusato.schemas, nested ones and lists included), so a field added later is covered without
 anyone remembering to add it here.
 
 Each field that can hold free text gets hostile and honest text at once, between markers unique
@@ -34,7 +34,8 @@ import yaml
 from markupsafe import Markup
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from furusato import model, safety
+from furusato import schemas as model
+from furusato.reading import safety
 from furusato.urls import Urls
 from tests.sitebuild import REPO, build_site, copy_site
 from tests.test_host_config import (
@@ -74,7 +75,7 @@ SITEURL = "https://jet.example.net"
 
 
 def models() -> list[type[BaseModel]]:
-    """Return every public pydantic model defined in furusato.model."""
+    """Return every public pydantic model defined in furusato.schemas."""
     return [
         cls
         for name, cls in inspect.getmembers(model, inspect.isclass)
@@ -382,7 +383,7 @@ def mangled(text: str, planted: dict[str, str]) -> list[str]:
 def allowed_markup() -> tuple[set[str], set[str]]:
     """Return the element and attribute names the site's own HTML and SVG may contain."""
     sources = [p.read_text(encoding="utf-8") for p in (REPO / "theme/templates").rglob("*.html")]
-    sources.append((REPO / "plugins/furusato/charts.py").read_text(encoding="utf-8"))
+    sources.append((REPO / "plugins/impact/charts.py").read_text(encoding="utf-8"))
     tags = {"html", "head", "body"} | set(safety.TAGS)
     attributes = set(safety.GENERIC_ATTRIBUTES) | {"loading", "rel"}  # markup.py adds these two
     for attrs in safety.ATTRIBUTES.values():

@@ -12,8 +12,8 @@ import pytest
 from lxml import etree
 from pelican.settings import DEFAULT_CONFIG
 
-from furusato.build import load_settings
-from furusato.loader import DocumentCache, Options, load_site
+from furusato.commands.build import load_settings
+from furusato.reading.loader import DocumentCache, Options, load_site
 from tests.sitebuild import REPO, SITES, build_site, copy_site, page
 
 DEV = "http://127.0.0.1:8000"

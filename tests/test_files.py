@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from furusato.errors import ContentError
-from furusato.files import name_message, unsafe_name
-from furusato.loader import Options, load_site
+from furusato.reading.files import name_message, unsafe_name
+from furusato.reading.loader import Options, load_site
 from tests.sitebuild import build_site, copy_site
 
 GOOD_ARTICLE = """---

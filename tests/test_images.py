@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from furusato.images import add_sizes, dimensions
+from furusato.reading.images import add_sizes, dimensions
 from tests.sitebuild import build_site, copy_site, page
 
 

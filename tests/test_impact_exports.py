@@ -10,16 +10,16 @@ from decimal import Decimal
 
 import pytest
 
-from furusato.impact import KINDS, LANGUAGES, STATUSES, national_report, report_for
-from furusato.impact_export import (
+from furusato.reading.loader import Options, load_site
+from furusato.urls import Urls
+from impact.exports import (
     COLUMNS,
     national_csv,
     national_json,
     prefecture_csv,
     prefecture_json,
 )
-from furusato.loader import Options, load_site
-from furusato.urls import Urls
+from impact.figures import KINDS, LANGUAGES, STATUSES, national_report, report_for
 from tests.sitebuild import SITES, TODAY, copy_site
 
 URLS = Urls("https://alumni.example.org")

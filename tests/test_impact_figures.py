@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from furusato.impact import national_report, report_for
-from furusato.loader import Options, load_site
+from furusato.reading.loader import Options, load_site
+from impact.figures import national_report, report_for
 from tests.sitebuild import REPO, SITES, TODAY, copy_site
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from furusato.impact import national_report, report_for
-from furusato.impact_export import national_csv, prefecture_csv, prefecture_json
-from furusato.loader import Options, load_site
+from furusato.reading.loader import Options, load_site
 from furusato.urls import Urls
+from impact.exports import national_csv, prefecture_csv, prefecture_json
+from impact.figures import national_report, report_for
 from tests.sitebuild import SITES, TODAY, build_site, copy_site, page, texts
 
 # Which column of the by-year (or by-prefecture) table each chart draws.

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from furusato.errors import ContentError
-from furusato.loader import DocumentCache, Options, load_site
+from furusato.reading.loader import DocumentCache, Options, load_site
 from tests.sitebuild import REPO, build_site, copy_site, page, texts
 
 ARTICLES = "content/tottori/articles"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from furusato.errors import ContentError
-from furusato.loader import Options, load_site
+from furusato.reading.loader import Options, load_site
 from tests.sitebuild import build_site, copy_site, page
 
 A = "content/tottori/articles/2026-01-01-article-00.md"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from furusato.cli import main as furusato
+from furusato.commands.cli import main as furusato
 from furusato.errors import ContentError
 from tests.sitebuild import SITES, build_site
 

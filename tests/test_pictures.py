@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from furusato.errors import ContentError
-from furusato.images import MAX_SIDE, inspect
-from furusato.loader import Options, load
+from furusato.reading.images import MAX_SIDE, inspect
+from furusato.reading.loader import Options, load
 from tests.sitebuild import REPO, build_site, copy_site
 from tests.test_images import jpeg, png
 

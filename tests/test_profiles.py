@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from furusato.loader import Options, load_site
+from furusato.reading.loader import Options, load_site
 
 REPO = Path(__file__).resolve().parents[1]
 

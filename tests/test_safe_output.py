@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from content_loader import SiteGenerator
-from furusato.build import BuildError
+from furusato.commands.build import BuildError
 from furusato.errors import ContentError
 from safe_output import SafeWriter
 from tests.sitebuild import REPO, build_site, copy_site, page, texts

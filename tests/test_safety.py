@@ -6,9 +6,9 @@ import lxml.html
 import nh3
 import pytest
 
-from furusato import safety
 from furusato.errors import ContentError
-from furusato.markup import Renderer
+from furusato.reading import safety
+from furusato.reading.markup import Renderer
 from tests.sitebuild import build_site, copy_site, page
 
 SOURCE = "tottori/articles/x.md"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from furusato import cli
-from furusato.model import ArticleSchema, EventSchema
+from furusato.commands import cli
+from furusato.schemas import ArticleSchema, EventSchema
 from tests.sitebuild import REPO, build_site, copy_site, page, texts
 
 

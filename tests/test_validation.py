@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from furusato.errors import ContentError
-from furusato.loader import Options, load_site
+from furusato.reading.loader import Options, load_site
 from tests.sitebuild import build_site, copy_site
 
 GOOD_ARTICLE = """---

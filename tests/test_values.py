@@ -7,9 +7,9 @@ from __future__ import annotations
 import lxml.etree
 import pytest
 
-from furusato import yamlsource
 from furusato.errors import ContentError
-from furusato.model import iana_zones
+from furusato.reading import yamlsource
+from furusato.schemas import iana_zones
 from furusato.urls import NATIONAL_NAMES, PREFECTURE_NAMES
 from tests.sitebuild import SITES, build_site, copy_site
 from tests.test_check_messages import ARTICLE, EVENT, PROFILE, A, E, run_check, site

@@ -21,9 +21,9 @@ from pelican.generators import Generator
 from furusato import cachefiles
 from furusato.entities import Site
 from furusato.fingerprint import fingerprint
-from furusato.loader import DocumentCache, Options, Picture, load
-from furusato.presentation import FILTERS, template_globals
+from furusato.reading.loader import DocumentCache, Options, Picture, load
 from furusato.urls import Urls
+from furusato.wording import FILTERS, template_globals
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Write every feed: RSS 2.0 and Atom per prefecture and for the nation, and /feeds.opml.
 
-The documents are built by `furusato.feeds` from the typed Site; this plugin only picks the
+The documents are built by `feeds.channels` from the typed Site; this plugin only picks the
 settings and writes the bytes. Pelican's own feed writer stays off (pelicanconf.py sets its
 FEED_* settings to None), so there is one feed stack.
 """
@@ -13,9 +13,10 @@ from typing import Any
 from pelican import signals
 
 from content_loader import SiteGenerator
-from furusato import feeds
 from furusato.entities import Article
 from furusato.fingerprint import fingerprint
+
+from . import channels as feeds
 
 DEFAULTS: dict[str, Any] = {
     "FURUSATO_FEED_ITEMS": 50,  # items in each feed (articles and event posts, newest first)

@@ -7,7 +7,7 @@ frame-ancestors, report-uri or sandbox (browsers ignore them there), so those ar
 
 from __future__ import annotations
 
-from .safety import EMBED_HOSTS
+from .reading.safety import EMBED_HOSTS
 
 # The directives the pages must satisfy (tests/test_host_config.py checks every page).
 POLICY: dict[str, list[str]] = {

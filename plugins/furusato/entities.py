@@ -1,7 +1,7 @@
 """The typed objects that templates, feeds and calendars receive.
 
 Every text field is plain text, escaped wherever it is shown. The one exception is `html`,
-the body that `furusato.markup` rendered and sanitized: it becomes `Markup` here, where it is
+the body that `reading.markup` rendered and sanitized: it becomes `Markup` here, where it is
 handed to templates and feeds, so a template prints it as it is and nothing else.
 """
 
@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from .model import Ambassador, ArticleSchema, EventSchema, Link, Names, PageSchema, Tile
 from .regions import Region
+from .schemas import Ambassador, ArticleSchema, EventSchema, Link, Names, PageSchema, Tile
 
 
 class _HasBody:
@@ -61,7 +61,7 @@ class Article(_HasBody):
     author: Ambassador
     slug: str
     meta: ArticleSchema
-    html: Markup  # sanitized by furusato.markup
+    html: Markup  # sanitized by furusato.reading.markup
     published: datetime  # aware; a plain date means midnight in the site's time zone
     updated: datetime
     source: str
@@ -89,7 +89,7 @@ class Event(_HasBody):
     organizer: Ambassador
     slug: str
     meta: EventSchema
-    html: Markup  # sanitized by furusato.markup
+    html: Markup  # sanitized by furusato.reading.markup
     zone: ZoneInfo | None  # None for all-day events
     start: datetime | date  # aware datetime, or a date for all-day events
     end: datetime | date  # aware datetime (exclusive) or the last day (inclusive)
@@ -131,7 +131,7 @@ class Page(_HasBody):
 
     slug: str
     meta: PageSchema
-    html: Markup  # sanitized by furusato.markup
+    html: Markup  # sanitized by furusato.reading.markup
     source: str
     digest: str
 

@@ -11,10 +11,12 @@ import re
 from markupsafe import Markup, escape
 
 from .entities import Article, Event, Page, Prefecture
-from .markup import LOCAL_PREFIX
-from .model import Ambassador
 from .regions import Region
+from .schemas import Ambassador
 
+# Local links and pictures in rendered Markdown are written `furusato:<path under content/>`
+# and expanded to real URLs at render time, so one cached rendering serves every layout.
+LOCAL_PREFIX = "furusato:"
 _PLACEHOLDER = re.compile(r'(\s(?:href|src)=")' + re.escape(LOCAL_PREFIX) + r'([^"#]*)')
 # Names Furusato itself writes (the URL contract in DESIGN.md, "Outputs"), the one list that
 # contributors' slugs are checked against. A site page is written at /<slug>/ beside them,
@@ -122,7 +124,7 @@ class Urls:
         """Replace `furusato:<path>` placeholders in sanitized HTML with real URLs.
 
         Only Markup is expanded (a plain string is text, and comes back escaped), and only in
-        href and src attributes, where furusato.markup writes them: a body that says
+        href and src attributes, where furusato.reading.markup writes them: a body that says
         "furusato: 故郷" keeps its words. The path is attribute text the sanitizer escaped; the
         base URL put before it is SITEURL, which publishconf.py checks.
         """

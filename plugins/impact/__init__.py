@@ -10,9 +10,17 @@ from markupsafe import Markup
 from pelican import signals
 
 from content_loader import SiteGenerator
-from furusato.charts import Bar, bar_chart
 from furusato.fingerprint import fingerprint
-from furusato.impact import (
+from furusato.wording import money
+
+from .charts import Bar, bar_chart
+from .exports import (
+    national_csv,
+    national_json,
+    prefecture_csv,
+    prefecture_json,
+)
+from .figures import (
     KINDS,
     LANGUAGES,
     STATUSES,
@@ -21,13 +29,6 @@ from furusato.impact import (
     national_report,
     report_for,
 )
-from furusato.impact_export import (
-    national_csv,
-    national_json,
-    prefecture_csv,
-    prefecture_json,
-)
-from furusato.presentation import money
 
 STATUS_NAMES = {
     "submitted": "Submitted",

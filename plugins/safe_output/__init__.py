@@ -185,7 +185,7 @@ class SafeWriter:
         try:
             staged.write_bytes(data)
         except OSError as exc:
-            from furusato.build import BuildError
+            from furusato.commands.build import BuildError
 
             raise BuildError(
                 f"could not write {path} into the staging folder {self.staging}: "
@@ -216,7 +216,7 @@ class SafeWriter:
         Every file replaced or deleted is first set aside in a backup folder, so that a
         failure half-way puts everything back (BuildError) and output/ stays the last build.
         """
-        from furusato.build import BuildError
+        from furusato.commands.build import BuildError
 
         # Without a manifest the next build rewrites everything, so a commit interrupted
         # half-way can never leave a file that the manifest wrongly calls current.
@@ -481,7 +481,7 @@ def _lock(output: Path) -> int:
     in the same process (a thread) is refused too; it ends at commit, when the failed
     build is abandoned, or when the process ends.
     """
-    from furusato.build import BuildError
+    from furusato.commands.build import BuildError
 
     output.parent.mkdir(parents=True, exist_ok=True)
     path = output.parent / f".{output.name}.lock"
@@ -507,7 +507,7 @@ def check_output_location(output: Path, settings: dict[str, Any]) -> None:
 
     Called before anything is written or deleted.
     """
-    from furusato.build import BuildError
+    from furusato.commands.build import BuildError
 
     output = output.resolve()
     root = Path(settings.get("FURUSATO_ROOT") or ".").resolve()
@@ -591,7 +591,7 @@ def initialized(pelican: Any) -> None:
 
 def _check_settings(settings: dict[str, Any]) -> None:
     """Refuse settings under which some files would reach output/ without the SafeWriter."""
-    from furusato.build import BuildError
+    from furusato.commands.build import BuildError
 
     plugins = [getattr(p, "__name__", p) for p in settings.get("PLUGINS") or []]
     names = [str(p).rsplit(".", 1)[-1] for p in plugins]

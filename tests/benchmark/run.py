@@ -326,8 +326,8 @@ def devserver_probe(runs: int) -> None:
     """
     import tempfile
 
-    from furusato.build import build, load_settings
-    from furusato.loader import DocumentCache
+    from furusato.commands.build import build, load_settings
+    from furusato.reading.loader import DocumentCache
 
     source = REPO if (REPO / "content").is_dir() else REPO / "tests" / "sites" / "two_prefectures"
     with tempfile.TemporaryDirectory() as tmp:

@@ -2,7 +2,7 @@
 
 These pydantic models are the single source of truth for validation: the build, `make check`
 and the scaffolding commands all validate through them. Messages are turned into
-contributor-facing text by ``furusato.messages``.
+contributor-facing text by ``furusato.reading.messages``.
 """
 
 from __future__ import annotations

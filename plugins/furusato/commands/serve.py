@@ -77,9 +77,9 @@ def devserver(args: Any, make_settings: Callable[..., dict], report: Callable) -
     """
     from watchfiles import watch
 
+    from ..errors import ContentError
+    from ..reading.loader import DocumentCache
     from .build import BuildError, build
-    from .errors import ContentError
-    from .loader import DocumentCache
 
     cache = DocumentCache()
     output = Path(args.output)

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from .impact import NationalReport, PrefectureReport, YearFigures
-from .urls import Urls
+from furusato.urls import Urls
+
+from .figures import NationalReport, PrefectureReport, YearFigures
 
 SCHEMA = "furusato-impact/1"
 NOTE = (

@@ -6,12 +6,13 @@ import difflib
 import logging
 from pathlib import Path
 
-from .entities import Prefecture
-from .errors import Problems
+from ..entities import Prefecture
+from ..errors import Problems
+from ..regions import BY_SLUG
+from ..schemas import ProfileSchema
+from ..urls import NATIONAL_NAMES
 from .files import check_folder, read_regular, walk
 from .messages import comment_cuts, yaml_findings
-from .model import ProfileSchema
-from .regions import BY_SLUG
 from .repository import (
     Options,
     is_slug,
@@ -20,7 +21,6 @@ from .repository import (
     sha1,
     validate,
 )
-from .urls import NATIONAL_NAMES
 
 log = logging.getLogger(__name__)
 

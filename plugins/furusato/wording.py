@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 from . import csp
 from .entities import Site
 from .eventtimes import MONTHS, event_datetime, event_when
-from .model import Money, Venue
 from .regions import BY_SLUG, REGIONS
+from .schemas import Money, Venue
 from .urls import Urls
 
 ROLE_NAMES = {

@@ -1,6 +1,6 @@
 """Find the HTML in a Markdown body that the sanitizer would remove, with the line it is on.
 
-The allow-list below is the one the build's sanitizer (``furusato.markup``, via nh3) uses, so
+The allow-list below is the one the build's sanitizer (``reading.markup``, via nh3) uses, so
 ``make check`` rejects exactly what the build would otherwise strip: disallowed tags, event
 handler attributes, ``javascript:``/``data:`` addresses, iframes other than allow-listed video
 players, and pictures without a description or stored on another site.

@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .errors import Problems
+from ..errors import Problems
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 

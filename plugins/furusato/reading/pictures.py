@@ -3,9 +3,9 @@ that articles and events show.
 
 ``publishable()`` is the one judge: ``make check`` reports what it refuses, and the build copies
 exactly the files it returns, nothing else from ``images/``. A file is published only if it is a
-regular file (see ``furusato.files``), its name needs no escaping, it ends in a picture suffix,
+regular file (see ``reading.files``), its name needs no escaping, it ends in a picture suffix,
 it is no larger than the size limit, and its bytes are the picture its suffix names (see
-``furusato.images``; an SVG must pass the allow-list there).
+``furusato.reading.images``; an SVG must pass the allow-list there).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from stat import S_ISREG
 
+from ..errors import Problems
 from .documents import Parsed
-from .errors import Problems
 from .files import Found, name_message, unsafe_name
 from .images import PICTURE_SUFFIXES, inspect_file
 from .layout import NOT_PUBLISHED_MESSAGE

@@ -10,7 +10,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from .errors import ContentError, Problem
+from ..errors import ContentError, Problem
 
 log = logging.getLogger("furusato")
 
@@ -60,9 +60,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from . import cachefiles
+    from .. import cachefiles
+    from ..reading.loader import DocumentCache, Options, load_site
     from .build import load_settings
-    from .loader import DocumentCache, Options, load_site
 
     # The build's settings file, so that check judges with the same time zone, today and
     # cache folder; a relative cache folder is taken from the repository root.
@@ -146,8 +146,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_codeowners(args: argparse.Namespace) -> int:
+    from ..reading.loader import Options, load_profiles
     from . import codeowners
-    from .loader import Options, load_profiles
 
     root = Path(args.root)
     try:

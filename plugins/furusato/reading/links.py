@@ -1,7 +1,7 @@
 """Check that every link in a body to a file of the repository leads to something published.
 
 Rendered Markdown marks links to repository files as ``furusato:<path under content/>``
-(``furusato.markup``). Here each one is checked against what the build publishes:
+(``furusato.reading.markup``). Here each one is checked against what the build publishes:
 
 - a link to an article's, event's or page's source file (``2026-05-01-dunes.md``,
   ``../events/x.md#where``) is rewritten to that document's own address
@@ -26,12 +26,12 @@ import posixpath
 import re
 from collections.abc import Collection
 
+from ..errors import Problems
+from ..slugs import slug_from_filename
 from .documents import Parsed
-from .errors import Problems
 from .files import MARKDOWN_SUFFIXES, read_regular
 from .markup import LOCAL_PREFIX
 from .repository import IMAGE_DIR, KINDS, PAGES_DIR, Options, file_stem, line_of_text, sha1
-from .slugs import slug_from_filename
 
 _LINK = re.compile(r'href="' + re.escape(LOCAL_PREFIX) + r'([^"#]*)(#[^"]*)?"')
 

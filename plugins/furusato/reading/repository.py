@@ -13,10 +13,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..errors import Problems
+from ..schemas import SLUG_PATTERN
 from . import yamlsource
-from .errors import Problems
 from .messages import field_name, problems_from
-from .model import SLUG_PATTERN
 
 log = logging.getLogger(__name__)
 

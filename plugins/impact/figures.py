@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .entities import Article, Event, Prefecture, Site
-from .model import ArticleKind, Language, ProposalStatus
+from furusato.entities import Article, Event, Prefecture, Site
+from furusato.schemas import ArticleKind, Language, ProposalStatus
 
 KINDS: tuple[str, ...] = ArticleKind.__args__  # story, guide, news, proposal
 LANGUAGES: tuple[str, ...] = Language.__args__  # en, ja

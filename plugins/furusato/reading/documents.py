@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
+from ..errors import Problem, Problems
+from ..schemas import ArticleSchema, EventSchema, PageSchema
 from . import yamlsource
-from .errors import Problem, Problems
 from .markup import Renderer
 from .messages import comment_cuts, yaml_findings
-from .model import ArticleSchema, EventSchema, PageSchema
 from .repository import (
     PAGES_DIR,
     line_of_text,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from .entities import Prefecture
+from ..entities import Prefecture
 
 PATH = Path(".github") / "CODEOWNERS"
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import yamlsource
-from .loader import parse_document, sha1
-from .markup import Renderer
-from .model import ArticleSchema, ProfileSchema
-from .slugs import slug_from_filename, slugify
+from ..reading import yamlsource
+from ..reading.loader import parse_document, sha1
+from ..reading.markup import Renderer
+from ..schemas import ArticleSchema, ProfileSchema
+from ..slugs import slug_from_filename, slugify
 
 TEMPLATES = Path("docs") / "templates"
 KINDS = {"article": "articles", "event": "events"}

@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problem
-from .model import FREE_TEXT
+from ..errors import Problem
+from ..schemas import FREE_TEXT
 from .yamlsource import LineMap, Path_
 
 _TYPE_NAMES = {

@@ -11,11 +11,11 @@ import logging
 import os
 from dataclasses import dataclass
 
+from ..entities import Site
+from ..errors import Problems
 from .assemble import assemble_site
 from .doccache import CACHE_VERSION, DocumentCache
 from .documents import Parsed, parse_document
-from .entities import Site
-from .errors import Problems
 from .files import read_regular
 from .layout import Listing, list_content
 from .links import resolve_links

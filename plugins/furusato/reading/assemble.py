@@ -9,12 +9,14 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..entities import Article, Event, Page, Prefecture, Site
+from ..errors import Problems
+from ..schemas import EventSchema
+from ..slugs import slug_from_filename
+from ..urls import LIST_NAMES, NATIONAL_NAMES, PREFECTURE_NAMES
 from . import images
 from .documents import Parsed
-from .entities import Article, Event, Page, Prefecture, Site
-from .errors import Problems
 from .markup import LOCAL_PREFIX
-from .model import EventSchema
 from .repository import (
     PAGES_DIR,
     Options,
@@ -22,8 +24,6 @@ from .repository import (
     is_slug,
     sha1,
 )
-from .slugs import slug_from_filename
-from .urls import LIST_NAMES, NATIONAL_NAMES, PREFECTURE_NAMES
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 Raw HTML is allowed only within a safe subset: ``nh3`` (the Ammonia sanitizer) removes
 scripts, event-handler attributes, forms, ``javascript:``/``data:`` URLs and iframes from hosts
-other than the allow-listed video players. ``furusato.safety`` holds that allow-list and
+other than the allow-listed video players. ``furusato.reading.safety`` holds that allow-list and
 reports the same removals as problems, so ``make check`` and the build reject what the
 sanitizer would otherwise strip; sanitizing stays as a second line of defence.
 
@@ -20,10 +20,10 @@ from dataclasses import dataclass
 import markdown
 import nh3
 
+from ..urls import LOCAL_PREFIX
 from . import safety
 from .safety import is_allowed_embed, is_local
 
-LOCAL_PREFIX = "furusato:"
 _EXTENSIONS = ["extra", "sane_lists"]
 # align="..." (allowed) instead of style="text-align: ..." (removed), so column alignment stays.
 _EXTENSION_CONFIGS = {"extra": {"tables": {"use_align_attribute": True}}}

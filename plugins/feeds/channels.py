@@ -22,10 +22,10 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 from markupsafe import Markup, escape
 
-from .entities import Article, Event, Prefecture, Site
-from .presentation import KIND_NAMES, long_date
-from .regions import REGIONS
-from .urls import Urls
+from furusato.entities import Article, Event, Prefecture, Site
+from furusato.regions import REGIONS
+from furusato.urls import Urls
+from furusato.wording import KIND_NAMES, long_date
 
 Item = Article | Event
 RSS_TYPE = "application/rss+xml"

@@ -2,16 +2,16 @@
 
 Where a file may be: ``content/<prefecture>/articles/*.md``, ``content/<prefecture>/events/*.md``,
 ``content/pages/*.md`` (documents) and ``content/<prefecture>/images/**`` (pictures, checked by
-``furusato.pictures``). Every other file is reported, including a file directly in ``content/``;
+``reading.pictures``). Every other file is reported, including a file directly in ``content/``;
 nothing is skipped silently (hidden tool files such as ``.gitkeep`` excepted, see
-``furusato.files``).
+``furusato.reading.files``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .errors import Problems
+from ..errors import Problems
 from .files import MARKDOWN_SUFFIXES, Found, check_folder, name_message, unsafe_name, walk
 from .images import PICTURE_SUFFIXES
 from .repository import IMAGE_DIR, KINDS, PAGES_DIR, Options

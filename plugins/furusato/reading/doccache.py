@@ -26,7 +26,7 @@ import markdown
 import nh3
 from pydantic import BaseModel
 
-from . import cachefiles
+from .. import cachefiles
 from .documents import Parsed
 
 log = logging.getLogger(__name__)
@@ -39,19 +39,9 @@ def _code_version() -> str:
     """
     here = Path(__file__).parent
     digest = hashlib.sha1(usedforsecurity=False)
-    for name in (
-        "documents",
-        "repository",
-        "markup",
-        "safety",
-        "model",
-        "messages",
-        "yamlsource",
-        "slugs",
-        "errors",
-        "doccache",
-    ):
-        digest.update((here / f"{name}.py").read_bytes())
+    core = ("schemas", "slugs", "errors", "urls", "cachefiles", "regions")
+    for path in [*sorted(here.glob("*.py")), *(here.parent / f"{name}.py" for name in core)]:
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 

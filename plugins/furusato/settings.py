@@ -1,0 +1,206 @@
+"""Declare every Furusato setting once (type, default, meaning, whether it changes output) and
+check a whole settings dictionary against the declarations, reporting every mistake at once.
+
+Pelican-free: the engine plugin applies it at start-up and `furusato check` reads the same
+settings file through it, so check and build agree on "today", the time zone and the cache.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+PREFIX = "FURUSATO_"
+
+Check = Callable[[Any], str | None]  # returns what is wrong with a value, or None
+
+
+def _whole(minimum: int) -> Check:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            return f"must be a whole number of at least {minimum}"
+        return None
+
+    return check
+
+
+def _optional(check: Check) -> Check:
+    return lambda value: None if value is None else check(value)
+
+
+def _text(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else "must be non-empty text"
+
+
+def _flag(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be True or False"
+
+
+def _slug(value: Any) -> str | None:
+    if isinstance(value, str) and re.fullmatch(r"[a-z]+(-[a-z]+)*", value):
+        return None
+    return "must be a prefecture's slug, the name of its file in prefectures/ (such as 'tottori')"
+
+
+def _day(value: Any) -> str | None:
+    if isinstance(value, date):
+        return None
+    if isinstance(value, str):
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return None
+    return "must be a date written YYYY-MM-DD"
+
+
+def _url(value: Any) -> str | None:
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts and parts.scheme in ("http", "https") and parts.hostname and not parts.query:
+        return None
+    return "must be an address such as http://127.0.0.1:8000"
+
+
+def _str_dict(values: type) -> Check:
+    def check(value: Any) -> str | None:
+        if isinstance(value, Mapping) and all(
+            isinstance(k, str) and isinstance(v, values) for k, v in value.items()
+        ):
+            if values is list and not all(
+                all(isinstance(s, str) for s in v) for v in value.values()
+            ):
+                return "must map names to lists of text"
+            return None
+        return f"must map names to {'lists of text' if values is list else 'text'}"
+
+    return check
+
+
+def _tag_authority(value: Any) -> str | None:
+    # RFC 4151: a domain (or e-mail address) the publisher owned, a comma, and a date then.
+    if isinstance(value, str) and re.fullmatch(
+        r"[A-Za-z0-9.-]+\.[A-Za-z]{2,}(@[A-Za-z0-9.-]+)?,\d{4}(-\d{2}(-\d{2})?)?", value
+    ):
+        return None
+    return "must be 'domain,year' as in RFC 4151, such as 'alumni.example.org,2026'"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name, default, one-line meaning, check, and whether it changes pages."""
+
+    name: str
+    default: Any
+    meaning: str
+    check: Check
+    changes_output: bool = True
+
+
+_CSP = {
+    "default-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "style-src": ["'self'"],
+    "script-src": ["'self'"],
+    "frame-src": [
+        "https://player.vimeo.com",
+        "https://www.youtube-nocookie.com",
+        "https://www.youtube.com",
+    ],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'none'"],
+    "frame-ancestors": ["'none'"],
+}
+
+SETTINGS: tuple[Setting, ...] = (
+    # --- what is built -------------------------------------------------------------------
+    Setting("FURUSATO_PREFECTURE", None, "build only this prefecture's site, rooted at /",
+            _optional(_slug)),
+    Setting("FURUSATO_TODAY", None, "the date 'upcoming' is decided against (None: today in "
+            "TIMEZONE)", _optional(_day)),
+    Setting("FURUSATO_DEV_SITEURL", "http://127.0.0.1:8000", "base of absolute URLs (feeds, "
+            "calendars, sitemap) while SITEURL is empty", _url),
+    # --- lists ---------------------------------------------------------------------------
+    Setting("FURUSATO_ARTICLES_PER_PAGE", 10, "articles on each page of /<slug>/articles/",
+            _whole(1)),
+    Setting("FURUSATO_HOME_ARTICLES", 8, "latest articles on the national home", _whole(0)),
+    Setting("FURUSATO_MICROSITE_ARTICLES", 5, "latest articles on a prefecture's home",
+            _whole(0)),
+    Setting("FURUSATO_HOME_EVENTS", 6, "upcoming events on the national and prefecture homes",
+            _whole(0)),
+    # --- feeds and calendars -------------------------------------------------------------
+    Setting("FURUSATO_FEED_ITEMS", 50, "items in each feed, newest first", _whole(1)),
+    Setting("FURUSATO_TAG_AUTHORITY", "furusato.example,2026", "the 'domain,year' of feed "
+            "entry ids (RFC 4151 tag URIs); set once, never change", _tag_authority),
+    Setting("FURUSATO_CALENDAR_REFRESH_HOURS", 24, "how often subscribed calendars re-fetch",
+            _whole(1)),
+    # --- host configuration --------------------------------------------------------------
+    Setting("FURUSATO_CSP", _CSP, "Content-Security-Policy directives of every page",
+            _str_dict(list)),
+    Setting("FURUSATO_CACHE_ASSETS", "public, max-age=86400, stale-while-revalidate=604800",
+            "Cache-Control of theme assets and pictures", _text),
+    Setting("FURUSATO_CACHE_FEEDS", "public, max-age=900", "Cache-Control of feeds, calendars "
+            "and exports", _text),
+    Setting("FURUSATO_CONTENT_TYPES", {
+        "feed.xml": "application/rss+xml; charset=utf-8",
+        "atom.xml": "application/atom+xml; charset=utf-8",
+        ".ics": "text/calendar; charset=utf-8",
+        ".opml": "text/x-opml; charset=utf-8",
+        ".xml": "application/xml; charset=utf-8",
+        ".txt": "text/plain; charset=utf-8",
+        ".csv": "text/csv; charset=utf-8",
+        ".json": "application/json; charset=utf-8",
+    }, "Content-Type by file name (first) or suffix", _str_dict(str)),
+    # --- how the build runs (never changes a byte of output) -----------------------------
+    Setting("FURUSATO_CACHE_PATH", ".furusato-cache", "where parsed content and the output "
+            "manifest are kept", _text, changes_output=False),
+    Setting("FURUSATO_INCREMENTAL", True, "reuse unchanged files of the last build (False: "
+            "render every page)", _flag, changes_output=False),
+    Setting("FURUSATO_JOBS", None, "processes that parse new or changed files (None: one per "
+            "CPU)", _optional(_whole(1)), changes_output=False),
+)  # fmt: skip
+
+BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+def with_defaults(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Return `settings` with every undeclared Furusato setting at its default."""
+    merged = dict(settings)
+    for setting in SETTINGS:
+        merged.setdefault(setting.name, setting.default)
+    return merged
+
+
+def problems(settings: Mapping[str, Any], source: str = "the settings file") -> list[str]:
+    """Return one message per mistake in `settings`: unknown names, wrong types, bad values."""
+    found: list[str] = []
+    for name in sorted(settings):
+        if not name.startswith(PREFIX):
+            continue
+        setting = BY_NAME.get(name)
+        if setting is None:
+            close = difflib.get_close_matches(name, BY_NAME, n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            found.append(f"{source}: {name} is not a Furusato setting{hint}")
+            continue
+        reason = setting.check(settings[name])
+        if reason:
+            found.append(f"{source}: {name} = {settings[name]!r} {reason} ({setting.meaning})")
+    return found
+
+
+def output_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Pick the settings that can change the bytes of the output (the writer's salt)."""
+    pelican = ("SITEURL", "SITENAME", "SITESUBTITLE", "TIMEZONE", "DEFAULT_LANG", "THEME",
+               "RELATIVE_URLS")  # fmt: skip
+    return {
+        name: settings.get(name)
+        for name in sorted(settings)
+        if name in pelican or (name in BY_NAME and BY_NAME[name].changes_output)
+    }
