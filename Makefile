@@ -52,7 +52,8 @@ help: ## List the targets
 	@echo
 	@grep -E '^[a-z_]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
 	@echo
-	@echo 'Variables: PREFECTURE=<slug> (one microsite at /), DEBUG=1, RELATIVE=1, PORT=8000,'
+	@echo 'Variables: PREFECTURE=<slug> (one microsite at /), DEBUG=1, PORT=8000,'
+	@echo '           RELATIVE=1 (links that work when the output folder is opened from disk),'
 	@echo '           N=500 RUNS=3 (bench: documents in the corpus, runs of each mode)'
 	@echo 'Deploying: SITEURL=https://... (publish, github, rsync_upload), CNAME=, SSH_HOST=,'
 	@echo '           SSH_PORT=22, SSH_USER=, SSH_TARGET_DIR='

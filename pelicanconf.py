@@ -2,8 +2,19 @@
 
 Furusato reads prefectures/ and content/ itself (typed, validated, never skipping a file),
 so Pelican's own article/page readers, feeds and static copying are switched off and the
-plugins below do that work. publishconf.py adds the production differences.
+plugins below do that work. publishconf.py adds the production differences. Every
+FURUSATO_* setting, with its default and meaning, is declared in plugins/furusato/settings.py;
+an unknown or impossible one stops the build with a message.
 """
+
+import sys
+from pathlib import Path
+
+# Pelican loads the plugins by name from PLUGIN_PATHS; the core package they share
+# (plugins/furusato) must be importable too, so `pelican content` works without PYTHONPATH.
+_PLUGINS = str(Path(__file__).resolve().parent / "plugins")
+if _PLUGINS not in sys.path:
+    sys.path.insert(0, _PLUGINS)
 
 AUTHOR = "Furusato contributors"
 SITENAME = "Furusato"
@@ -14,18 +25,18 @@ TIMEZONE = "Asia/Tokyo"
 DEFAULT_LANG = "en"
 THEME = "theme"
 
-# The plugins run in this order; safe_output must stay last (it commits output/).
+# The engine loads the content and writes output/; each other plugin is one output family.
+# The order does not matter (tests/test_engine.py builds with them shuffled).
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
-    "content_loader",  # prefectures/*.yaml + content/**/*.md -> validated, typed Site
+    "furusato_engine",  # settings, prefectures/ + content/ -> typed Site, safe writer, commit
     "microsites",  # national portal, regions, prefecture microsites, articles, ambassadors
     "events",  # /<slug>/events/ (upcoming and past) and one page per event
     "calendars",  # iCalendar: /<slug>/events.ics, one event.ics per event, national /events.ics
     "feeds",  # RSS and Atom per prefecture and national, feeds.opml (feedgen)
     "impact",  # local return reports: /<slug>/impact/, /impact/ and their CSV and JSON
-    "sitemap",  # sitemap.xml and robots.txt from every page written before it
-    "host_config",  # _headers (CSP, caching) and .nojekyll, from every file written before it
-    "safe_output",  # stage, then swap into output/ only when the whole build succeeded
+    "sitemap",  # sitemap.xml and robots.txt, once every page is written
+    "host_config",  # _headers (CSP, caching) and .nojekyll, once every file is made
 ]
 
 # Pelican's own readers, generators and feed writer stay idle: Furusato's plugins do the work.
@@ -41,7 +52,7 @@ CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
-DELETE_OUTPUT_DIRECTORY = False  # safe_output removes stale files itself, after success
+DELETE_OUTPUT_DIRECTORY = False  # the engine removes stale files itself, after success
 CACHE_CONTENT = False
 
 # autoescape on for every template, HTML and XML alike: contributors' text is always text, and

@@ -8,6 +8,7 @@ from pathlib import Path
 import lxml.html
 
 from furusato.commands.build import build, load_settings
+from furusato.settings import with_defaults
 
 REPO = Path(__file__).resolve().parents[1]
 SITES = REPO / "tests" / "sites"
@@ -26,21 +27,72 @@ def build_site(
     **overrides,
 ) -> Path:
     """Build the repository at `root` into `out` with the project's settings and plugins."""
+    build_result(
+        root,
+        out,
+        today=today,
+        prefecture=prefecture,
+        siteurl=siteurl,
+        settings_file=settings_file,
+        cache=cache,
+        **overrides,
+    )
+    return out
+
+
+def build_result(
+    root: Path,
+    out: Path,
+    *,
+    today: str = TODAY,
+    prefecture: str | None = None,
+    siteurl: str | None = None,
+    settings_file: str = "pelicanconf.py",
+    cache: Path | None = None,
+    **overrides,
+):
+    """Build like build_site() and return the BuildResult (files written, kept, deleted)."""
     overrides.setdefault("THEME", str(REPO / "theme"))  # a test may pass a copy to edit
     settings = load_settings(
         REPO / settings_file,
         OUTPUT_PATH=str(out),
         PATH=str(root / "content"),
         PLUGIN_PATHS=[str(REPO / "plugins")],
-        FURUSATO_ROOT=str(root),
         FURUSATO_CACHE_PATH=str(cache or out.parent / f"{out.name}-cache"),
         FURUSATO_TODAY=today,
         FURUSATO_PREFECTURE=prefecture,
         SITEURL=siteurl,
         **overrides,
     )
-    build(settings)
-    return out
+    return build(settings)
+
+
+def writer_settings(tmp: Path) -> dict:
+    """Settings for a writer used on its own: the repository's theme and plugins, every
+    Furusato setting at its default, the cache in `tmp`, and a content folder in `tmp`."""
+    return with_defaults(
+        {
+            "PATH": str(tmp / "site" / "content"),
+            "THEME": str(REPO / "theme"),
+            "PLUGIN_PATHS": [str(REPO / "plugins")],
+            "FURUSATO_CACHE_PATH": str(tmp / "cache"),
+        }
+    )
+
+
+def probed_theme(dest: Path, template: str) -> Path:
+    """Copy the theme to `dest` with a call of `probe()` opening `template`'s content block.
+
+    A build given this theme and JINJA_GLOBALS={"probe": f} calls f each time it renders
+    that template, in the middle of the build; a page is the same bytes as without it.
+    """
+    shutil.copytree(REPO / "theme", dest)
+    path = dest / "templates" / template
+    text = path.read_text(encoding="utf-8")
+    assert text.count("{% block content %}") == 1, template
+    probe = "{% block content %}{% if probe() %}{% endif %}"
+    path.write_text(text.replace("{% block content %}", probe), encoding="utf-8")
+    return dest
 
 
 def copy_site(name: str, dest: Path, files: dict[str, str | None] | None = None) -> Path:

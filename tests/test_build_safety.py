@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import subprocess
@@ -12,13 +13,11 @@ from pathlib import Path
 
 import pytest
 
-import safe_output
-from content_loader import SiteGenerator
 from furusato import cachefiles
 from furusato.commands import cli
-from furusato.commands.build import BuildError
-from safe_output import SafeWriter
-from tests.sitebuild import REPO, build_site, copy_site
+from furusato.errors import BuildError
+from furusato_engine.writer import SafeWriter
+from tests.sitebuild import REPO, build_site, copy_site, probed_theme, writer_settings
 
 ARTICLE = "content/tottori/articles/2026-03-19-article-11.md"
 GONE = "content/tottori/articles/2026-01-01-article-00.md"
@@ -135,10 +134,11 @@ def test_pelicans_delete_output_directory_is_refused(tmp_path: Path) -> None:
     with pytest.raises(BuildError) as caught:
         build_site(root, tmp_path / "output", DELETE_OUTPUT_DIRECTORY=True)
     assert str(caught.value) == (
-        "DELETE_OUTPUT_DIRECTORY must stay False (do not pass -d to pelican): it empties "
-        "the output folder before the build, so a failed build would leave no site; "
-        "safe_output removes stale files itself, after a successful build"
+        "pelicanconf.py: DELETE_OUTPUT_DIRECTORY must stay False (do not pass -d to pelican): "
+        "it empties the output folder before the build, so a failed build would leave no "
+        "site; the engine removes stale files itself, after a successful build"
     )
+    assert not (tmp_path / "output").exists()
 
 
 # ---- a failed commit is rolled back -------------------------------------------------------
@@ -310,25 +310,24 @@ def test_a_full_disk_while_staging_leaves_output_untouched(
 
 
 def test_a_second_build_at_the_same_time_is_refused_and_the_first_is_unharmed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     root, out, _before = edited_site(tmp_path)
     inside = threading.Event()
     go_on = threading.Event()
-    original = SiteGenerator.get_template
 
-    def slow(self, name):
-        if threading.current_thread().name == "first" and not inside.is_set():
+    def pause() -> str:  # called while the first build renders an article page
+        if not inside.is_set():
             inside.set()  # the first build is writing: it holds the lock and has staged files
             go_on.wait(60)
-        return original(self, name)
+        return ""
 
-    monkeypatch.setattr(SiteGenerator, "get_template", slow)
+    theme = probed_theme(tmp_path / "theme", "article.html")
     failures: list[BaseException] = []
 
     def first() -> None:
         try:
-            build_site(root, out)
+            build_site(root, out, THEME=str(theme), JINJA_GLOBALS={"probe": pause})
         except BaseException as exc:
             failures.append(exc)
 
@@ -347,16 +346,11 @@ def test_a_second_build_at_the_same_time_is_refused_and_the_first_is_unharmed(
         "(a running `make devserver` rebuilds on every change by itself)"
     )
     assert failures == []
-    monkeypatch.undo()
     assert tree(out) == tree(build_site(root, tmp_path / "clean"))
 
 
 def test_each_build_stages_into_a_folder_of_its_own(tmp_path: Path) -> None:
-    settings = {
-        "THEME": str(REPO / "theme"),
-        "PLUGIN_PATHS": [str(REPO / "plugins")],
-        "FURUSATO_CACHE_PATH": str(tmp_path / "cache"),
-    }
+    settings = writer_settings(tmp_path)
     first = SafeWriter(str(tmp_path / "a"), settings)
     second = SafeWriter(str(tmp_path / "b"), dict(settings))
     assert first.staging != second.staging
@@ -367,11 +361,7 @@ def test_each_build_stages_into_a_folder_of_its_own(tmp_path: Path) -> None:
 
 
 def test_a_manifest_naming_paths_outside_output_is_ignored(tmp_path: Path) -> None:
-    settings = {
-        "THEME": str(REPO / "theme"),
-        "PLUGIN_PATHS": [str(REPO / "plugins")],
-        "FURUSATO_CACHE_PATH": str(tmp_path / "cache"),
-    }
+    settings = writer_settings(tmp_path)
     out = tmp_path / "output"
     writer = SafeWriter(str(out), settings)
     writer.write_bytes("index.html", b"home")
@@ -381,7 +371,7 @@ def test_a_manifest_naming_paths_outside_output_is_ignored(tmp_path: Path) -> No
     reader.abandon()
     for bad in ("../escape", "/etc/passwd", "a/../../b", "a//b", ""):
         entry = {"sha1": "0" * 40, "size": 1, "mtime_ns": 1}
-        body = safe_output.json.dumps({"salt": writer.salt, "files": {bad: entry}}).encode()
+        body = json.dumps({"salt": writer.salt, "files": {bad: entry}}).encode()
         cachefiles.write_sealed(writer.manifest_path, f"manifest:{out.resolve()}", body)
         reader = SafeWriter(str(out), settings)
         assert reader.old == {}, bad
@@ -389,11 +379,7 @@ def test_a_manifest_naming_paths_outside_output_is_ignored(tmp_path: Path) -> No
 
 
 def test_an_unsealed_manifest_is_ignored(tmp_path: Path) -> None:
-    settings = {
-        "THEME": str(REPO / "theme"),
-        "PLUGIN_PATHS": [str(REPO / "plugins")],
-        "FURUSATO_CACHE_PATH": str(tmp_path / "cache"),
-    }
+    settings = writer_settings(tmp_path)
     out = tmp_path / "output"
     writer = SafeWriter(str(out), settings)
     writer.write_bytes("index.html", b"home")

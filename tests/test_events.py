@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from furusato.eventtimes import date_span, time_span, utc_offset, zone_label
+from furusato.wording import date_span, time_span, utc_offset, zone_label
 from tests.sitebuild import SITES, build_site, copy_site, page, texts
 
 SITEURL = "https://alumni.example.org"
@@ -229,7 +229,7 @@ def test_renamed_event_file_updates_the_lists_of_an_incremental_build(tmp_path):
     assert not (out / "tottori/events/london-evening").exists()
 
 
-# --- eventtimes: the formats themselves --------------------------------------------------
+# --- wording: the event time formats themselves --------------------------------------------------
 
 
 def test_date_spans():

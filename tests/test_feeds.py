@@ -13,8 +13,9 @@ from lxml import etree
 from pelican.settings import DEFAULT_CONFIG
 
 from furusato.commands.build import load_settings
+from furusato.errors import BuildError
 from furusato.reading.loader import DocumentCache, Options, load_site
-from tests.sitebuild import REPO, SITES, build_site, copy_site, page
+from tests.sitebuild import REPO, SITES, build_site, copy_site, page, texts
 
 DEV = "http://127.0.0.1:8000"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -230,13 +231,16 @@ def test_an_event_post_links_to_its_page_and_says_when_and_where(two_prefectures
     assert item.findtext("guid") == f"{TAG}tottori/events/london-evening"
     assert item.findtext(f"{DC}creator") == "Amy Chen"
     text = " ".join(lxml_fragment(item.findtext(CONTENT)).text_content().split())
-    assert text == (
-        "When: 5 December 2026, 18:30–21:00 (Europe/London time) "
-        "Where: Example hall, London, United Kingdom Come along."
-    )
+    when = "Sat 5 December 2026, 18:30–21:00 GMT (UTC+00:00), Europe/London"
+    assert text == f"When: {when} Where: Example hall, London, United Kingdom Come along."
+    # One formatter per fact: the event page says it in the same words.
+    page_text = texts(page(two_prefectures, "/tottori/events/london-evening/"), "//dd/time")
+    assert when in page_text
     online = items["Past fundraiser"]
     text = " ".join(lxml_fragment(online.findtext(CONTENT)).text_content().split())
-    assert text == "When: 1 March 2026 Where: online at https://example.org/stream Thank you."
+    assert text == (
+        "When: Sun 1 March 2026 (all day) Where: online at https://example.org/stream Thank you."
+    )
 
 
 def test_japanese_text_comes_through_intact(two_prefectures):
@@ -406,11 +410,12 @@ def test_a_single_prefecture_site_has_its_feed_at_the_root(two_prefectures, tmp_
 
 @pytest.mark.parametrize("authority", ["furusato", "furusato.example", "Furusato.example,26"])
 def test_a_malformed_tag_authority_stops_the_build(tmp_path, authority):
-    with pytest.raises(ValueError) as error:
+    with pytest.raises(BuildError) as error:
         build_site(SITES / "two_prefectures", tmp_path / "out", FURUSATO_TAG_AUTHORITY=authority)
     assert str(error.value) == (
-        f"FURUSATO_TAG_AUTHORITY {authority!r} is not a tag URI authority; write a domain you "
-        "own and a year you owned it, such as 'alumni.example.org,2026'"
+        f"pelicanconf.py: FURUSATO_TAG_AUTHORITY = {authority!r} must be 'domain,year' as in "
+        "RFC 4151, such as 'alumni.example.org,2026' (the 'domain,year' of feed entry ids "
+        "(RFC 4151 tag URIs); set once, never change)"
     )
     assert not (tmp_path / "out").exists()
 
@@ -448,8 +453,10 @@ def test_the_tag_authority_dates_empty_feeds(tmp_path, authority, year_start):
 
 @pytest.mark.parametrize("limit", [0, -5, "50", True])
 def test_a_bad_item_cap_stops_the_build(tmp_path, limit):
-    with pytest.raises(ValueError) as error:
+    with pytest.raises(BuildError) as error:
         build_site(SITES / "two_prefectures", tmp_path / "out", FURUSATO_FEED_ITEMS=limit)
     assert str(error.value) == (
-        f"FURUSATO_FEED_ITEMS must be a whole number of at least 1, not {limit!r}"
+        f"pelicanconf.py: FURUSATO_FEED_ITEMS = {limit!r} must be a whole number of at least 1 "
+        "(items in each feed, newest first)"
     )
+    assert not (tmp_path / "out").exists()

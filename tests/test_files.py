@@ -50,10 +50,10 @@ NOT_PUBLISHED = (
 )
 
 
-def problems(root: Path, only: str | None = None) -> list[str]:
+def problems(root: Path, single: str | None = None) -> list[str]:
     """Load `root` and return every formatted problem (failing if there are none)."""
     with pytest.raises(ContentError) as info:
-        load_site(Options(root=root, only=only))
+        load_site(Options(root=root, single=single))
     return [p.format() for p in info.value.problems]
 
 
@@ -122,7 +122,7 @@ def test_a_linked_profile_is_reported(root, tmp_path):
     profile.rename(outside)
     profile.symlink_to(outside)
     assert problems(root) == [f"prefectures/shimane.yaml:1: {LINK_FILE}"]
-    assert problems(root, only="tottori") == [f"prefectures/shimane.yaml:1: {LINK_FILE}"]
+    assert problems(root, single="tottori") == [f"prefectures/shimane.yaml:1: {LINK_FILE}"]
 
 
 def test_a_named_pipe_is_reported_without_being_opened(root):

@@ -10,8 +10,11 @@ import lxml.html
 import pytest
 
 from furusato import csp
-from host_config import DEFAULTS, Rule, header_rules
+from furusato.settings import with_defaults
+from host_config import Rule, header_rules
 from tests.sitebuild import REPO, build_site, copy_site
+
+DEFAULTS = with_defaults({})  # every Furusato setting at its declared default
 
 EXPECTED_CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from furusato.reading.loader import Options, load_site
+from furusato.schemas import ARTICLE_KINDS
 from furusato.urls import Urls
 from impact.exports import (
     COLUMNS,
@@ -19,7 +20,7 @@ from impact.exports import (
     prefecture_csv,
     prefecture_json,
 )
-from impact.figures import KINDS, LANGUAGES, STATUSES, national_report, report_for
+from impact.figures import LANGUAGES, STATUSES, national_report, report_for
 from tests.sitebuild import SITES, TODAY, copy_site
 
 URLS = Urls("https://alumni.example.org")
@@ -98,7 +99,7 @@ def test_csv_rows_have_a_fixed_order_and_units(tottori):
     assert first_year == [
         ("active_ambassadors", ""),
         ("articles", ""),
-        *[("articles_by_kind", k) for k in KINDS],
+        *[("articles_by_kind", k) for k in ARTICLE_KINDS],
         *[("articles_by_language", lang) for lang in LANGUAGES],
         ("proposals", ""),
         *[("proposals_by_status", s) for s in STATUSES],

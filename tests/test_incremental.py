@@ -8,7 +8,6 @@ this process, so the parallel parse is checked against the serial one too.
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import time
@@ -19,7 +18,7 @@ import pytest
 
 from furusato.errors import ContentError
 from furusato.reading.loader import DocumentCache, Options, load_site
-from tests.sitebuild import REPO, build_site, copy_site, page, texts
+from tests.sitebuild import REPO, build_result, build_site, copy_site, page, texts
 
 ARTICLES = "content/tottori/articles"
 EDITED = f"{ARTICLES}/2026-01-29-article-04.md"
@@ -42,15 +41,12 @@ class Project:
         self.cache = tmp / "incremental" / "cache"
         self.clean_runs = 0
 
-    def build(self, caplog: pytest.LogCaptureFixture | None = None):
+    def build(self):
         """Rebuild incrementally; return the writer's stats for this build."""
-        if caplog is not None:
-            caplog.clear()
-        with _stats_logged(caplog):
-            build_site(
-                self.root, self.out, cache=self.cache, THEME=str(self.theme), FURUSATO_JOBS=1
-            )
-        return _last_stats(caplog) if caplog is not None else None
+        result = build_result(
+            self.root, self.out, cache=self.cache, THEME=str(self.theme), FURUSATO_JOBS=1
+        )
+        return result.stats
 
     def clean(self) -> Path:
         """Build the current sources from nothing into a fresh folder."""
@@ -65,28 +61,6 @@ class Project:
 
     def read(self, rel: str) -> str:
         return (self.root / rel).read_text(encoding="utf-8")
-
-
-class _stats_logged:
-    """Capture safe_output's INFO summary line (it carries the Stats object)."""
-
-    def __init__(self, caplog: pytest.LogCaptureFixture | None):
-        self.caplog = caplog
-
-    def __enter__(self):
-        if self.caplog is not None:
-            self.cm = self.caplog.at_level(logging.INFO, logger="safe_output")
-            self.cm.__enter__()
-
-    def __exit__(self, *exc):
-        if self.caplog is not None:
-            self.cm.__exit__(*exc)
-
-
-def _last_stats(caplog: pytest.LogCaptureFixture):
-    records = [r for r in caplog.records if hasattr(r, "furusato_stats")]
-    assert records, "safe_output logged no summary"
-    return records[-1].furusato_stats
 
 
 @pytest.fixture
@@ -147,22 +121,18 @@ CHANGES: dict[str, Callable[[Project], None]] = {
 
 
 @pytest.mark.parametrize("change", list(CHANGES))
-def test_incremental_build_equals_clean_build(
-    project: Project, change: str, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_incremental_build_equals_clean_build(project: Project, change: str) -> None:
     before = snapshot(project.out)
     CHANGES[change](project)
-    project.build(caplog)
+    project.build()
     after = assert_same_as_clean(project)
     assert after != before  # the change reached the output
 
 
-def test_editing_one_article_renders_only_the_pages_that_show_it(
-    project: Project, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_editing_one_article_renders_only_the_pages_that_show_it(project: Project) -> None:
     before = snapshot(project.out)
     _edit(project)
-    stats = project.build(caplog)
+    stats = project.build()
     after = assert_same_as_clean(project)
     changed = sorted(path for path in after if after[path] != before.get(path))
     assert [p for p in changed if p.endswith(".html")] == ["tottori/articles/article-04/index.html"]
@@ -175,12 +145,10 @@ def test_editing_one_article_renders_only_the_pages_that_show_it(
     assert stats.skipped_renders > (stats.rendered + stats.skipped_renders) * 0.75
 
 
-def test_a_rebuild_without_changes_renders_and_writes_nothing(
-    project: Project, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_a_rebuild_without_changes_renders_and_writes_nothing(project: Project) -> None:
     before = snapshot(project.out)
     pages = sum(1 for path in before if path.endswith(".html"))
-    stats = project.build(caplog)
+    stats = project.build()
     assert (stats.rendered, stats.written, stats.deleted) == (0, 0, 0)
     # every HTML page goes through a render key (so do calendars and impact exports)
     assert stats.skipped_renders >= pages
@@ -231,7 +199,7 @@ def test_single_prefecture_cache_reads_and_writes_only_that_prefecture(tmp_path:
     assert sorted(p.name for p in folder.iterdir()) == ["pages.json", "tottori.json"]
     (folder / "pages.json").write_bytes(b"not a cache")  # must not even be opened
     single = DocumentCache(folder)
-    site = load_site(Options(root=root, only="tottori"), single)
+    site = load_site(Options(root=root, single="tottori"), single)
     assert single.hits == 16 and len(site.articles) == 14
     single.save()
     assert (folder / "pages.json").read_bytes() == b"not a cache"

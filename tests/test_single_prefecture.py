@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from furusato.errors import ContentError
+from furusato.errors import BuildError, ContentError
 from tests.quality.links import broken_html_references
 from tests.sitebuild import SITES, build_site, copy_site, page, texts
 
@@ -93,13 +93,23 @@ def test_only_that_prefectures_files_are_read(tmp_path: Path) -> None:
     assert (out / "index.html").is_file()
 
 
-@pytest.mark.parametrize("name", ["tottory", "../prefectures/tottori"])
-def test_an_unknown_prefecture_is_refused(tmp_path: Path, name: str) -> None:
+def test_an_unknown_prefecture_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ContentError) as caught:
-        build_site(SITES / "two_prefectures", tmp_path / "output", prefecture=name)
-    hint = "did you mean 'tottori'? " if name == "tottory" else ""
+        build_site(SITES / "two_prefectures", tmp_path / "output", prefecture="tottory")
     assert [p.format() for p in caught.value.problems] == [
-        f"prefectures/{name}.yaml:1: PREFECTURE: there is no profile for {name!r}; {hint}"
-        "PREFECTURE must be a file name from prefectures/ without .yaml"
+        "prefectures/tottory.yaml:1: PREFECTURE: there is no profile for 'tottory'; did you "
+        "mean 'tottori'? PREFECTURE must be a file name from prefectures/ without .yaml"
     ]
+    assert not (tmp_path / "output").exists()
+
+
+@pytest.mark.parametrize("name", ["../prefectures/tottori", "Tottori", "tottori.yaml", ""])
+def test_a_prefecture_that_is_not_a_slug_is_refused_as_a_setting(tmp_path: Path, name: str) -> None:
+    with pytest.raises(BuildError) as caught:
+        build_site(SITES / "two_prefectures", tmp_path / "output", prefecture=name)
+    assert str(caught.value) == (
+        f"pelicanconf.py: FURUSATO_PREFECTURE = {name!r} must be a prefecture's slug, the name "
+        "of its file in prefectures/ (such as 'tottori') (build only this prefecture's site, "
+        "rooted at /)"
+    )
     assert not (tmp_path / "output").exists()

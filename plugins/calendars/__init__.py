@@ -13,13 +13,9 @@ from typing import Any
 from pelican import signals
 
 from calendars.ical import CalendarInfo, TimezoneCache, calendar
-from content_loader import SiteGenerator
 from furusato.entities import Event, Prefecture
 from furusato.fingerprint import fingerprint
-
-DEFAULTS: dict[str, Any] = {
-    "FURUSATO_CALENDAR_REFRESH_HOURS": 24,  # subscribers re-fetch this often (a daily rebuild)
-}
+from furusato_engine import SiteGenerator, SiteWriter, require
 
 
 class CalendarsGenerator(SiteGenerator):
@@ -33,13 +29,15 @@ class CalendarsGenerator(SiteGenerator):
         """Return an event page's absolute URL (calendar programs need one)."""
         return self.absolute.event(event)
 
-    def generate_output(self, writer: Any) -> None:
+    def write(self, writer: SiteWriter) -> None:
         site, urls = self.site, self.urls
         for prefecture in site.prefectures.values():
             events = site.events_of(prefecture.slug)
-            self.write(writer, urls.calendar(prefecture), events, self.prefecture_info(prefecture))
+            self.write_calendar(
+                writer, urls.calendar(prefecture), events, self.prefecture_info(prefecture)
+            )
             for event in events:
-                self.write(writer, urls.event_ics(event), [event], None)
+                self.write_calendar(writer, urls.event_ics(event), [event], None)
         if site.single is None:
             info = CalendarInfo(
                 name=f"{self.settings.get('SITENAME', 'Furusato')}: JET alumni events",
@@ -48,7 +46,7 @@ class CalendarsGenerator(SiteGenerator):
                 source_url=self.absolute.national("events.ics"),
                 refresh=self.refresh,
             )
-            self.write(writer, urls.national("events.ics"), site.events, info)
+            self.write_calendar(writer, urls.national("events.ics"), site.events, info)
 
     def prefecture_info(self, p: Prefecture) -> CalendarInfo:
         return CalendarInfo(
@@ -59,7 +57,9 @@ class CalendarsGenerator(SiteGenerator):
             refresh=self.refresh,
         )
 
-    def write(self, writer: Any, url: str, events: list[Event], info: CalendarInfo | None) -> None:
+    def write_calendar(
+        self, writer: SiteWriter, url: str, events: list[Event], info: CalendarInfo | None
+    ) -> None:
         """Write one .ics file, unless its events and description are unchanged."""
         path = self.urls.save_as(url)
         key = f"ics|{url}|{fingerprint([events, repr(info)])}"
@@ -73,8 +73,7 @@ def get_generators(pelican: Any) -> type[SiteGenerator]:
 
 
 def initialized(pelican: Any) -> None:
-    for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
+    require(pelican, "calendars")
 
 
 def register() -> None:

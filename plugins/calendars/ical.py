@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from furusato.entities import Event
+from furusato.wording import venue_line
 
 UTC = ZoneInfo("UTC")
 # Fixed namespace of Furusato's event UIDs (RFC 7986 recommends UUIDs); never change it, or
@@ -43,10 +44,7 @@ def event_uid(event: Event) -> str:
 def location(event: Event) -> str | None:
     """Return where the event is as one line: venue, address, city, country (or the link)."""
     venue = event.meta.venue
-    if venue is not None:
-        parts = [venue.name, venue.address, venue.city, venue.country]
-        return ", ".join(p for p in parts if p)
-    return event.meta.online_url
+    return venue_line(venue) if venue is not None else event.meta.online_url
 
 
 def description(event: Event, page_url: str) -> str:

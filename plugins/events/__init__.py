@@ -10,14 +10,14 @@ from typing import Any
 
 from pelican import signals
 
-from content_loader import SiteGenerator
 from furusato.entities import Prefecture
+from furusato_engine import SiteGenerator, SiteWriter, require
 
 
 class EventsGenerator(SiteGenerator):
     """/<slug>/events/ and /<slug>/events/<event-slug>/ for every prefecture."""
 
-    def generate_output(self, writer: Any) -> None:
+    def write(self, writer: SiteWriter) -> None:
         for prefecture in self.site.prefectures.values():
             self.write_prefecture(writer, prefecture)
 
@@ -50,5 +50,10 @@ def get_generators(pelican: Any) -> type[SiteGenerator]:
     return EventsGenerator
 
 
+def initialized(pelican: Any) -> None:
+    require(pelican, "events")
+
+
 def register() -> None:
+    signals.initialized.connect(initialized)
     signals.get_generators.connect(get_generators)

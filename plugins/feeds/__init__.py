@@ -12,18 +12,11 @@ from typing import Any
 
 from pelican import signals
 
-from content_loader import SiteGenerator
 from furusato.entities import Article
 from furusato.fingerprint import fingerprint
+from furusato_engine import SiteGenerator, SiteWriter, require
 
 from . import channels as feeds
-
-DEFAULTS: dict[str, Any] = {
-    "FURUSATO_FEED_ITEMS": 50,  # items in each feed (articles and event posts, newest first)
-    # RFC 4151 authority of every item's GUID / Atom id: a domain you own and a year you
-    # owned it. A fork sets it once and never changes it (feed readers would see new items).
-    "FURUSATO_TAG_AUTHORITY": "furusato.example,2026",
-}
 
 
 class FeedsGenerator(SiteGenerator):
@@ -31,7 +24,7 @@ class FeedsGenerator(SiteGenerator):
 
     def prepare(self) -> None:
         s = self.settings
-        content = Path(s["FURUSATO_ROOT"]) / "content"
+        content = Path(s["PATH"])
         self.ctx = feeds.FeedContext(
             urls=self.absolute,
             authority=s["FURUSATO_TAG_AUTHORITY"],
@@ -39,7 +32,7 @@ class FeedsGenerator(SiteGenerator):
         )
         self.empty_date = feeds.check_authority(s["FURUSATO_TAG_AUTHORITY"])
 
-    def generate_output(self, writer: Any) -> None:
+    def write(self, writer: SiteWriter) -> None:
         site, urls, limit = self.site, self.absolute, self.settings["FURUSATO_FEED_ITEMS"]
         all_feeds = [
             feeds.prefecture_feed(site, p, urls, limit, self.empty_date)
@@ -86,12 +79,7 @@ def get_generators(pelican: Any) -> type[SiteGenerator]:
 
 
 def initialized(pelican: Any) -> None:
-    for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
-    feeds.check_authority(pelican.settings["FURUSATO_TAG_AUTHORITY"])  # fail before building
-    limit = pelican.settings["FURUSATO_FEED_ITEMS"]
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ValueError(f"FURUSATO_FEED_ITEMS must be a whole number of at least 1, not {limit!r}")
+    require(pelican, "feeds")
 
 
 def register() -> None:

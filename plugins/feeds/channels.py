@@ -13,7 +13,6 @@ that HTML is made of escaped text and the sanitized body (`Markup`), never of ra
 from __future__ import annotations
 
 import mimetypes
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,18 +23,15 @@ from markupsafe import Markup, escape
 
 from furusato.entities import Article, Event, Prefecture, Site
 from furusato.regions import REGIONS
+from furusato.settings import AUTHORITY_PATTERN
 from furusato.urls import Urls
-from furusato.wording import KIND_NAMES, long_date
+from furusato.wording import KIND_NAMES, event_when, venue_line
 
 Item = Article | Event
 RSS_TYPE = "application/rss+xml"
 ATOM_TYPE = "application/atom+xml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ATOM_NS = "http://www.w3.org/2005/Atom"
-# RFC 4151 taggingEntity: a domain name (or e-mail address) and a date the owner held it.
-AUTHORITY_PATTERN = re.compile(
-    r"^(?:[a-z0-9._-]+@)?[a-z0-9.-]+\.[a-z]{2,},(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$"
-)
 
 
 @dataclass(frozen=True)
@@ -290,12 +286,10 @@ def _event_facts(event: Event) -> Markup:
     """Say when and where an event is (RSS-to-email readers see only this HTML)."""
     meta = event.meta
     link = Markup('<a href="{0}">{0}</a>')
-    rows: list[tuple[str, Markup | str]] = [("When", _when(event))]
+    rows: list[tuple[str, Markup | str]] = [("When", event_when(event))]
     places: list[Markup | str] = []
     if meta.venue:
-        v = meta.venue
-        parts = [v.name, v.address, v.city, v.country]
-        places.append(", ".join(p for p in parts if p))
+        places.append(venue_line(meta.venue))
     if meta.online_url:
         places.append(Markup("online at {}").format(link.format(meta.online_url)))
     rows.append(("Where", Markup("; ").join(places)))
@@ -305,14 +299,3 @@ def _event_facts(event: Event) -> Markup:
         rows.append(("Register", link.format(meta.registration_url)))
     row = Markup("<p><strong>{}:</strong> {}</p>\n")
     return Markup("").join(row.format(label, value) for label, value in rows)
-
-
-def _when(event: Event) -> str:
-    start, end = event.start, event.end
-    if not isinstance(start, datetime) or not isinstance(end, datetime):
-        first, last = event.starts_on(), event.ends_on()
-        return long_date(first) if first == last else f"{long_date(first)} to {long_date(last)}"
-    zone = event.meta.timezone or "UTC"
-    if start.date() == end.date():
-        return f"{long_date(start)}, {start:%H:%M}–{end:%H:%M} ({zone} time)"
-    return f"{long_date(start)} {start:%H:%M} to {long_date(end)} {end:%H:%M} ({zone} time)"

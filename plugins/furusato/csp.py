@@ -7,7 +7,9 @@ frame-ancestors, report-uri or sandbox (browsers ignore them there), so those ar
 
 from __future__ import annotations
 
-from .reading.safety import EMBED_HOSTS
+# Video players whose pages an article may embed (the sanitizer's iframe allow-list, and the
+# policy's frame-src).
+EMBED_HOSTS = frozenset({"www.youtube-nocookie.com", "www.youtube.com", "player.vimeo.com"})
 
 # The directives the pages must satisfy (tests/test_host_config.py checks every page).
 POLICY: dict[str, list[str]] = {

@@ -74,3 +74,8 @@ class Problems:
         """Raise ContentError carrying every recorded problem, if there is one."""
         if self.items:
             raise ContentError(self.items)
+
+
+class BuildError(Exception):
+    """The site could not be built for a reason other than contributors' content (settings,
+    the output folder, another build running); the message says what to do."""

@@ -75,6 +75,7 @@ RegionSlug = Literal[REGION_SLUGS]  # type: ignore[valid-type]
 LinkKind = Literal["official", "linkedin", "fan-club", "international-office", "other"]
 Role = Literal["CIR", "ALT", "SEA", "alumnus"]
 ArticleKind = Literal["story", "guide", "news", "proposal"]
+ARTICLE_KINDS: tuple[str, ...] = ArticleKind.__args__  # an article's kind; the only "kind"
 Language = Literal["en", "ja"]
 ProposalStatus = Literal["submitted", "adopted", "declined"]
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import difflib
 import re
+import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
+
+from . import csp
 
 PREFIX = "FURUSATO_"
 
@@ -82,11 +85,15 @@ def _str_dict(values: type) -> Check:
     return check
 
 
+# RFC 4151 taggingEntity: a domain name (or e-mail address) and a date the owner held it.
+# The feeds read the date from the groups (year, month, day).
+AUTHORITY_PATTERN = re.compile(
+    r"^(?:[a-z0-9._-]+@)?[a-z0-9.-]+\.[a-z]{2,},(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$"
+)
+
+
 def _tag_authority(value: Any) -> str | None:
-    # RFC 4151: a domain (or e-mail address) the publisher owned, a comma, and a date then.
-    if isinstance(value, str) and re.fullmatch(
-        r"[A-Za-z0-9.-]+\.[A-Za-z]{2,}(@[A-Za-z0-9.-]+)?,\d{4}(-\d{2}(-\d{2})?)?", value
-    ):
+    if isinstance(value, str) and AUTHORITY_PATTERN.fullmatch(value):
         return None
     return "must be 'domain,year' as in RFC 4151, such as 'alumni.example.org,2026'"
 
@@ -101,22 +108,6 @@ class Setting:
     check: Check
     changes_output: bool = True
 
-
-_CSP = {
-    "default-src": ["'self'"],
-    "img-src": ["'self'", "data:"],
-    "style-src": ["'self'"],
-    "script-src": ["'self'"],
-    "frame-src": [
-        "https://player.vimeo.com",
-        "https://www.youtube-nocookie.com",
-        "https://www.youtube.com",
-    ],
-    "object-src": ["'none'"],
-    "base-uri": ["'self'"],
-    "form-action": ["'none'"],
-    "frame-ancestors": ["'none'"],
-}
 
 SETTINGS: tuple[Setting, ...] = (
     # --- what is built -------------------------------------------------------------------
@@ -141,7 +132,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("FURUSATO_CALENDAR_REFRESH_HOURS", 24, "how often subscribed calendars re-fetch",
             _whole(1)),
     # --- host configuration --------------------------------------------------------------
-    Setting("FURUSATO_CSP", _CSP, "Content-Security-Policy directives of every page",
+    Setting("FURUSATO_CSP", csp.POLICY, "Content-Security-Policy directives of every page",
             _str_dict(list)),
     Setting("FURUSATO_CACHE_ASSETS", "public, max-age=86400, stale-while-revalidate=604800",
             "Cache-Control of theme assets and pictures", _text),
@@ -162,6 +153,8 @@ SETTINGS: tuple[Setting, ...] = (
             "manifest are kept", _text, changes_output=False),
     Setting("FURUSATO_INCREMENTAL", True, "reuse unchanged files of the last build (False: "
             "render every page)", _flag, changes_output=False),
+    Setting("FURUSATO_SETTINGS_FILE", None, "the file these settings were read from (set by "
+            "`furusato`, named in messages)", _optional(_text), changes_output=False),
     Setting("FURUSATO_JOBS", None, "processes that parse new or changed files (None: one per "
             "CPU)", _optional(_whole(1)), changes_output=False),
 )  # fmt: skip
@@ -193,6 +186,13 @@ def problems(settings: Mapping[str, Any], source: str = "the settings file") -> 
         if reason:
             found.append(f"{source}: {name} = {settings[name]!r} {reason} ({setting.meaning})")
     return found
+
+
+def pin_time_zones() -> None:
+    """Take zone offsets from the pinned tzdata package, never from the machine's own files,
+    so a build and a check give the same times on every machine."""
+    zoneinfo.reset_tzpath(to=())
+    zoneinfo.ZoneInfo.clear_cache()
 
 
 def output_settings(settings: Mapping[str, Any]) -> dict[str, Any]:

@@ -141,3 +141,28 @@ class Urls:
         path = url[len(self.siteurl) :] if url.startswith(self.siteurl) else url
         path = path.lstrip("/")
         return path + "index.html" if path.endswith("/") or not path else path
+
+
+_ROOTED = re.compile(r'(\s(?:href|src)=")/(?!/)([^"]*)"')
+
+
+def relativize(html: str, page: str) -> str:
+    """Rewrite a page's root-relative links (`/tottori/`) relative to the page's own file,
+    naming `index.html` explicitly, so the site browses from a folder on disk (`file://`),
+    as a downloaded pull-request preview is opened.
+
+    `page` is the page's path in output/ (`tottori/articles/x/index.html`).
+    """
+    depth = page.count("/")
+    up = "../" * depth
+
+    def local(match: re.Match[str]) -> str:
+        path, _, fragment = match.group(2).partition("#")
+        path, _, query = path.partition("?")
+        if path == "" or path.endswith("/"):
+            path += "index.html"
+        target = (up + path) or "index.html"
+        tail = (f"?{query}" if query else "") + (f"#{fragment}" if fragment else "")
+        return f'{match.group(1)}{target}{tail}"'
+
+    return _ROOTED.sub(local, html)

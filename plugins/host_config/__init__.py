@@ -1,8 +1,8 @@
 """Write the static hosts' configuration files: `_headers` (Netlify, Cloudflare Pages) and
 `.nojekyll` (GitHub Pages), derived from the files the build has written so far.
 
-Its generator must run after every generator that writes files (like sitemap, it reads the
-list of written paths) and before safe_output commits.
+It listens to the engine's `output_complete` signal, sent once every file of the site is
+made, so its place in PLUGINS does not matter.
 """
 
 from __future__ import annotations
@@ -15,30 +15,10 @@ from urllib.parse import quote
 import jinja2
 from pelican import signals
 
-from content_loader import SiteGenerator
 from furusato import csp
+from furusato_engine import Build, require
+from furusato_engine import signals as engine_signals
 
-DEFAULTS: dict[str, Any] = {
-    # Content-Security-Policy directives; the pages must satisfy them (tests/test_host_config.py).
-    # Every page carries the same policy in a <meta> (base.html), for hosts without _headers.
-    "FURUSATO_CSP": dict(csp.POLICY),
-    # Cache-Control of theme assets and images; their names carry no content hash, so a day
-    # (served stale for a week while revalidating) rather than a year and "immutable".
-    "FURUSATO_CACHE_ASSETS": "public, max-age=86400, stale-while-revalidate=604800",
-    # Cache-Control of feeds, calendars, OPML, sitemap and robots.txt: readers poll them.
-    "FURUSATO_CACHE_FEEDS": "public, max-age=900",
-    # Content-Type by file name (first) or suffix, for files hosts would label too vaguely.
-    "FURUSATO_CONTENT_TYPES": {
-        "feed.xml": "application/rss+xml; charset=utf-8",
-        "atom.xml": "application/atom+xml; charset=utf-8",
-        ".ics": "text/calendar; charset=utf-8",
-        ".opml": "text/x-opml; charset=utf-8",
-        ".xml": "application/xml; charset=utf-8",
-        ".txt": "text/plain; charset=utf-8",
-        ".csv": "text/csv; charset=utf-8",  # impact exports: data, refreshed like feeds
-        ".json": "application/json; charset=utf-8",
-    },
-}
 # Headers every response gets besides the Content-Security-Policy.
 SECURITY_HEADERS = [
     ("X-Content-Type-Options", "nosniff"),
@@ -89,46 +69,32 @@ def header_rules(paths: list[str], prefectures: set[str], settings: dict[str, An
     return sorted(rules)
 
 
-class HostConfigGenerator(SiteGenerator):
-    """Writes `_headers` and `.nojekyll` next to the site."""
-
-    def generate_output(self, writer: Any) -> None:
-        settings = self.settings
-        national = self.site.single is None
-        prefectures = set(self.site.prefectures) if national else set()
-        # Theme assets are copied by safe_output when it commits, after this generator.
-        static = Path(self.theme) / "static"
-        assets = [
-            self.urls.save_as(self.urls.asset(p.relative_to(static).as_posix()))
-            for p in static.rglob("*")
-            if p.is_file()
-        ]
-        rules = header_rules(sorted({*writer.new, *assets}), prefectures, settings)
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(_TEMPLATE.parent),
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            autoescape=False,  # a plain-text file for the host, not HTML
-        )
-        text = env.get_template(_TEMPLATE.name).render(
-            csp=csp.header(settings["FURUSATO_CSP"]), security=SECURITY_HEADERS, rules=rules
-        )
-        writer.write_bytes("_headers", text.encode("utf-8"))
-        # GitHub Pages runs Jekyll on branch deploys unless told not to; Jekyll would hide
-        # files starting with "_" and slow every deploy down.
-        writer.write_bytes(".nojekyll", b"")
-
-
-def get_generators(pelican: Any) -> type[SiteGenerator]:
-    return HostConfigGenerator
+def write_host_config(build: Build) -> None:
+    """Write `_headers` and `.nojekyll` beside the site, once every file of it is made."""
+    settings, writer = build.settings, build.writer
+    assert writer is not None
+    prefectures = set(build.site.prefectures) if build.site.single is None else set()
+    rules = header_rules(writer.paths(), prefectures, settings)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_TEMPLATE.parent),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # a plain-text file for the host, not HTML
+    )
+    text = env.get_template(_TEMPLATE.name).render(
+        csp=csp.header(settings["FURUSATO_CSP"]), security=SECURITY_HEADERS, rules=rules
+    )
+    writer.write_bytes("_headers", text.encode("utf-8"))
+    # GitHub Pages runs Jekyll on branch deploys unless told not to; Jekyll would hide
+    # files starting with "_" and slow every deploy down.
+    writer.write_bytes(".nojekyll", b"")
 
 
 def initialized(pelican: Any) -> None:
-    for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
+    require(pelican, "host_config")
 
 
 def register() -> None:
     signals.initialized.connect(initialized)
-    signals.get_generators.connect(get_generators)
+    engine_signals.output_complete.connect(write_host_config)

@@ -9,9 +9,10 @@ from typing import Any
 from markupsafe import Markup
 from pelican import signals
 
-from content_loader import SiteGenerator
 from furusato.fingerprint import fingerprint
+from furusato.schemas import ARTICLE_KINDS
 from furusato.wording import money
+from furusato_engine import SiteGenerator, SiteWriter, require
 
 from .charts import Bar, bar_chart
 from .exports import (
@@ -21,7 +22,6 @@ from .exports import (
     prefecture_json,
 )
 from .figures import (
-    KINDS,
     LANGUAGES,
     STATUSES,
     NationalReport,
@@ -126,14 +126,14 @@ class ImpactGenerator(SiteGenerator):
         self.env.filters.update({"number": number})  # `money` is a site-wide filter
         self.env.globals.update(
             {
-                "IMPACT_KINDS": KINDS,
+                "IMPACT_KINDS": ARTICLE_KINDS,
                 "IMPACT_LANGUAGES": LANGUAGES,
                 "IMPACT_STATUSES": STATUSES,
                 "STATUS_NAMES": STATUS_NAMES,
             }
         )
 
-    def generate_output(self, writer: Any) -> None:
+    def write(self, writer: SiteWriter) -> None:
         site, urls = self.site, self.urls
         keys = []
         for prefecture in site.prefectures.values():
@@ -186,15 +186,21 @@ class ImpactGenerator(SiteGenerator):
                 charts=year_charts(national.years, national.currencies, "all prefectures"),
             )
 
-    def render_report(self, writer: Any, url: str, template: str, key: str, **data: Any) -> None:
+    def render_report(
+        self, writer: SiteWriter, url: str, template: str, key: str, **data: Any
+    ) -> None:
         """Render a report page (its render key covers everything the report counts)."""
-        html = self.get_template(template).render({**data, "page_url": url})
-        writer.write_bytes(self.urls.save_as(url), html.encode("utf-8"), key)
+        writer.write_bytes(self.urls.save_as(url), self.page(url, template, data), key)
 
 
 def get_generators(pelican: Any) -> type[SiteGenerator]:
     return ImpactGenerator
 
 
+def initialized(pelican: Any) -> None:
+    require(pelican, "impact")
+
+
 def register() -> None:
+    signals.initialized.connect(initialized)
     signals.get_generators.connect(get_generators)

@@ -20,9 +20,8 @@ from datetime import date
 from decimal import Decimal
 
 from furusato.entities import Article, Event, Prefecture, Site
-from furusato.schemas import ArticleKind, Language, ProposalStatus
+from furusato.schemas import ARTICLE_KINDS, Language, ProposalStatus
 
-KINDS: tuple[str, ...] = ArticleKind.__args__  # story, guide, news, proposal
 LANGUAGES: tuple[str, ...] = Language.__args__  # en, ja
 STATUSES: tuple[str, ...] = (*ProposalStatus.__args__, "none")  # "none": no status given
 ONLINE = "Online"  # the country of an event that has an online link and no venue
@@ -35,7 +34,7 @@ class YearFigures:
     year: int | None
     active_ambassadors: int
     articles: int
-    articles_by_kind: dict[str, int]  # every kind of KINDS, in that order
+    articles_by_kind: dict[str, int]  # every kind of ARTICLE_KINDS, in that order
     articles_by_language: dict[str, int]  # every language of LANGUAGES, in that order
     events_held: int
     attendance: int  # sum over held events that recorded their attendance
@@ -115,7 +114,7 @@ def figures(year: int | None, articles: list[Article], events: list[Event]) -> Y
         year=year,
         active_ambassadors=len(active),
         articles=len(articles),
-        articles_by_kind={k: kinds[k] for k in KINDS},
+        articles_by_kind={k: kinds[k] for k in ARTICLE_KINDS},
         articles_by_language={lang: languages[lang] for lang in LANGUAGES},
         events_held=len(events),
         attendance=sum(attendance),

@@ -7,22 +7,15 @@ from typing import Any
 
 from pelican import signals
 
-from content_loader import SiteGenerator
 from furusato.entities import Article, Prefecture
 from furusato.regions import REGIONS
-
-DEFAULTS: dict[str, Any] = {
-    "FURUSATO_ARTICLES_PER_PAGE": 10,  # articles on each page of /<slug>/articles/
-    "FURUSATO_HOME_ARTICLES": 8,  # latest articles on the national home
-    "FURUSATO_MICROSITE_ARTICLES": 5,  # latest articles on a prefecture's home
-    "FURUSATO_HOME_EVENTS": 6,  # upcoming events on the national and prefecture homes
-}
+from furusato_engine import SiteGenerator, SiteWriter, require
 
 
 class MicrositesGenerator(SiteGenerator):
     """National portal and one microsite per prefecture."""
 
-    def generate_output(self, writer: Any) -> None:
+    def write(self, writer: SiteWriter) -> None:
         site, urls, s = self.site, self.urls, self.settings
         if site.single is None:
             self.render(
@@ -122,8 +115,7 @@ def get_generators(pelican: Any) -> type[SiteGenerator]:
 
 
 def initialized(pelican: Any) -> None:
-    for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
+    require(pelican, "microsites")
 
 
 def register() -> None:

@@ -1,7 +1,7 @@
 """Write /sitemap.xml (every HTML page, absolute URLs) and /robots.txt pointing to it.
 
-Its generator must run after every generator that writes pages (it lists what the writer
-has written so far), and before safe_output commits.
+It listens to the engine's `pages_written` signal, sent once every generator has written its
+pages, so its place in PLUGINS does not matter.
 """
 
 from __future__ import annotations
@@ -11,30 +11,32 @@ from xml.sax.saxutils import escape
 
 from pelican import signals
 
-from content_loader import SiteGenerator
+from furusato_engine import Build, require
+from furusato_engine import signals as engine_signals
 
 
-class SitemapGenerator(SiteGenerator):
-    """Lists the pages the other generators wrote."""
+def write_sitemap(build: Build) -> None:
+    """List every page of the site in sitemap.xml, and point robots.txt to it."""
+    writer = build.writer
+    assert writer is not None
+    pages = [p for p in writer.paths() if p.endswith("index.html")]
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for path in pages:
+        url = build.absolute.national(path.removesuffix("index.html"))
+        lines.append(f"  <url><loc>{escape(url)}</loc></url>")
+    lines.append("</urlset>\n")
+    writer.write_bytes("sitemap.xml", "\n".join(lines).encode("utf-8"))
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {build.absolute.national('sitemap.xml')}\n"
+    writer.write_bytes("robots.txt", robots.encode("utf-8"))
 
-    def generate_output(self, writer: Any) -> None:
-        pages = sorted(p for p in writer.new if p.endswith("index.html"))
-        lines = [
-            '<?xml version="1.0" encoding="UTF-8"?>',
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-        ]
-        for path in pages:
-            url = self.absolute.national(path.removesuffix("index.html"))
-            lines.append(f"  <url><loc>{escape(url)}</loc></url>")
-        lines.append("</urlset>\n")
-        writer.write_bytes("sitemap.xml", "\n".join(lines).encode("utf-8"))
-        robots = f"User-agent: *\nAllow: /\n\nSitemap: {self.absolute.national('sitemap.xml')}\n"
-        writer.write_bytes("robots.txt", robots.encode("utf-8"))
 
-
-def get_generators(pelican: Any) -> type[SiteGenerator]:
-    return SitemapGenerator
+def initialized(pelican: Any) -> None:
+    require(pelican, "sitemap")
 
 
 def register() -> None:
-    signals.get_generators.connect(get_generators)
+    signals.initialized.connect(initialized)
+    engine_signals.pages_written.connect(write_sitemap)

@@ -40,21 +40,40 @@ def test_html_links_and_fragments_resolve(demo_output: Path) -> None:
     _report(broken_html_references(demo_output), "broken internal reference(s) in HTML")
 
 
-def test_css_references_resolve(demo_output: Path) -> None:
-    resolver = Resolver(demo_output)
+def css_problems(out: Path) -> list[str]:
+    """Return every url() or @import of the site's stylesheets that names no file."""
+    resolver = Resolver(out)
     problems = []
-    for sheet in sorted(demo_output.rglob("*.css")):
-        url = site_pages.url_of(demo_output, sheet)
+    for sheet in sorted(out.rglob("*.css")):
+        url = site_pages.url_of(out, sheet)
         text = sheet.read_text(encoding="utf-8")
         for match in CSS_URL.finditer(text):
             reference = match.group(2) or match.group(4)
             problem = resolver.problem(reference, url)
             if problem:
                 line = text.count("\n", 0, match.start()) + 1
-                problems.append(
-                    f"{sheet.relative_to(demo_output)}:{line}: {reference!r}: {problem}"
-                )
-    _report(problems, "broken reference(s) in CSS")
+                problems.append(f"{sheet.relative_to(out)}:{line}: {reference!r}: {problem}")
+    return problems
+
+
+def test_css_references_resolve(demo_output: Path) -> None:
+    assert list(demo_output.rglob("*.css")), "the build has no stylesheet"
+    _report(css_problems(demo_output), "broken reference(s) in CSS")
+
+
+def test_the_css_check_finds_a_broken_reference(tmp_path: Path) -> None:
+    (tmp_path / "theme/css").mkdir(parents=True)
+    (tmp_path / "theme/css/a.css").write_text(
+        '@import "b.css";\n'
+        ".x { background: url(../img/dot.png) }\n"
+        '.y { background: url("no.png") }\n'
+    )
+    (tmp_path / "theme/css/b.css").write_text("")
+    (tmp_path / "theme/img").mkdir()
+    (tmp_path / "theme/img/dot.png").write_bytes(b"")
+    problems = css_problems(tmp_path)
+    assert len(problems) == 1
+    assert problems[0].startswith("theme/css/a.css:3: 'no.png'")
 
 
 def _xml_urls(path: Path, base: str | None) -> Iterator[str]:

@@ -1,17 +1,25 @@
-"""Run Pelican with Furusato's settings and plugins; the one module here that imports Pelican."""
+"""Run Pelican with Furusato's settings and plugins, and say what the build did."""
 
 from __future__ import annotations
 
 import gc
 import logging
+import sys
+import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
+from ..errors import BuildError
+
 log = logging.getLogger(__name__)
 
+PLUGINS = Path(__file__).resolve().parents[2]  # plugins/: the engine and the output families
 
-class BuildError(Exception):
-    """The site could not be built for a reason other than contributors' content."""
+# Builds running in this process (a second one, in another thread, is refused by the
+# writer's lock, but must not disconnect the receivers the first one is still using).
+_running = 0
+_running_lock = threading.Lock()
 
 
 def load_settings(settings_file: str | Path, **overrides: Any) -> dict[str, Any]:
@@ -19,42 +27,104 @@ def load_settings(settings_file: str | Path, **overrides: Any) -> dict[str, Any]
     from pelican.settings import read_settings
 
     clean = {k: v for k, v in overrides.items() if v is not None}
+    clean.setdefault("FURUSATO_SETTINGS_FILE", Path(settings_file).name)
     return read_settings(str(settings_file), override=clean)
 
 
-def build(settings: dict[str, Any]) -> None:
-    """Build the site described by `settings`; raise ContentError or BuildError on failure.
+def _engine_on_path() -> None:
+    if str(PLUGINS) not in sys.path:
+        sys.path.insert(0, str(PLUGINS))
 
-    output/ is replaced only when every generator succeeded (see the safe_output plugin).
+
+def check_output(settings: dict[str, Any]) -> None:
+    """Raise BuildError if the settings' output folder is a source folder (nothing is touched)."""
+    _engine_on_path()
+    from furusato_engine.writer import check_output_location
+
+    check_output_location(Path(settings["OUTPUT_PATH"]), settings)
+
+
+def build(settings: dict[str, Any]) -> Any:
+    """Build the site described by `settings` and return its BuildResult (files written,
+    kept and deleted; seconds per stage); raise ContentError or BuildError on failure.
+
+    output/ is replaced only when every generator succeeded (see the engine's writer).
     """
     from pelican import Pelican
     from pelican.log import console
 
-    import safe_output
+    _engine_on_path()
+    import furusato_engine
 
     console.quiet = True  # Pelican's summary counts its own (idle) article generator
-    # Before Pelican or any plugin touches anything (safe_output checks again, for `pelican`).
-    safe_output.check_output_location(Path(settings["OUTPUT_PATH"]), settings)
-    wanted = list(settings.get("PLUGINS") or [])
-    pelican = Pelican(settings)
-    missing = [name for name in wanted if name not in pelican.settings["PLUGINS"]]
-    if missing:
-        raise BuildError(
-            f"plugin(s) {', '.join(missing)} could not be loaded (see the messages above); "
-            "the site would be incomplete, so nothing was built"
-        )
-    # A build holds hundreds of thousands of long-lived objects (the parsed site), which the
-    # cyclic garbage collector would traverse again and again: a quarter of a large build.
-    # Nothing the build makes needs it, so it is paused until the build ends.
-    collecting = gc.isenabled()
-    gc.disable()
+    # Before Pelican or any plugin touches anything (the engine checks again, for `pelican`).
+    check_output(settings)
+    global _running
+    with _running_lock:
+        if _running == 0:
+            _disconnect_everything()
+        _running += 1
+    results: list[Any] = []
+    output = Path(settings["OUTPUT_PATH"])
+
+    def keep(result: Any) -> None:
+        if result.output == output:  # not another thread's build
+            results.append(result)
+
+    furusato_engine.signals.build_finished.connect(keep)
     try:
-        pelican.run()
-    except BaseException:
-        # Only this build's own staging folder and lock: never those of a build running
-        # at the same time (whose lock may be the very reason this one failed).
-        safe_output.abandon(pelican.settings)
-        raise
+        wanted = list(settings.get("PLUGINS") or [])
+        pelican = Pelican(settings)
+        missing = [name for name in wanted if name not in pelican.settings["PLUGINS"]]
+        if missing:
+            raise BuildError(
+                f"plugin(s) {', '.join(missing)} could not be loaded (see the messages "
+                "above); the site would be incomplete, so nothing was built"
+            )
+        if furusato_engine.NAME not in furusato_engine.plugin_names(pelican.settings):
+            raise BuildError(
+                f"PLUGINS does not list {furusato_engine.NAME!r}, which loads the content and "
+                "writes the output; add it to PLUGINS in the settings file"
+            )
+        # A build holds hundreds of thousands of long-lived objects (the parsed site), which
+        # the cyclic garbage collector would traverse again and again: a quarter of a large
+        # build. Nothing the build makes needs it, so it is paused until the build ends.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            pelican.run()
+        except BaseException:
+            furusato_engine.signals.build_failed.send(pelican.settings)
+            raise
+        finally:
+            if collecting:
+                gc.enable()
     finally:
-        if collecting:
-            gc.enable()
+        furusato_engine.signals.build_finished.disconnect(keep)
+        with _running_lock:
+            _running -= 1
+    if not results:
+        raise BuildError("the build ended without committing the output folder")
+    return results[-1]
+
+
+def _disconnect_everything() -> None:
+    """Forget every receiver that earlier builds in this process connected.
+
+    Pelican connects each plugin's receivers when it is constructed, and blinker keeps them
+    for the life of the process: without this, a plugin of an earlier build (a test's, or
+    the devserver's before its settings changed) would run in the next one, and generators
+    would keep the order their plugins were first listed in.
+    """
+    from blinker import Signal
+    from pelican import signals as pelican_signals
+
+    import furusato_engine
+
+    candidates = [*vars(pelican_signals).values(), *furusato_engine.signals.ALL]
+    for signal in candidates:
+        if isinstance(signal, Signal):
+            for receiver in list(signal.receivers.values()):
+                target = receiver() if isinstance(receiver, weakref.ref) else receiver
+                if target is not None:
+                    signal.disconnect(target)

@@ -38,7 +38,8 @@ def _settings(args: argparse.Namespace, **extra):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import BuildError, build
+    from ..errors import BuildError
+    from .build import build
 
     started = time.perf_counter()
     try:
@@ -61,7 +62,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .. import cachefiles
-    from ..reading.loader import DocumentCache, Options, load_site
+    from .. import settings as declared
+    from ..reading.loader import DocumentCache, load_site
+    from ..reading.repository import cache_folder, options_from
     from .build import load_settings
 
     # The build's settings file, so that check judges with the same time zone, today and
@@ -80,18 +83,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"cannot read the settings file {args.settings}: {exc}", file=sys.stderr)
         return 2
     root = Path(args.root)
-    cache_path = root / settings.get("FURUSATO_CACHE_PATH", ".furusato-cache")
-    today = settings.get("FURUSATO_TODAY")
-    options = Options(
-        root=root,
-        only=args.prefecture,
-        timezone=settings.get("TIMEZONE") or "Asia/Tokyo",
-        today=date.fromisoformat(today) if isinstance(today, str) else today,
-        jobs=settings.get("FURUSATO_JOBS"),
-    )
+    settings = declared.with_defaults({**settings, "PATH": str((root / "content").resolve())})
+    if args.prefecture:
+        settings["FURUSATO_PREFECTURE"] = args.prefecture
+    wrong = declared.problems(settings, settings_file.name)
+    if wrong:
+        print("\n".join(wrong), file=sys.stderr)
+        return 2
+    declared.pin_time_zones()
+    options = options_from(settings)
+    cache_path = cache_folder(settings)
     try:
         cachefiles.refuse_tracked(root, cache_path)
-        cache = DocumentCache(cache_path / "documents")
+        cache = DocumentCache.for_folder(cache_path / "documents")
         site = load_site(options, cache)
     except ContentError as exc:
         report(exc.problems)
@@ -206,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument(
             "--relative-urls",
             action="store_true",
-            help="(accepted for Pelican compatibility; Furusato links are root-relative)",
+            help="link pages relative to each other, naming index.html, so the site "
+            "browses from a folder on disk (file://), as a downloaded preview is opened",
         )
         p.add_argument("--debug", action="store_true", help="verbose logging")
 

@@ -17,12 +17,11 @@ from pathlib import Path
 from ..reading import yamlsource
 from ..reading.loader import parse_document, sha1
 from ..reading.markup import Renderer
-from ..schemas import ArticleSchema, ProfileSchema
+from ..schemas import ProfileSchema
 from ..slugs import slug_from_filename, slugify
 
 TEMPLATES = Path("docs") / "templates"
-KINDS = {"article": "articles", "event": "events"}
-ARTICLE_KINDS = ArticleSchema.model_fields["kind"].annotation.__args__  # type: ignore[union-attr]
+FOLDER_OF = {"article": "articles", "event": "events"}  # a new document's type -> its folder
 
 
 class ScaffoldError(Exception):
@@ -45,7 +44,7 @@ class Request:
 
 def create(root: Path, request: Request, today: date) -> Path:
     """Write the new file under `root`/content and return its path; raise ScaffoldError."""
-    if request.kind not in KINDS:
+    if request.kind not in FOLDER_OF:
         raise ScaffoldError(f"unknown kind {request.kind!r}; use 'article' or 'event'")
     ambassadors = _ambassadors(root, request.prefecture)
     if request.author not in ambassadors:
@@ -69,7 +68,7 @@ def create(root: Path, request: Request, today: date) -> Path:
             "hyphens, such as 'sand-dunes-in-winter'"
         )
     day = request.day or today
-    folder = root / "content" / request.prefecture / KINDS[request.kind]
+    folder = root / "content" / request.prefecture / FOLDER_OF[request.kind]
     path = folder / f"{day.isoformat()}-{slug}.md"
     taken = _taken_slugs(folder)
     if slug in taken:
@@ -172,7 +171,7 @@ def _guess(word: str, choices: list[str]) -> str:
 def _validate(root: Path, path: Path, text: str, kind: str) -> None:
     raw = text.encode("utf-8")
     source = path.relative_to(root).as_posix()
-    entry = parse_document(KINDS[kind], source, raw, sha1(raw), Renderer())
+    entry = parse_document(FOLDER_OF[kind], source, raw, sha1(raw), Renderer())
     if entry.problems:
         lines = "\n".join(p.format() for p in entry.problems)
         raise ScaffoldError(f"the new file would not pass `make check`:\n{lines}")

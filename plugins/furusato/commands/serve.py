@@ -77,16 +77,14 @@ def devserver(args: Any, make_settings: Callable[..., dict], report: Callable) -
     """
     from watchfiles import watch
 
-    from ..errors import ContentError
-    from ..reading.loader import DocumentCache
-    from .build import BuildError, build
+    from ..errors import BuildError, ContentError
+    from .build import build, check_output
 
-    cache = DocumentCache()
     output = Path(args.output)
+    # Feeds and calendars link to the address this server really listens on.
+    dev_siteurl = f"http://{HOST}:{args.port}"
     try:  # never serve (or rebuild into) a source folder
-        import safe_output
-
-        safe_output.check_output_location(output, make_settings(args))
+        check_output(make_settings(args, FURUSATO_DEV_SITEURL=dev_siteurl))
     except BuildError as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         return 2
@@ -94,7 +92,8 @@ def devserver(args: Any, make_settings: Callable[..., dict], report: Callable) -
     def rebuild() -> None:
         started = time.perf_counter()
         try:
-            build(make_settings(args, FURUSATO_DOCUMENT_CACHE=cache))
+            # One process: parsed documents stay in memory between rebuilds.
+            build(make_settings(args, FURUSATO_DEV_SITEURL=dev_siteurl))
         except ContentError as exc:
             report(exc.problems)
             print("Still serving the last good build.")

@@ -1,0 +1,1 @@
+"""Read a Furusato repository (profiles, content, pictures) into a validated, typed Site."""

@@ -46,7 +46,7 @@ def assemble_site(
     for entry in parsed:
         if entry.meta is None:
             continue
-        if entry.kind == PAGES_DIR:
+        if entry.folder == PAGES_DIR:
             meta: Any = entry.meta
             slug = meta.slug or slug_from_filename(file_stem(entry.source))
             taken = _page_slug_taken(slug, set(prefectures) | set(invalid_profiles))
@@ -84,20 +84,20 @@ def assemble_site(
             )
             continue
         if slug in LIST_NAMES:
-            what = "article" if entry.kind == "articles" else "event"
+            what = "article" if entry.folder == "articles" else "event"
             problems.add(
                 entry.source,
                 entry.lines.lines.get(("slug",), 1),
                 "slug",
-                f"the URL /{pref_slug}/{entry.kind}/{slug}/ is taken by the {what} list's "
-                f"further pages (/{pref_slug}/{entry.kind}/{slug}/2/); give the {what} "
+                f"the URL /{pref_slug}/{entry.folder}/{slug}/ is taken by the {what} list's "
+                f"further pages (/{pref_slug}/{entry.folder}/{slug}/2/); give the {what} "
                 "another 'slug:' or file name",
             )
             continue
-        slugs.setdefault((f"{pref_slug}/{entry.kind}", slug), []).append(
+        slugs.setdefault((f"{pref_slug}/{entry.folder}", slug), []).append(
             (entry.source, entry.lines.line_of(("slug",)))
         )
-        person_field = "author" if entry.kind == "articles" else "organizer"
+        person_field = "author" if entry.folder == "articles" else "organizer"
         person = prefecture.ambassador(getattr(meta, person_field))
         if person is None:
             known = ", ".join(a.id for a in prefecture.ambassadors) or "none yet"
@@ -110,7 +110,7 @@ def assemble_site(
                 "yourself there",
             )
             continue
-        if entry.kind == "articles":
+        if entry.folder == "articles":
             published = _aware(meta.date, site_zone)
             updated = _aware(meta.updated, site_zone) if meta.updated else published
             html, digest, sizes = _with_image_sizes(entry, options, sizes_seen)
@@ -159,7 +159,7 @@ def assemble_site(
         events=events,
         pages=pages,
         today=today,
-        single=options.only,
+        single=options.single,
     )
 
 

@@ -20,7 +20,7 @@ import typing
 from collections.abc import Iterable
 from pathlib import Path
 from time import time_ns
-from typing import Any
+from typing import Any, ClassVar
 
 import markdown
 import nh3
@@ -275,6 +275,24 @@ class DocumentCache:
     prefecture, or pages), read only when a file of that folder is looked up and written only
     when it changed: a single-prefecture build reads one, a one-file edit rewrites one.
     """
+
+    # One cache object per folder and process (see for_folder).
+    _open: ClassVar[dict[Path, DocumentCache]] = {}
+
+    @classmethod
+    def for_folder(cls, path: Path) -> DocumentCache:
+        """Return this process's cache of the folder `path`, opening it on first use.
+
+        A process that builds again (the devserver, `pelican -r`) keeps what it parsed in
+        memory instead of reading it back from disk; every entry is still checked against
+        its file's size, time and bytes before it is used.
+        """
+        key = path.resolve()
+        cache = cls._open.get(key)
+        if cache is None:
+            cache = cls._open[key] = cls(path)
+        cache.hits = 0
+        return cache
 
     def __init__(self, path: Path | None = None):
         self.path = path

@@ -43,7 +43,7 @@ _DEEP_LINE = re.compile(
 class Parsed:
     """One Markdown file after parsing and validation, before cross-checks (cacheable)."""
 
-    kind: str  # "articles", "events" or "pages"
+    folder: str  # the folder it was read from: "articles", "events" or "pages"
     source: str
     digest: str
     meta: BaseModel | None
@@ -64,14 +64,16 @@ _SCHEMAS: dict[str, type[BaseModel]] = {
 }
 
 
-def parse_document(kind: str, source: str, raw: bytes, digest: str, renderer: Renderer) -> Parsed:
+def parse_document(folder: str, source: str, raw: bytes, digest: str, renderer: Renderer) -> Parsed:
     """Parse, validate and render one Markdown file; problems are kept on the result.
 
     The result depends on the file's bytes alone (never on other files), so it can be cached
     by their hash; checks that look at other files run on every build.
     """
     problems = Problems()
-    entry = Parsed(kind=kind, source=source, digest=digest, meta=None, lines=yamlsource.LineMap())
+    entry = Parsed(
+        folder=folder, source=source, digest=digest, meta=None, lines=yamlsource.LineMap()
+    )
     if len(raw) > MAX_BODY_BYTES + yamlsource.MAX_YAML_BYTES:
         problems.add(source, 1, "file", _too_large(len(raw)))
         entry.problems = problems.items
@@ -98,12 +100,12 @@ def parse_document(kind: str, source: str, raw: bytes, digest: str, renderer: Re
         )
         data = None
     if data is not None:
-        problems.extend(comment_cuts(lines, source, _SCHEMAS[kind]))
-        entry.meta = validate(_SCHEMAS[kind], data, source, lines, problems)
+        problems.extend(comment_cuts(lines, source, _SCHEMAS[folder]))
+        entry.meta = validate(_SCHEMAS[folder], data, source, lines, problems)
     if entry.meta is not None:
-        if kind == "events":
+        if folder == "events":
             _check_event(entry.meta, source, lines, problems)  # type: ignore[arg-type]
-        elif kind == "articles":
+        elif folder == "articles":
             _check_article(entry.meta, source, lines, problems)  # type: ignore[arg-type]
     if not _body_is_readable(front, source, problems):
         entry.problems = problems.items
@@ -118,7 +120,7 @@ def parse_document(kind: str, source: str, raw: bytes, digest: str, renderer: Re
         for image in rendered.images
     ]
     meta: Any = entry.meta
-    if kind == "articles" and meta is not None and meta.image:
+    if folder == "articles" and meta is not None and meta.image:
         image = posixpath.normpath(posixpath.join(Path(source).parts[1], meta.image))
         pictures.insert(0, (image, lines.line_of(("image",)), "image"))
     entry.pictures = tuple(pictures)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..errors import Problems
 from .files import MARKDOWN_SUFFIXES, Found, check_folder, name_message, unsafe_name, walk
 from .images import PICTURE_SUFFIXES
-from .repository import IMAGE_DIR, KINDS, PAGES_DIR, Options
+from .repository import DOCUMENT_FOLDERS, IMAGE_DIR, PAGES_DIR, Options
 
 CONTENT = "content"
 
@@ -54,9 +54,9 @@ def list_content(options: Options, problems: Problems) -> Listing:
     root = str(options.root)
     if not check_folder(root, CONTENT, problems):
         return listing
-    if options.only:
-        if check_folder(root, f"{CONTENT}/{options.only}", problems):
-            for found in walk(root, f"{CONTENT}/{options.only}", problems):
+    if options.single:
+        if check_folder(root, f"{CONTENT}/{options.single}", problems):
+            for found in walk(root, f"{CONTENT}/{options.single}", problems):
                 _sort(found, listing, problems)
         return listing
     for found in walk(root, CONTENT, problems):
@@ -73,11 +73,11 @@ def _sort(found: Found, listing: Listing, problems: Problems) -> None:
         listing.pictures.append(found)
         return
     in_text_folder = (parts[0] == PAGES_DIR and len(parts) == 2) or (
-        len(parts) >= 3 and parts[1] in KINDS
+        len(parts) >= 3 and parts[1] in DOCUMENT_FOLDERS
     )
     if is_markdown and len(parts) == 2 and parts[0] == PAGES_DIR:
         kind = PAGES_DIR
-    elif is_markdown and len(parts) == 3 and parts[1] in KINDS:
+    elif is_markdown and len(parts) == 3 and parts[1] in DOCUMENT_FOLDERS:
         kind = parts[1]
     elif is_markdown:
         problems.add(found.rel, 1, "location", LOCATION_MESSAGE)

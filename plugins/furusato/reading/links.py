@@ -31,7 +31,15 @@ from ..slugs import slug_from_filename
 from .documents import Parsed
 from .files import MARKDOWN_SUFFIXES, read_regular
 from .markup import LOCAL_PREFIX
-from .repository import IMAGE_DIR, KINDS, PAGES_DIR, Options, file_stem, line_of_text, sha1
+from .repository import (
+    DOCUMENT_FOLDERS,
+    IMAGE_DIR,
+    PAGES_DIR,
+    Options,
+    file_stem,
+    line_of_text,
+    sha1,
+)
 
 _LINK = re.compile(r'href="' + re.escape(LOCAL_PREFIX) + r'([^"#]*)(#[^"]*)?"')
 
@@ -87,10 +95,10 @@ def resolve_links(
 def _address(entry: Parsed) -> str:
     """Return the placeholder path that Urls.content_file turns into the document's URL."""
     slug = getattr(entry.meta, "slug", None) or slug_from_filename(file_stem(entry.source))
-    if entry.kind == PAGES_DIR:
+    if entry.folder == PAGES_DIR:
         return f"{slug}/"
     prefecture = entry.source.split("/")[1]
-    return f"{prefecture}/{entry.kind}/{slug}/"
+    return f"{prefecture}/{entry.folder}/{slug}/"
 
 
 def _target(
@@ -113,9 +121,9 @@ def _target(
         if source in sources:
             return path  # the document has problems of its own, reported with it
         if (
-            options.only is not None
+            options.single is not None
             and _is_document(parts)
-            and parts[0] != options.only
+            and parts[0] != options.single
             and (options.root / source).is_file()
             and not (options.root / source).is_symlink()
         ):  # a page or another prefecture's document, not loaded in a single build
@@ -134,7 +142,9 @@ def _target(
 
 
 def _is_document(parts: list[str]) -> bool:
-    return (len(parts) == 2 and parts[0] == PAGES_DIR) or (len(parts) == 3 and parts[1] in KINDS)
+    return (len(parts) == 2 and parts[0] == PAGES_DIR) or (
+        len(parts) == 3 and parts[1] in DOCUMENT_FOLDERS
+    )
 
 
 def _report(entry: Parsed, options: Options, bad: list[tuple[str, str]], problems: Problems):

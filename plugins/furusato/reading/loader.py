@@ -78,7 +78,7 @@ def _parse_documents(
 ) -> list[Parsed]:
     parsed: list[Parsed | None] = []
     todo: list[tuple[int, str, str, bytes, str, os.stat_result]] = []
-    for kind, found in listing.documents:
+    for folder, found in listing.documents:
         source, stat = found.rel, found.stat
         entry = cache.unchanged(source, stat)
         if entry is None:
@@ -91,7 +91,7 @@ def _parse_documents(
             digest = sha1(raw)
             entry = cache.get(source, digest)
             if entry is None:
-                todo.append((len(parsed), kind, source, raw, digest, stat))
+                todo.append((len(parsed), folder, source, raw, digest, stat))
             else:
                 cache.put(entry, stat)  # same bytes, new mtime: remember the new stamp
         parsed.append(entry)
@@ -104,6 +104,6 @@ def _parse_documents(
     for entry in done:
         problems.extend(entry.problems)
         check_shown(entry, options, listed, problems)  # pictures change on their own
-    if options.only is None:
+    if options.single is None:
         cache.prune(entry.source for entry in done)
     return done

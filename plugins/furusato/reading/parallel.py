@@ -50,7 +50,7 @@ def parse_many(todo: list[tuple], options: Options) -> list[Parsed]:
     jobs = options.jobs or os.cpu_count() or 1
     jobs = min(jobs, len(todo))
     wanted = jobs > 1 and (options.jobs is not None or len(todo) >= PARALLEL_MIN)
-    work = [(kind, source, raw, digest) for _, kind, source, raw, digest, _ in todo]
+    work = [(folder, source, raw, digest) for _, folder, source, raw, digest, _ in todo]
     if not wanted:
         return [parse_document(*job, _renderer()) for job in work]
     # fork is cheapest (workers inherit the imported modules), but is only safe without threads

@@ -159,6 +159,6 @@ def _size_elsewhere(options: Options, image: str) -> int | bool | None:
         st = os.lstat(options.root / "content" / image)
     except OSError:
         return None
-    if options.only is None:
+    if options.single is None:
         return None if S_ISREG(st.st_mode) else False  # regular but not listed: hidden
     return st.st_size if S_ISREG(st.st_mode) else None

@@ -44,19 +44,19 @@ def _profile_files(options: Options, problems: Problems) -> list[Path]:
         if "/" not in found.rel.removeprefix("prefectures/")  # subfolders are not profiles
     }
     known = sorted(name.removesuffix(".yaml") for name in listed if name.endswith(".yaml"))
-    if options.only:
-        if options.only not in known:  # a name, never a path such as ../other/tottori
-            guess = difflib.get_close_matches(options.only, known, n=1)
+    if options.single:
+        if options.single not in known:  # a name, never a path such as ../other/tottori
+            guess = difflib.get_close_matches(options.single, known, n=1)
             hint = f"did you mean {guess[0]!r}? " if guess else ""
             problems.add(
-                f"prefectures/{options.only}.yaml",
+                f"prefectures/{options.single}.yaml",
                 1,
                 "PREFECTURE",
-                f"there is no profile for {options.only!r}; {hint}"
+                f"there is no profile for {options.single!r}; {hint}"
                 "PREFECTURE must be a file name from prefectures/ without .yaml",
             )
             return []
-        return [listed[f"{options.only}.yaml"]]
+        return [listed[f"{options.single}.yaml"]]
     for name in sorted(listed):
         if name.endswith(".yml"):
             problems.add(
@@ -78,7 +78,7 @@ def read_profiles(options: Options, problems: Problems) -> tuple[dict[str, Prefe
             loaded.append(prefecture)
         else:
             invalid.add(path.stem)
-    _check_profiles_together(loaded, problems, full=options.only is None)
+    _check_profiles_together(loaded, problems, full=options.single is None)
     return {p.slug: p for p in sorted(loaded, key=lambda p: p.code)}, invalid
 
 

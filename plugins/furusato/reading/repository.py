@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,7 +22,7 @@ from .messages import field_name, problems_from
 log = logging.getLogger(__name__)
 
 
-KINDS = ("articles", "events")
+DOCUMENT_FOLDERS = ("articles", "events")  # the folders of a prefecture that hold Markdown
 
 
 MAX_IMAGE_BYTES = 1_000_000
@@ -38,11 +39,33 @@ class Options:
     """Where the repository is and how to read it."""
 
     root: Path
-    only: str | None = None  # build a single prefecture's site
+    single: str | None = None  # build one prefecture's site alone, rooted at /
     max_image_bytes: int = MAX_IMAGE_BYTES  # larger pictures are rejected (slow on phones)
     timezone: str = "Asia/Tokyo"  # the zone of article dates written without one
     today: date | None = None  # "upcoming" is decided against this date
     jobs: int | None = None  # processes parsing new or changed files (None: one per CPU)
+
+
+def options_from(settings: Mapping[str, Any]) -> Options:
+    """Return how to read the repository that Pelican-style `settings` describe.
+
+    PATH is the content folder (Pelican makes it absolute), so the repository root is its
+    parent; `make check` and the build both read their options here, so they agree on the
+    time zone, "today" and the prefecture built alone.
+    """
+    today = settings.get("FURUSATO_TODAY")
+    return Options(
+        root=Path(settings["PATH"]).parent,
+        single=settings.get("FURUSATO_PREFECTURE"),
+        timezone=settings.get("TIMEZONE") or "Asia/Tokyo",
+        today=date.fromisoformat(today) if isinstance(today, str) else today,
+        jobs=settings.get("FURUSATO_JOBS"),
+    )
+
+
+def cache_folder(settings: Mapping[str, Any]) -> Path:
+    """Return the build cache folder (FURUSATO_CACHE_PATH, relative to the repository root)."""
+    return Path(settings["PATH"]).parent / settings.get("FURUSATO_CACHE_PATH", ".furusato-cache")
 
 
 def sha1(data: bytes) -> str:

@@ -15,9 +15,10 @@ from urllib.parse import urlsplit
 
 import nh3
 
+from ..csp import EMBED_HOSTS
+
 # --- the allow-list (shared with markup.Renderer) ---------------------------------------------
 
-EMBED_HOSTS = frozenset({"www.youtube-nocookie.com", "www.youtube.com", "player.vimeo.com"})
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 # Ammonia's default tags, minus details/summary (the theme has no style for them), plus video
 # embeds and figures.

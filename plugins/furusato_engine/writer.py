@@ -1,4 +1,5 @@
-"""Write the site safely: stage changed files, then swap them into output/ only on success.
+"""The writer every generator uses: stage changed files, then swap them into output/ only when
+the whole build succeeded.
 
 The writer renders each page only when the inputs it was given changed (its *render key*),
 writes a file only when its bytes changed, and at the end of a successful build moves the
@@ -21,23 +22,37 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from pelican import signals
-from pelican.generators import Generator
+from typing import Any, Protocol
 
 from furusato import cachefiles
+from furusato.errors import BuildError
+from furusato.reading.repository import cache_folder
+from furusato.settings import output_settings
 
 log = logging.getLogger(__name__)
 
-DEFAULTS: dict[str, Any] = {
-    "FURUSATO_CACHE_PATH": ".furusato-cache",  # where manifests and parsed content are kept
-    "FURUSATO_INCREMENTAL": True,  # reuse unchanged files of the last build (False: render all)
-}
-# Pelican settings that would make Pelican itself write into output/, around the writer.
-_WRITER_BYPASSES = ("STATIC_PATHS", "THEME_STATIC_PATHS", "OUTPUT_SOURCES", "TEMPLATE_PAGES")
+
+class SiteWriter(Protocol):
+    """What a generator may ask of the writer (the contract between the engine and the
+    output families): keep a current file, write bytes, copy a file, list what is made."""
+
+    def up_to_date(self, path: str, key: str | None) -> bool:
+        """Keep output/`path` if it was made from render key `key`; say whether it was kept."""
+
+    def all_up_to_date(self, paths: list[str], key: str) -> bool:
+        """Keep a group of files made together only if all are current; say whether kept."""
+
+    def write_bytes(self, path: str, data: bytes, key: str | None = None) -> None:
+        """Write `data` to output/`path` (relative, POSIX) when the build commits."""
+
+    def copy_file(self, source: Path, path: str) -> None:
+        """Publish a file as it is."""
+
+    def paths(self) -> list[str]:
+        """Return every output path this build has made or kept so far, sorted."""
 
 
 def _sha1(data: bytes) -> str:
@@ -74,11 +89,10 @@ class SafeWriter:
         self.output = Path(output_path).resolve()
         self.settings = settings
         check_output_location(self.output, settings)
-        cache = Path(settings.get("FURUSATO_CACHE_PATH", DEFAULTS["FURUSATO_CACHE_PATH"]))
         name = _sha1(str(self.output).encode())[:12]
-        self.manifest_path = cache / f"manifest-{name}.json"
+        self.manifest_path = cache_folder(settings) / f"manifest-{name}.json"
         self._lock_fd = _lock(self.output)
-        _OPEN[id(settings)] = self
+        _RUNNING[id(settings)] = self
         self._out = str(self.output) + os.sep  # string paths: pathlib is slow per page
         # The staging folder belongs to this build alone (a unique name, made under the lock);
         # folders left by a build that was killed are removed.
@@ -90,12 +104,11 @@ class SafeWriter:
         self.salt = _sha1(
             (
                 code_digest(settings)
-                + json.dumps(_render_settings(settings), sort_keys=True, default=str)
+                + json.dumps(output_settings(settings), sort_keys=True, default=str)
             ).encode()
         )
         self._old_manifest: bytes | None = None
-        incremental = settings.get("FURUSATO_INCREMENTAL", DEFAULTS["FURUSATO_INCREMENTAL"])
-        self.old = self._load_manifest() if incremental else {}
+        self.old = self._load_manifest() if settings["FURUSATO_INCREMENTAL"] else {}
         self.new: dict[str, dict[str, Any]] = {}
         # Staged files are flat (numbered) rather than mirroring output/'s tree: one folder per
         # page would cost a mkdir and an rmdir per page, slower than the writes themselves.
@@ -169,7 +182,7 @@ class SafeWriter:
         if path in self.new:
             raise RuntimeError(f"two parts of the build write {path}")
         if self._lock_fd is None:
-            raise RuntimeError(f"{path} was written after safe_output committed output/")
+            raise RuntimeError(f"{path} was written after the build committed output/")
         digest = _sha1(data)
         entry: dict[str, Any] = {"sha1": digest}
         if key is not None:
@@ -185,8 +198,6 @@ class SafeWriter:
         try:
             staged.write_bytes(data)
         except OSError as exc:
-            from furusato.commands.build import BuildError
-
             raise BuildError(
                 f"could not write {path} into the staging folder {self.staging}: "
                 f"{_reason(exc)}; {self.output} was left as it was"
@@ -210,14 +221,16 @@ class SafeWriter:
         """Publish a file as it is (theme assets, images)."""
         self.write_bytes(path, source.read_bytes())
 
+    def paths(self) -> list[str]:
+        """Return every output path this build has made or kept so far, sorted."""
+        return sorted(self.new)
+
     def commit(self) -> Stats:
         """Move staged files into output/ and delete files this build did not produce.
 
         Every file replaced or deleted is first set aside in a backup folder, so that a
         failure half-way puts everything back (BuildError) and output/ stays the last build.
         """
-        from furusato.commands.build import BuildError
-
         # Without a manifest the next build rewrites everything, so a commit interrupted
         # half-way can never leave a file that the manifest wrongly calls current.
         self.manifest_path.unlink(missing_ok=True)
@@ -259,7 +272,6 @@ class SafeWriter:
             self.stats.written,
             self.stats.unchanged,
             self.stats.deleted,
-            extra={"furusato_stats": self.stats},
         )
         return self.stats
 
@@ -323,22 +335,23 @@ class SafeWriter:
         self._release()
 
     def _release(self) -> None:
-        if _OPEN.get(id(self.settings)) is self:
-            del _OPEN[id(self.settings)]
+        if _RUNNING.get(id(self.settings)) is self:
+            del _RUNNING[id(self.settings)]
         if self._lock_fd is not None:
             os.close(self._lock_fd)  # closing the file releases its flock
             self._lock_fd = None
 
 
-# The writer of each running build, by id() of its settings dict (Pelican creates the writer
-# inside run(), so a failed build finds its own writer here to drop its staging folder).
-_OPEN: dict[int, SafeWriter] = {}
+# The writer of each running build, by id() of its settings: Pelican creates the writer inside
+# run(), so when a build fails, abandon() finds that build's own writer here and releases its
+# lock at once (the devserver's next rebuild, in this process, needs it).
+_RUNNING: dict[int, SafeWriter] = {}
 
 
-def abandon(settings: dict[str, Any]) -> None:
+def abandon(settings: Mapping[str, Any]) -> None:
     """Drop the staging folder and lock of the build run with `settings`, if it has a writer."""
-    writer = _OPEN.get(id(settings))
-    if writer is not None and writer.settings is settings:
+    writer = _RUNNING.get(id(settings))
+    if writer is not None:
         writer.abandon()
 
 
@@ -446,17 +459,6 @@ def _is_entry(entry: object) -> bool:
     )
 
 
-def _render_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    """Pick the settings that can change rendered bytes."""
-    plain = (str, int, float, bool, type(None), list, tuple, dict)
-    return {
-        k: v
-        for k, v in settings.items()
-        if (k.startswith(("FURUSATO_", "SITE")) or k in ("TIMEZONE", "DEFAULT_LANG", "THEME"))
-        and isinstance(v, plain)
-    }
-
-
 def _clear_way(out: str, path: str, folders: set[str], journal: _Journal) -> None:
     """Make the folders of output/`path`, setting aside a file or link that stands where one
     must be (a page that became a folder, or back). `out` ends with a separator."""
@@ -481,8 +483,6 @@ def _lock(output: Path) -> int:
     in the same process (a thread) is refused too; it ends at commit, when the failed
     build is abandoned, or when the process ends.
     """
-    from furusato.commands.build import BuildError
-
     output.parent.mkdir(parents=True, exist_ok=True)
     path = output.parent / f".{output.name}.lock"
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
@@ -502,15 +502,13 @@ def _lock(output: Path) -> int:
 _SOURCE_FOLDERS = ("content", "prefectures", "theme", "plugins")
 
 
-def check_output_location(output: Path, settings: dict[str, Any]) -> None:
+def check_output_location(output: Path, settings: Mapping[str, Any]) -> None:
     """Raise BuildError if `output` is, holds or sits inside a source folder or the repository.
 
     Called before anything is written or deleted.
     """
-    from furusato.commands.build import BuildError
-
     output = output.resolve()
-    root = Path(settings.get("FURUSATO_ROOT") or ".").resolve()
+    root = Path(settings["PATH"]).parent.resolve()
 
     def shown(path: Path) -> str:
         try:
@@ -556,72 +554,3 @@ def check_output_location(output: Path, settings: dict[str, Any]) -> None:
             "deletes every file in its output folder that it did not make. Choose a folder "
             "of its own, such as OUTPUTDIR=output; nothing was changed"
         )
-
-
-class CommitGenerator(Generator):
-    """Runs last among Furusato's generators: copies assets and commits output/."""
-
-    def generate_context(self) -> None:
-        pass
-
-    def generate_output(self, writer: SafeWriter) -> None:
-        theme_static = Path(self.theme) / "static"
-        for path in sorted(theme_static.rglob("*")):
-            if path.is_file():
-                writer.copy_file(path, "theme/" + path.relative_to(theme_static).as_posix())
-        self.context["furusato_stats"] = writer.commit()
-
-
-def get_writer(pelican: Any) -> type[SafeWriter]:
-    return SafeWriter
-
-
-def get_generators(pelican: Any) -> type[Generator]:
-    return CommitGenerator
-
-
-def initialized(pelican: Any) -> None:
-    for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
-    _check_settings(pelican.settings)
-    check_output_location(Path(pelican.settings["OUTPUT_PATH"]), pelican.settings)
-    root = Path(pelican.settings.get("FURUSATO_ROOT") or ".")
-    cachefiles.refuse_tracked(root, Path(pelican.settings["FURUSATO_CACHE_PATH"]))
-
-
-def _check_settings(settings: dict[str, Any]) -> None:
-    """Refuse settings under which some files would reach output/ without the SafeWriter."""
-    from furusato.commands.build import BuildError
-
-    plugins = [getattr(p, "__name__", p) for p in settings.get("PLUGINS") or []]
-    names = [str(p).rsplit(".", 1)[-1] for p in plugins]
-    if names and names[-1] != "safe_output":
-        raise BuildError(
-            "safe_output must be the last entry of PLUGINS in the settings file: "
-            "files written after it commits would never reach output/ safely"
-        )
-    if settings.get("DELETE_OUTPUT_DIRECTORY"):
-        raise BuildError(
-            "DELETE_OUTPUT_DIRECTORY must stay False (do not pass -d to pelican): it empties "
-            "the output folder before the build, so a failed build would leave no site; "
-            "safe_output removes stale files itself, after a successful build"
-        )
-    bypassing = [key for key in _WRITER_BYPASSES if settings.get(key)]
-    if bypassing:
-        raise BuildError(
-            f"{', '.join(bypassing)} must stay empty: Pelican would write those "
-            "files into output/ directly, and safe_output would delete them"
-        )
-
-
-def register() -> None:
-    # Pelican runs generators in the order their receivers were first connected in this
-    # process; reconnecting on every registration (safe_output is registered last) keeps the
-    # commit after every other generator even if an earlier build listed plugins differently.
-    for signal, receiver in (
-        (signals.initialized, initialized),
-        (signals.get_writer, get_writer),
-        (signals.get_generators, get_generators),
-    ):
-        signal.disconnect(receiver)
-        signal.connect(receiver)

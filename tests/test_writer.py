@@ -1,4 +1,4 @@
-"""safe_output: a failed build leaves output/ as it was; a good one leaves no stale file."""
+"""The engine's writer: a failed build leaves output/ as it was; a good one leaves no stale file."""
 
 from __future__ import annotations
 
@@ -9,11 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from content_loader import SiteGenerator
-from furusato.commands.build import BuildError
-from furusato.errors import ContentError
-from safe_output import SafeWriter
-from tests.sitebuild import REPO, build_site, copy_site, page, texts
+from furusato.errors import BuildError, ContentError
+from furusato_engine.writer import SafeWriter
+from tests.sitebuild import REPO, build_site, copy_site, page, probed_theme, texts, writer_settings
 
 ARTICLE = "content/tottori/articles/2026-03-19-article-11.md"
 ARTICLE_URL = "/tottori/articles/article-11/"
@@ -46,9 +44,7 @@ def test_content_error_leaves_previous_output_untouched(tmp_path: Path) -> None:
     assert leftovers(out) == []
 
 
-def test_failure_inside_a_generator_leaves_output_untouched(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failure_inside_a_generator_leaves_output_untouched(tmp_path: Path) -> None:
     root = copy_site("two_prefectures", tmp_path / "site")
     out = build_site(root, tmp_path / "output")
     before = snapshot(out)
@@ -57,24 +53,20 @@ def test_failure_inside_a_generator_leaves_output_untouched(
     article = root / ARTICLE
     article.write_text(article.read_text(encoding="utf-8").replace("Article number 11", "Eleven"))
     staged_when_failing: list[str] = []
-    original = SiteGenerator.get_template
 
-    def broken_article_template(self, name):
-        if name == "article":
-            for staging in out.parent.glob(f".{out.name}.staging-*"):
-                staged_when_failing.extend(p.name for p in staging.rglob("*") if p.is_file())
-            return self.env.from_string("{{ 1 // 0 }}")
-        return original(self, name)
+    def broken() -> str:  # rendering an article page fails, half-way through the build
+        for staging in out.parent.glob(f".{out.name}.staging-*"):
+            staged_when_failing.extend(p.name for p in staging.rglob("*") if p.is_file())
+        return str(1 // 0)
 
-    monkeypatch.setattr(SiteGenerator, "get_template", broken_article_template)
+    theme = probed_theme(tmp_path / "theme", "article.html")
     with pytest.raises(ZeroDivisionError) as caught:  # keeps the failed writer alive
-        build_site(root, out)
+        build_site(root, out, THEME=str(theme), JINJA_GLOBALS={"probe": broken})
 
     assert staged_when_failing, "the failure came before anything was staged; test is too weak"
     assert snapshot(out) == before
     assert leftovers(out) == []
     # The same process (a devserver) can build again at once, and the change arrives.
-    monkeypatch.undo()
     build_site(root, out)
     assert caught.value is not None
     assert texts(page(out, ARTICLE_URL), "//h1") == ["Eleven"]
@@ -134,11 +126,7 @@ def test_a_hand_edited_output_file_is_rewritten(tmp_path: Path) -> None:
 
 
 def test_a_page_can_become_a_folder_and_back(tmp_path: Path) -> None:
-    settings = {
-        "THEME": str(REPO / "theme"),
-        "PLUGIN_PATHS": [str(REPO / "plugins")],
-        "FURUSATO_CACHE_PATH": str(tmp_path / "cache"),
-    }
+    settings = writer_settings(tmp_path)
     out = tmp_path / "output"
 
     def commit(files: dict[str, bytes]) -> None:
@@ -155,41 +143,52 @@ def test_a_page_can_become_a_folder_and_back(tmp_path: Path) -> None:
 
 
 def test_refuses_to_use_a_source_tree_as_output(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text("")
-    settings = {"THEME": str(REPO / "theme"), "PLUGIN_PATHS": [], "FURUSATO_CACHE_PATH": "x"}
+    out = tmp_path / "project"
+    out.mkdir()
+    (out / "pyproject.toml").write_text("")
+    settings = {**writer_settings(tmp_path), "PLUGIN_PATHS": []}
     with pytest.raises(BuildError) as caught:
-        SafeWriter(str(tmp_path), settings)
+        SafeWriter(str(out), settings)
     assert str(caught.value) == (
-        f"refusing to build into {tmp_path}: the output folder holds pyproject.toml, so it is "
+        f"refusing to build into {out}: the output folder holds pyproject.toml, so it is "
         "a source folder, and a build deletes every file in its output folder that it did not "
         "make. Choose a folder of its own, such as OUTPUTDIR=output; nothing was changed"
     )
 
 
-def test_safe_output_must_be_the_last_plugin(tmp_path: Path) -> None:
-    plugins = ["content_loader", "microsites", "safe_output", "sitemap"]
-    with pytest.raises(BuildError, match="safe_output must be the last entry of PLUGINS"):
-        build_site(REPO / "tests/sites/two_prefectures", tmp_path / "output", PLUGINS=plugins)
-    assert not (tmp_path / "output").exists()
+def test_a_build_without_any_plugin_is_refused_and_touches_nothing(tmp_path: Path) -> None:
+    # Without the engine, Pelican's own generators and writer would write output/.
+    out = tmp_path / "output"
+    out.mkdir()
+    (out / "index.html").write_text("the previous site")
+    with pytest.raises(BuildError) as caught:
+        build_site(REPO / "tests/sites/two_prefectures", out, PLUGINS=[])
+    assert str(caught.value) == (
+        "PLUGINS does not list 'furusato_engine', which loads the content and writes the "
+        "output; add it to PLUGINS in the settings file"
+    )
+    assert snapshot(out) == {"index.html": b"the previous site"}
+    assert leftovers(out) == []
 
 
 def test_settings_that_bypass_the_writer_are_refused(tmp_path: Path) -> None:
-    with pytest.raises(BuildError, match="STATIC_PATHS must stay empty"):
+    with pytest.raises(BuildError) as caught:
         build_site(
             REPO / "tests/sites/two_prefectures", tmp_path / "output", STATIC_PATHS=["images"]
         )
+    assert str(caught.value) == (
+        "pelicanconf.py: STATIC_PATHS must stay empty: Pelican would write those files into "
+        "the output folder directly, and the engine would delete them"
+    )
+    assert not (tmp_path / "output").exists()
 
 
 def test_another_process_cannot_build_into_output_while_a_build_runs(tmp_path: Path) -> None:
-    settings = {
-        "THEME": str(REPO / "theme"),
-        "PLUGIN_PATHS": [str(REPO / "plugins")],
-        "FURUSATO_CACHE_PATH": str(tmp_path / "cache"),
-    }
+    settings = writer_settings(tmp_path)
     other_process = [
         sys.executable,
         "-c",
-        "import sys; from safe_output import SafeWriter; "
+        "import sys; from furusato_engine.writer import SafeWriter; "
         f"SafeWriter(sys.argv[1], {settings!r}).commit()",
         str(tmp_path / "output"),
     ]

@@ -1,0 +1,195 @@
+"""The engine's generators: one that loads the typed Site (and publishes the checked pictures
+and the theme's assets), and `SiteGenerator`, the base of every output family's generator.
+
+Pelican runs every generator's `generate_context()` before any `generate_output()`. The Site
+is loaded in the first phase and read only in the second, so the output families may be
+listed in PLUGINS in any order and still see the whole Site.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import time
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemBytecodeCache
+from pelican.generators import Generator
+
+from furusato import cachefiles
+from furusato.entities import Site
+from furusato.errors import BuildError
+from furusato.fingerprint import fingerprint
+from furusato.reading.loader import DocumentCache, Picture, load
+from furusato.reading.repository import cache_folder, options_from
+from furusato.urls import Urls, relativize
+
+from .writer import SiteWriter
+
+log = logging.getLogger(__name__)
+
+CONTEXT_KEY = "furusato_build"
+
+
+@dataclass
+class Build:
+    """One build as the output families see it: the typed Site and how to address it."""
+
+    settings: Mapping[str, Any]
+    site: Site
+    pictures: list[Picture]
+    urls: Urls  # links inside the site (under SITEURL, or root-relative)
+    absolute: Urls  # what is read outside the site (feeds, calendars, sitemap): absolute
+    site_key: str  # fingerprint of what every page shows besides its own data
+    writer: SiteWriter | None = None  # set when Pelican hands the writer to the generators
+    timings: dict[str, float] = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
+
+
+# The Build of each running Pelican run, by id() of its settings (the one object Pelican
+# hands to the generators, the writer and the `finalized` signal alike).
+_RUNNING: dict[int, Build] = {}
+
+
+def build_of(context: Mapping[str, Any]) -> Build:
+    """Return the Build the engine loaded for this run, or say that the engine is missing."""
+    build = context.get(CONTEXT_KEY)
+    if not isinstance(build, Build):
+        raise BuildError(
+            "no site was loaded: the 'furusato_engine' plugin must be listed in PLUGINS "
+            "(pelicanconf.py) for the output families to have anything to write"
+        )
+    return build
+
+
+def running(settings: Mapping[str, Any]) -> Build | None:
+    """Return the Build of the run using `settings`, if it loaded one (no effect)."""
+    return _RUNNING.get(id(settings))
+
+
+def finished(settings: Mapping[str, Any]) -> None:
+    """Forget the Build of the run using `settings`."""
+    _RUNNING.pop(id(settings), None)
+
+
+class LoadGenerator(Generator):
+    """Reads prefectures/ and content/ into the typed Site; publishes the pictures the load
+    accepted and the theme's static files."""
+
+    def generate_context(self) -> None:
+        started = time.perf_counter()
+        settings = self.settings
+        cache = DocumentCache.for_folder(cache_folder(settings) / "documents")
+        loaded = load(options_from(settings), cache)
+        cache.save()
+        site = loaded.site
+        # Feeds, calendars and the sitemap are read outside the site: their URLs are absolute,
+        # from SITEURL, or in development builds from FURUSATO_DEV_SITEURL.
+        base = settings.get("SITEURL") or settings["FURUSATO_DEV_SITEURL"]
+        build = Build(
+            settings=settings,
+            site=site,
+            pictures=loaded.pictures,
+            urls=Urls(settings.get("SITEURL", ""), site.single),
+            absolute=Urls(base, site.single),
+            site_key=fingerprint(
+                [
+                    site.today,
+                    site.single,
+                    [(p.slug, p.name, p.region, p.tile, p.code) for p in site.prefectures.values()],
+                    [(p.slug, p.title) for p in site.pages],
+                ]
+            ),
+        )
+        build.timings["load"] = time.perf_counter() - started
+        self.context[CONTEXT_KEY] = build
+        _RUNNING[id(settings)] = build
+
+    def generate_output(self, writer: SiteWriter) -> None:
+        build = build_of(self.context)
+        build.writer = writer
+        # Exactly the pictures the load checked and `make check` accepts: nothing else in
+        # images/ (a web page, a link, a script in an SVG) is ever copied.
+        urls = build.urls
+        for picture in build.pictures:
+            writer.copy_file(Path(picture.path), urls.save_as(urls.content_file(picture.rel)))
+        static = Path(self.theme) / "static"
+        for path in sorted(static.rglob("*")):
+            if path.is_file():
+                writer.copy_file(
+                    path, urls.save_as(urls.asset(path.relative_to(static).as_posix()))
+                )
+
+
+class SiteGenerator(Generator):
+    """Base of the output families' generators: `write()` them from the typed Site.
+
+    `render()` fingerprints the page's own data together with the site-wide data every
+    page shows (navigation, today's date), so the writer can skip unchanged pages.
+    """
+
+    def generate_context(self) -> None:
+        """Do nothing: the Site may not be loaded yet (see the module's docstring)."""
+
+    def generate_output(self, writer: SiteWriter) -> None:
+        build = build_of(self.context)
+        self.build = build
+        self.site: Site = build.site
+        self.urls: Urls = build.urls
+        self.absolute: Urls = build.absolute
+        self.site_key = build.site_key
+        self.prepare()
+        self.write(writer)
+
+    def prepare(self) -> None:
+        """Compute what the generator needs from self.site (override)."""
+
+    def write(self, writer: SiteWriter) -> None:
+        """Write this family's files (override)."""
+        raise NotImplementedError
+
+    def render(self, writer: SiteWriter, url: str, template: str, **data: Any) -> None:
+        """Render `template` with `data` to the file serving `url`, unless unchanged."""
+        path = self.urls.save_as(url)
+        key = f"{template}|{url}|{self.site_key}|{fingerprint(data)}"
+        if writer.up_to_date(path, key):
+            return
+        writer.write_bytes(path, self.page(url, template, data), key)
+
+    def page(self, url: str, template: str, data: dict[str, Any]) -> bytes:
+        """Return the bytes of the page serving `url`, rendered from `template` and `data`."""
+        html = self.get_template(template).render({**data, "site": self.site, "page_url": url})
+        if self.settings.get("RELATIVE_URLS"):
+            html = relativize(html, self.urls.save_as(url))
+        return html.encode("utf-8")
+
+
+@functools.cache
+def bytecode_cache(root: str) -> FileSystemBytecodeCache | None:
+    """Return the compiled-template cache: compiling the theme costs more than a small rebuild.
+
+    Compiled templates are code (Jinja unmarshals them), so they are kept only in the user's
+    own cache folder, one folder per repository, never under the repository where a pull
+    request could plant one. Entries are checked against each template's source, so an
+    edited template is compiled again; one instance per repository serves every generator
+    and every devserver rebuild.
+    """
+    key = hashlib.sha1(root.encode(), usedforsecurity=False).hexdigest()[:16]
+    folder = cachefiles.private_folder("templates", key)
+    return FileSystemBytecodeCache(str(folder)) if folder is not None else None
+
+
+def template_settings(settings: MutableMapping[str, Any], globals_: Mapping[str, Any]) -> None:
+    """Give every generator's Jinja environment the theme's filters, globals and the compiled
+    template cache, through Pelican's own JINJA_* settings."""
+    from furusato.wording import FILTERS
+
+    environment = dict(settings.get("JINJA_ENVIRONMENT") or {})
+    environment["bytecode_cache"] = bytecode_cache(str(Path(settings["PATH"]).parent.resolve()))
+    settings["JINJA_ENVIRONMENT"] = environment
+    settings["JINJA_FILTERS"] = {**FILTERS, **(settings.get("JINJA_FILTERS") or {})}
+    settings["JINJA_GLOBALS"] = {**globals_, **(settings.get("JINJA_GLOBALS") or {})}
