@@ -412,9 +412,10 @@ def _targets_heading(n: int) -> str:
 
 
 def _plugins() -> list[str]:
-    namespace: dict = {}
-    exec((REPO / "pelicanconf.py").read_text(), namespace)
-    return list(namespace.get("PLUGINS", []))
+    sys.path.insert(0, str(REPO / "plugins"))
+    from furusato.commands.build import load_settings
+
+    return list(load_settings(REPO / "pelicanconf.py")["PLUGINS"])
 
 
 HEADER = """# Benchmarks
