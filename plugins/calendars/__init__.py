@@ -40,8 +40,11 @@ class CalendarsGenerator(SiteGenerator):
                 self.write_calendar(writer, urls.event_ics(event), [event], None)
         if site.single is None:
             info = CalendarInfo(
-                name=f"{self.settings.get('SITENAME', 'Furusato')}: JET alumni events",
-                description="Events of the JET Programme alumni networks of Japan's prefectures.",
+                # One calendar serves both editions, so its names are in both languages.
+                name=f"{self.settings.get('SITENAME', 'Furusato')}: JET alumni events / "
+                "JETアラムナイのイベント",
+                description="Events of the JET Programme alumni networks of Japan's "
+                "prefectures. / 全国の都道府県のJETプログラム元参加者ネットワークのイベントです。",
                 page_url=self.absolute.home(),
                 source_url=self.absolute.national("events.ics"),
                 refresh=self.refresh,
@@ -50,8 +53,9 @@ class CalendarsGenerator(SiteGenerator):
 
     def prefecture_info(self, p: Prefecture) -> CalendarInfo:
         return CalendarInfo(
-            name=f"{p.name.en} JET alumni events",
-            description=f"Events of the {p.name.en} ({p.name.ja}) JET Programme alumni network.",
+            name=f"{p.name.en} JET alumni events / {p.name.ja} JETアラムナイのイベント",
+            description=f"Events of the {p.name.en} ({p.name.ja}) JET Programme alumni "
+            f"network. / {p.name.ja}のJETプログラム元参加者ネットワークのイベントです。",
             page_url=self.absolute.events(p),
             source_url=self.absolute.calendar(p),
             refresh=self.refresh,

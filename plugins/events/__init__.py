@@ -1,4 +1,5 @@
-"""Write each prefecture's events page (upcoming and past) and one page per event.
+"""Write each prefecture's events page (upcoming and past) in every edition, and one page per
+event, in the language it is written in.
 
 "Upcoming" is decided against the site's date (FURUSATO_TODAY, or today in TIMEZONE), so
 the lists are rebuilt daily by the deploy workflow. The .ics files are the calendars plugin's.
@@ -10,40 +11,57 @@ from typing import Any
 
 from pelican import signals
 
-from furusato.entities import Prefecture
+from furusato.entities import Event, Prefecture
+from furusato.urls import LANGUAGES
 from furusato_engine import SiteGenerator, SiteWriter, require
 
 
 class EventsGenerator(SiteGenerator):
-    """/<slug>/events/ and /<slug>/events/<event-slug>/ for every prefecture."""
+    """/<slug>/events/ (and /<slug>/ja/events/) and /<slug>/events/<event-slug>/."""
 
     def write(self, writer: SiteWriter) -> None:
         for prefecture in self.site.prefectures.values():
-            self.write_prefecture(writer, prefecture)
+            for lang in LANGUAGES:
+                self.write_list(writer, prefecture, lang)
+            for event in self.site.events_of(prefecture.slug):
+                self.write_event(writer, prefecture, event)
 
-    def write_prefecture(self, writer: Any, p: Prefecture) -> None:
-        site, urls = self.site, self.urls
-        events = site.events_of(p.slug)
+    def write_list(self, writer: SiteWriter, p: Prefecture, lang: str) -> None:
+        site, urls = self.site, self.urls_for(lang)
+        events = site.edition(site.events_of(p.slug), lang)
         calendar = self.absolute.calendar(p)
         self.render(
             writer,
             urls.events(p),
             "events",
+            lang=lang,
+            alternates=self.editions(lambda u: u.events(p)),
             prefecture=p,
             upcoming=site.upcoming(events),
             past=site.past(events),
             calendar_url=calendar,
             webcal_url="webcal://" + calendar.split("://", 1)[1],
         )
-        for event in events:
-            self.render(
-                writer,
-                urls.event(event),
-                "event",
-                prefecture=p,
-                event=event,
-                is_past=event.ends_on() < site.today,
-            )
+
+    def write_event(self, writer: SiteWriter, p: Prefecture, event: Event) -> None:
+        """Write an event's one page, in its language, linked to its translation."""
+        translation = self.site.counterpart(event)
+        url = self.urls.event(event)
+        alternates = {event.lang: url}
+        if translation is not None:
+            alternates[translation.lang] = self.urls.event(translation)
+        self.render(
+            writer,
+            url,
+            "event",
+            lang=event.lang,
+            alternates=alternates,
+            elsewhere=self.editions(lambda u: u.events(p)),
+            prefecture=p,
+            event=event,
+            translation=translation,
+            is_past=event.ends_on() < self.site.today,
+        )
 
 
 def get_generators(pelican: Any) -> type[SiteGenerator]:

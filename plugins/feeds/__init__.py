@@ -14,6 +14,7 @@ from pelican import signals
 
 from furusato.entities import Article
 from furusato.fingerprint import fingerprint
+from furusato.urls import LANGUAGES
 from furusato_engine import SiteGenerator, SiteWriter, require
 
 from . import channels as feeds
@@ -33,35 +34,40 @@ class FeedsGenerator(SiteGenerator):
         self.empty_date = feeds.check_authority(s["FURUSATO_TAG_AUTHORITY"])
 
     def write(self, writer: SiteWriter) -> None:
-        site, urls, limit = self.site, self.absolute, self.settings["FURUSATO_FEED_ITEMS"]
-        all_feeds = [
-            feeds.prefecture_feed(site, p, urls, limit, self.empty_date)
-            for p in site.prefectures.values()
-        ]
-        if site.single is None:  # a one-prefecture site's own feed is at /feed.xml
-            all_feeds.append(
-                feeds.national_feed(
-                    site,
-                    urls,
-                    limit,
-                    self.settings.get("SITENAME", "Furusato"),
-                    self.settings.get("SITESUBTITLE", ""),
-                    self.empty_date,
+        site, limit = self.site, self.settings["FURUSATO_FEED_ITEMS"]
+        editions = {lang: self.absolute.edition(lang) for lang in LANGUAGES}
+        all_feeds = []
+        for urls in editions.values():
+            all_feeds += [
+                feeds.prefecture_feed(site, p, urls, limit, self.empty_date)
+                for p in site.prefectures.values()
+            ]
+            if site.single is None:  # a one-prefecture site's own feed is at /feed.xml
+                all_feeds.append(
+                    feeds.national_feed(
+                        site,
+                        urls,
+                        limit,
+                        self.settings.get("SITENAME", "Furusato"),
+                        self.settings.get("SITESUBTITLE", ""),
+                        self.empty_date,
+                    )
                 )
-            )
         for feed in all_feeds:
             key = self.render_key(feed)
             for url, render in (
                 (feed.rss_url, feeds.render_rss),
                 (feed.atom_url, feeds.render_atom),
             ):
-                path = urls.save_as(url)
+                path = self.absolute.save_as(url)
                 if not writer.up_to_date(path, key):  # unchanged items: keep the file as it is
                     writer.write_bytes(path, render(feed, self.ctx), key)
         if site.single is None:  # a single prefecture's site has no national feed list
             title = f"{self.settings.get('SITENAME', 'Furusato')}: feeds of every prefecture"
-            opml_url = urls.national("feeds.opml")
-            writer.write_bytes(urls.save_as(opml_url), feeds.render_opml(title, site, urls))
+            opml_url = self.absolute.national("feeds.opml")
+            writer.write_bytes(
+                self.absolute.save_as(opml_url), feeds.render_opml(title, site, editions)
+            )
 
     def render_key(self, feed: feeds.Feed) -> str:
         """Fingerprint everything a feed shows, including the byte size of enclosed pictures."""
@@ -70,7 +76,15 @@ class FeedsGenerator(SiteGenerator):
             for item in feed.items
             if isinstance(item, Article) and item.meta.image
         ]
-        channel = [feed.key, feed.title, feed.description, feed.home, feed.rss_url, feed.atom_url]
+        channel = [
+            feed.key,
+            feed.lang,
+            feed.title,
+            feed.description,
+            feed.home,
+            feed.rss_url,
+            feed.atom_url,
+        ]
         return f"feed|{fingerprint([channel, feed.empty_date, list(feed.items), sizes])}"
 
 

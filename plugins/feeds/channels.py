@@ -59,6 +59,7 @@ class Feed:
     atom_url: str
     items: tuple[Item, ...]
     empty_date: datetime  # channel date when there are no items (fixed, never the clock)
+    lang: str = "en"  # the edition: its items (never both sides of a translation pair)
 
 
 def check_authority(authority: str) -> datetime:
@@ -82,10 +83,12 @@ def newest_first(items: Iterable[Item], limit: int) -> tuple[Item, ...]:
 def prefecture_feed(
     site: Site, p: Prefecture, urls: Urls, limit: int, empty_date: datetime
 ) -> Feed:
-    """Return the feed of one prefecture's articles and event posts."""
+    """Return the feed of one prefecture's articles and event posts, in the edition of
+    `urls` (its language's items, and items without a translation into it)."""
+    lang = urls.lang
     intro = " ".join(p.introduction.split())
     return Feed(
-        key=p.slug,
+        key=_key(p.slug, lang),
         title=f"{p.name.en} ({p.name.ja}) JET alumni network",
         description=(
             f"Articles and events by JET Programme alumni of {p.name.en} "
@@ -94,17 +97,22 @@ def prefecture_feed(
         home=urls.prefecture(p),
         rss_url=urls.feed(p),
         atom_url=urls.feed(p, atom=True),
-        items=newest_first([*site.articles_of(p.slug), *site.events_of(p.slug)], limit),
+        items=newest_first(
+            site.edition([*site.articles_of(p.slug), *site.events_of(p.slug)], lang), limit
+        ),
         empty_date=empty_date,
+        lang=lang,
     )
 
 
 def national_feed(
     site: Site, urls: Urls, limit: int, sitename: str, subtitle: str, empty_date: datetime
 ) -> Feed:
-    """Return the feed of every prefecture's articles and event posts."""
+    """Return the feed of every prefecture's articles and event posts, in the edition of
+    `urls`."""
+    lang = urls.lang
     return Feed(
-        key="all",
+        key=_key("all", lang),
         title=f"{sitename}: {subtitle}" if subtitle else sitename,
         description=(
             "Articles and events by JET Programme alumni from every prefecture "
@@ -113,9 +121,15 @@ def national_feed(
         home=urls.home(),
         rss_url=urls.feed(),
         atom_url=urls.feed(atom=True),
-        items=newest_first([*site.articles, *site.events], limit),
+        items=newest_first(site.edition([*site.articles, *site.events], lang), limit),
         empty_date=empty_date,
+        lang=lang,
     )
+
+
+def _key(key: str, lang: str) -> str:
+    """Return a feed's key in an edition (part of its Atom id; English keeps today's)."""
+    return key if lang == "en" else f"{key}/{lang}"
 
 
 def render_rss(feed: Feed, ctx: FeedContext) -> bytes:
@@ -142,8 +156,9 @@ def render_atom(feed: Feed, ctx: FeedContext) -> bytes:
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)
 
 
-def render_opml(title: str, site: Site, urls: Urls) -> bytes:
-    """Return an OPML 2.0 list of every prefecture's RSS feed, grouped by region."""
+def render_opml(title: str, site: Site, editions: dict[str, Urls]) -> bytes:
+    """Return an OPML 2.0 list of every prefecture's RSS feed, grouped by region, each in
+    every edition (English, then Japanese)."""
     opml = etree.Element("opml", version="2.0")
     head = etree.SubElement(opml, "head")
     etree.SubElement(head, "title").text = title
@@ -155,18 +170,24 @@ def render_opml(title: str, site: Site, urls: Urls) -> bytes:
             continue
         group = etree.SubElement(body, "outline", text=f"{region.en} ({region.ja})")
         for p in members:
-            name = f"{p.name.en} ({p.name.ja})"
-            etree.SubElement(
-                group,
-                "outline",
-                text=name,
-                title=f"{name} JET alumni network",
-                type="rss",
-                version="RSS2",
-                language="en",
-                xmlUrl=urls.feed(p),
-                htmlUrl=urls.prefecture(p),
-            )
+            for lang, urls in editions.items():
+                name = f"{p.name.en} ({p.name.ja})" if lang == "en" else p.name.ja
+                title = (
+                    f"{name} JET alumni network"
+                    if lang == "en"
+                    else f"{name} JETアラムナイ・ネットワーク"
+                )
+                etree.SubElement(
+                    group,
+                    "outline",
+                    text=name if lang == "en" else f"{name}（日本語）",
+                    title=title,
+                    type="rss",
+                    version="RSS2",
+                    language=lang,
+                    xmlUrl=urls.feed(p),
+                    htmlUrl=urls.prefecture(p),
+                )
     return etree.tostring(opml, encoding="UTF-8", xml_declaration=True, pretty_print=True)
 
 
@@ -197,7 +218,7 @@ def _generator(feed: Feed, ctx: FeedContext, self_url: str, self_type: str) -> F
     fg.id(ctx.tag(feed.key))
     fg.title(feed.title)
     fg.description(feed.description)  # RSS <description> and Atom <subtitle>
-    fg.language("en")
+    fg.language(feed.lang)
     # feedgen takes the RSS channel <link> from the last link added: self first, home last.
     fg.link(href=self_url, rel="self", type=self_type)
     fg.link(href=feed.home, rel="alternate", type="text/html")

@@ -7,8 +7,10 @@ handed to templates and feeds, so a template prints it as it is and nothing else
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
@@ -18,12 +20,19 @@ from .schemas import Ambassador, ArticleSchema, EventSchema, Link, Names, PageSc
 
 
 class _HasBody:
-    """Mark a document's rendered body as trusted HTML (it went through the sanitizer)."""
+    """Mark a document's rendered body as trusted HTML (it went through the sanitizer), and
+    say which language it is written in."""
 
     html: Markup
+    meta: ArticleSchema | EventSchema | PageSchema
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "html", Markup(self.html))
+
+    @property
+    def lang(self) -> str:
+        """Return the language the document is written in ("en" or "ja")."""
+        return getattr(self.meta, "lang", "en")
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,6 +149,9 @@ class Page(_HasBody):
         return self.meta.title
 
 
+_Item = TypeVar("_Item", "Article", "Event", "Page")
+
+
 @dataclass(eq=False)
 class Site:
     """Everything the site is made from, validated and cross-checked."""
@@ -152,6 +164,7 @@ class Site:
     single: str | None = None  # slug when building one prefecture's site alone
     _by_pref_articles: dict[str, list[Article]] = field(default_factory=dict, repr=False)
     _by_pref_events: dict[str, list[Event]] = field(default_factory=dict, repr=False)
+    _counterparts: dict[int, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for slug in self.prefectures:
@@ -161,6 +174,23 @@ class Site:
             self._by_pref_articles[article.prefecture.slug].append(article)
         for event in self.events:
             self._by_pref_events[event.prefecture.slug].append(event)
+        # Translation pairs, declared on one side or both (reading/assemble.py checks them).
+        for group in (self.articles, self.events):
+            by_key = {(i.prefecture.slug, i.slug): i for i in group}
+            for item in group:
+                target = getattr(item.meta, "translation", None)
+                other = by_key.get((item.prefecture.slug, target)) if target else None
+                if other is not None and other.lang != item.lang:
+                    self._counterparts[id(item)] = other
+                    self._counterparts[id(other)] = item
+        pages = {(p.lang, p.slug): p for p in self.pages}
+        for page in self.pages:
+            target = getattr(page.meta, "translation", None)
+            for lang in ("en", "ja"):
+                other = pages.get((lang, target)) if target and lang != page.lang else None
+                if other is not None:
+                    self._counterparts[id(page)] = other
+                    self._counterparts[id(other)] = page
 
     def articles_of(self, slug: str) -> list[Article]:
         """Return a prefecture's articles, newest first."""
@@ -177,3 +207,21 @@ class Site:
     def past(self, events: list[Event]) -> list[Event]:
         """Return events that ended before today, newest first."""
         return [e for e in reversed(events) if e.ends_on() < self.today]
+
+    def counterpart(self, item: Article | Event | Page) -> Article | Event | Page | None:
+        """Return the translation of an article, event or page (the other side of its pair)."""
+        return self._counterparts.get(id(item))
+
+    def edition(self, items: Iterable[_Item], lang: str) -> list[_Item]:
+        """Return what an edition in `lang` lists: the items written in `lang`, and those
+        written in another language that have no translation into `lang`; never both sides
+        of a pair. The order of `items` is kept."""
+        shown = []
+        for item in items:
+            if item.lang == lang:
+                shown.append(item)
+            else:
+                other = self._counterparts.get(id(item))
+                if other is None or other.lang != lang:
+                    shown.append(item)
+        return shown

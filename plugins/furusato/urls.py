@@ -43,12 +43,29 @@ PREFECTURE_NAMES = frozenset(
 LIST_NAMES = frozenset({"page", "index.html"})
 
 
-class Urls:
-    """Build URLs for the national site or for one prefecture's site alone."""
+LANGUAGES = ("en", "ja")  # English is the default edition (x-default); Japanese under ja/
+DEFAULT_LANG = "en"
+ENDONYMS = {"en": "English", "ja": "日本語"}  # each language's name for itself: the switch's text
 
-    def __init__(self, siteurl: str = "", single: str | None = None):
+
+class Urls:
+    """Build URLs for the national site or for one prefecture's site alone, in one edition.
+
+    Pages Furusato writes itself exist in each language: the English edition at today's
+    URLs, the Japanese one under `ja/` inside each site (`/ja/`, `/tottori/ja/articles/`).
+    An article or event has one page, in the language it was written in, whichever edition
+    links to it; assets, pictures, calendars and exports are shared too.
+    """
+
+    def __init__(self, siteurl: str = "", single: str | None = None, lang: str = DEFAULT_LANG):
         self.siteurl = siteurl.rstrip("/")
         self.single = single
+        self.lang = lang
+        self._edition = "" if lang == DEFAULT_LANG else f"{lang}/"
+
+    def edition(self, lang: str) -> Urls:
+        """Return the same URLs for the edition in `lang`."""
+        return self if lang == self.lang else Urls(self.siteurl, self.single, lang)
 
     def _pref_base(self, slug: str) -> str:
         return "" if self.single == slug else f"{slug}/"
@@ -56,25 +73,30 @@ class Urls:
     def _full(self, path: str) -> str:
         return f"{self.siteurl}/{path}"
 
+    def _in(self, slug: str, path: str) -> str:
+        """Return a page of this edition inside a prefecture's site."""
+        return self._full(self._pref_base(slug) + self._edition + path)
+
     def home(self) -> str:
         """Return the site's front page (national portal, or the one prefecture's home)."""
-        return self._full("")
+        return self._full(self._edition)
 
     def prefecture(self, p: Prefecture | str) -> str:
-        slug = p if isinstance(p, str) else p.slug
-        return self._full(self._pref_base(slug))
+        return self._in(p if isinstance(p, str) else p.slug, "")
 
     def articles(self, p: Prefecture, page: int = 1) -> str:
         suffix = "" if page == 1 else f"page/{page}/"
-        return self._full(f"{self._pref_base(p.slug)}articles/{suffix}")
+        return self._in(p.slug, f"articles/{suffix}")
 
     def article(self, a: Article) -> str:
+        """Return an article's one page (in its own language, whichever edition links it)."""
         return self._full(f"{self._pref_base(a.prefecture.slug)}articles/{a.slug}/")
 
     def events(self, p: Prefecture) -> str:
-        return self._full(f"{self._pref_base(p.slug)}events/")
+        return self._in(p.slug, "events/")
 
     def event(self, e: Event) -> str:
+        """Return an event's one page (in its own language, whichever edition links it)."""
         return self._full(f"{self._pref_base(e.prefecture.slug)}events/{e.slug}/")
 
     def event_ics(self, e: Event) -> str:
@@ -86,30 +108,43 @@ class Urls:
         return self.in_prefecture(p, "events.ics")
 
     def ambassadors(self, p: Prefecture) -> str:
-        return self._full(f"{self._pref_base(p.slug)}ambassadors/")
+        return self._in(p.slug, "ambassadors/")
 
     def ambassador(self, p: Prefecture, a: Ambassador) -> str:
-        return self._full(f"{self._pref_base(p.slug)}ambassadors/{a.id}/")
+        return self._in(p.slug, f"ambassadors/{a.id}/")
 
     def region(self, r: Region) -> str:
-        return self._full(f"regions/{r.slug}/")
+        return self._full(f"{self._edition}regions/{r.slug}/")
 
     def page(self, page: Page) -> str:
-        return self._full(f"{page.slug}/")
+        """Return a site page: /<slug>/ in English, /ja/<slug>/ in Japanese (its language)."""
+        lang = getattr(page.meta, "lang", DEFAULT_LANG)
+        edition = "" if lang == DEFAULT_LANG else f"{lang}/"
+        return self._full(f"{edition}{page.slug}/")
 
     def in_prefecture(self, p: Prefecture | str, path: str) -> str:
-        """Return the URL of `path` inside a prefecture's site (feed.xml, events.ics...)."""
+        """Return the URL of a shared file inside a prefecture's site (events.ics, exports)."""
         slug = p if isinstance(p, str) else p.slug
         return self._full(self._pref_base(slug) + path)
 
+    def edition_in_prefecture(self, p: Prefecture | str, path: str) -> str:
+        """Return the URL of a page of this edition inside a prefecture's site (impact/)."""
+        return self._in(p if isinstance(p, str) else p.slug, path)
+
     def national(self, path: str) -> str:
-        """Return the URL of a national file (feed.xml, sitemap.xml, impact/...)."""
+        """Return the URL of a shared national file (feeds.opml, sitemap.xml, events.ics)."""
         return self._full(path)
 
+    def edition_national(self, path: str) -> str:
+        """Return the URL of a national page of this edition (impact/, 404.html)."""
+        return self._full(self._edition + path)
+
     def feed(self, p: Prefecture | str | None = None, atom: bool = False) -> str:
-        """Return the URL of a prefecture's feed, or of the national one (RSS, or Atom)."""
+        """Return this edition's feed of a prefecture, or the national one (RSS, or Atom)."""
         name = "atom.xml" if atom else "feed.xml"
-        return self.national(name) if p is None else self.in_prefecture(p, name)
+        if p is None:
+            return self.edition_national(name)
+        return self._in(p if isinstance(p, str) else p.slug, name)
 
     def asset(self, path: str) -> str:
         """Return the URL of a theme asset such as css/base.css."""

@@ -21,7 +21,7 @@ from furusato import cachefiles
 from furusato import settings as declared
 from furusato.errors import BuildError
 from furusato.schemas import iana_zones
-from furusato.urls import Urls
+from furusato.urls import DEFAULT_LANG, ENDONYMS, Urls
 from furusato.wording import template_globals
 
 from . import signals
@@ -108,7 +108,8 @@ def configure(pelican: Any) -> None:
     root = Path(settings["PATH"]).parent
     cachefiles.refuse_tracked(root, root / settings["FURUSATO_CACHE_PATH"])
     urls = Urls(settings.get("SITEURL", ""), settings["FURUSATO_PREFECTURE"])
-    template_settings(settings, template_globals(urls, settings))
+    globals_ = {**template_globals(urls, settings), "ENDONYMS": ENDONYMS, "lang": DEFAULT_LANG}
+    template_settings(settings, globals_)
 
 
 def get_generators(pelican: Any) -> type[LoadGenerator]:

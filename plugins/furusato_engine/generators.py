@@ -12,12 +12,12 @@ import functools
 import hashlib
 import logging
 import time
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemBytecodeCache
+from jinja2 import Environment, FileSystemBytecodeCache
 from pelican.generators import Generator
 
 from furusato import cachefiles
@@ -26,7 +26,7 @@ from furusato.errors import BuildError
 from furusato.fingerprint import fingerprint
 from furusato.reading.loader import DocumentCache, Picture, load
 from furusato.reading.repository import cache_folder, options_from
-from furusato.urls import Urls, relativize
+from furusato.urls import DEFAULT_LANG, LANGUAGES, Urls, relativize
 
 from .writer import SiteWriter
 
@@ -46,6 +46,8 @@ class Build:
     absolute: Urls  # what is read outside the site (feeds, calendars, sitemap): absolute
     site_key: str  # fingerprint of what every page shows besides its own data
     writer: SiteWriter | None = None  # set when Pelican hands the writer to the generators
+    # Each page's editions, by output path: language -> absolute URL (sitemap alternates).
+    alternates: dict[str, dict[str, str]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
 
@@ -128,8 +130,11 @@ class LoadGenerator(Generator):
 class SiteGenerator(Generator):
     """Base of the output families' generators: `write()` them from the typed Site.
 
-    `render()` fingerprints the page's own data together with the site-wide data every
-    page shows (navigation, today's date), so the writer can skip unchanged pages.
+    `render()` writes one page in one language, with the Jinja environment of that language
+    (its gettext catalog, its date and number formats, its edition's URLs), links to the
+    page's other editions (hreflang and the language switch), and fingerprints the page's
+    own data together with the site-wide data every page shows (navigation, today's date), so
+    the writer can skip unchanged pages.
     """
 
     def generate_context(self) -> None:
@@ -142,6 +147,7 @@ class SiteGenerator(Generator):
         self.urls: Urls = build.urls
         self.absolute: Urls = build.absolute
         self.site_key = build.site_key
+        self._environments: dict[str, Environment] = {}
         self.prepare()
         self.write(writer)
 
@@ -152,20 +158,93 @@ class SiteGenerator(Generator):
         """Write this family's files (override)."""
         raise NotImplementedError
 
-    def render(self, writer: SiteWriter, url: str, template: str, **data: Any) -> None:
-        """Render `template` with `data` to the file serving `url`, unless unchanged."""
+    def urls_for(self, lang: str) -> Urls:
+        """Return the URLs of the edition in `lang`."""
+        return self.urls.edition(lang)
+
+    def editions(self, url_of: Callable[[Urls], str]) -> dict[str, str]:
+        """Return the URL of one page in every edition: {"en": ..., "ja": ...}."""
+        return {lang: url_of(self.urls_for(lang)) for lang in LANGUAGES}
+
+    def register_editions(self, alternates: Mapping[str, str]) -> None:
+        """Record that the pages in `alternates` are one page's editions (for the sitemap)."""
+        absolute = {
+            lang: self.absolute.national(self.urls.save_as(url).removesuffix("index.html"))
+            for lang, url in alternates.items()
+        }
+        for url in alternates.values():
+            self.build.alternates[self.urls.save_as(url)] = absolute
+
+    def environment(self, lang: str) -> Environment:
+        """Return the Jinja environment of the edition in `lang`."""
+        env = self._environments.get(lang)
+        if env is None:
+            options = self.settings["JINJA_ENVIRONMENT"]
+            env = edition_environment(self.env, lang, self.urls, options)
+            self._environments[lang] = env
+        return env
+
+    def render(
+        self,
+        writer: SiteWriter,
+        url: str,
+        template: str,
+        *,
+        lang: str = DEFAULT_LANG,
+        alternates: Mapping[str, str] | None = None,
+        elsewhere: Mapping[str, str] | None = None,
+        **data: Any,
+    ) -> None:
+        """Render `template` in `lang` to the file serving `url`, unless unchanged.
+
+        `alternates` maps each language to this page's URL in that language (itself
+        included); `elsewhere` maps a language without an alternate to the page its language
+        switch leads to instead (the list the item belongs to), so no switch is a 404.
+        """
         path = self.urls.save_as(url)
-        key = f"{template}|{url}|{self.site_key}|{fingerprint(data)}"
+        alternates = dict(alternates or {lang: url})
+        self.register_editions(alternates)
+        switch = {
+            other: alternates.get(other) or (elsewhere or {}).get(other)
+            for other in LANGUAGES
+            if other != lang
+        }
+        extra = {"lang": lang, "alternates": alternates, "switch": switch}
+        key = f"{template}|{url}|{self.site_key}|{fingerprint(data)}|{fingerprint(extra)}"
         if writer.up_to_date(path, key):
             return
-        writer.write_bytes(path, self.page(url, template, data), key)
+        writer.write_bytes(path, self.page(url, template, {**data, **extra}), key)
 
     def page(self, url: str, template: str, data: dict[str, Any]) -> bytes:
         """Return the bytes of the page serving `url`, rendered from `template` and `data`."""
-        html = self.get_template(template).render({**data, "site": self.site, "page_url": url})
+        env = self.environment(data.get("lang", DEFAULT_LANG))
+        names = [template + ext for ext in self.settings["TEMPLATE_EXTENSIONS"]]
+        html = env.select_template(names).render({**data, "site": self.site, "page_url": url})
         if self.settings.get("RELATIVE_URLS"):
             html = relativize(html, self.urls.save_as(url))
         return html.encode("utf-8")
+
+
+def edition_environment(
+    base: Environment, lang: str, urls: Urls, options: Mapping[str, Any]
+) -> Environment:
+    """Return a Jinja environment like `base` for one language: its gettext catalog, its date
+    and number formats and its edition's URLs.
+
+    A new environment rather than an overlay: overlays share their parent's i18n callables, so
+    each edition would not keep its own catalog. The compiled-template cache is shared.
+    """
+    from furusato.catalog import translations
+    from furusato.wording import filters
+
+    env = Environment(loader=base.loader, **options)
+    env.filters.update(base.filters)
+    env.filters.update(filters(lang))
+    env.tests.update(base.tests)
+    env.globals.update(base.globals)
+    env.globals.update(lang=lang, urls=urls.edition(lang))
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
 @functools.cache

@@ -138,58 +138,78 @@ class ImpactGenerator(SiteGenerator):
         keys = []
         for prefecture in site.prefectures.values():
             # A report counts only its prefecture's articles and events (and today): when none
-            # of them changed, its page and exports stay as they are, without being computed.
+            # of them changed, its pages and exports stay as they are, without being computed.
             inputs = [prefecture, site.today, site.articles_of(prefecture.slug)]
             key = (
                 f"impact|{self.site_key}|{fingerprint([*inputs, site.events_of(prefecture.slug)])}"
             )
             keys.append(key)
+            pages = self.editions(lambda u, p=prefecture: u.edition_in_prefecture(p, "impact/"))
             files = {
                 "json": urls.save_as(urls.in_prefecture(prefecture, "impact.json")),
                 "csv": urls.save_as(urls.in_prefecture(prefecture, "impact.csv")),
-                "page": urls.save_as(urls.in_prefecture(prefecture, "impact/")),
+                **{lang: urls.save_as(url) for lang, url in pages.items()},
             }
+            self.register_editions(pages)
             if writer.all_up_to_date(list(files.values()), key):
                 continue
             report = report_for(site, prefecture)
             writer.write_bytes(files["json"], prefecture_json(report, urls), key)
             writer.write_bytes(files["csv"], prefecture_csv(report), key)
             where = f"{prefecture.name.en} ({prefecture.name.ja})"
-            self.render_report(
-                writer,
-                urls.in_prefecture(prefecture, "impact/"),
-                "impact",
-                key,
-                prefecture=prefecture,
-                report=report,
-                charts=year_charts(report.years, report.currencies, where),
-            )
+            for lang, url in pages.items():
+                self.render_report(
+                    writer,
+                    url,
+                    "impact",
+                    key,
+                    lang=lang,
+                    alternates=pages,
+                    prefecture=prefecture,
+                    report=report,
+                    charts=year_charts(report.years, report.currencies, where),
+                )
         if site.single is None:
             key = f"impact|{fingerprint(keys)}"
+            pages = self.editions(lambda u: u.edition_national("impact/"))
             files = {
                 "json": urls.save_as(urls.national("impact.json")),
                 "csv": urls.save_as(urls.national("impact.csv")),
-                "page": urls.save_as(urls.national("impact/")),
+                **{lang: urls.save_as(url) for lang, url in pages.items()},
             }
+            self.register_editions(pages)
             if writer.all_up_to_date(list(files.values()), key):
                 return
             national = national_report(site)
             writer.write_bytes(files["json"], national_json(national, urls), key)
             writer.write_bytes(files["csv"], national_csv(national), key)
-            self.render_report(
-                writer,
-                urls.national("impact/"),
-                "national_impact",
-                key,
-                report=national,
-                prefecture_charts=prefecture_charts(national),
-                charts=year_charts(national.years, national.currencies, "all prefectures"),
-            )
+            for lang, url in pages.items():
+                self.render_report(
+                    writer,
+                    url,
+                    "national_impact",
+                    key,
+                    lang=lang,
+                    alternates=pages,
+                    report=national,
+                    prefecture_charts=prefecture_charts(national),
+                    charts=year_charts(national.years, national.currencies, "all prefectures"),
+                )
 
     def render_report(
-        self, writer: SiteWriter, url: str, template: str, key: str, **data: Any
+        self,
+        writer: SiteWriter,
+        url: str,
+        template: str,
+        key: str,
+        *,
+        lang: str,
+        alternates: dict[str, str],
+        **data: Any,
     ) -> None:
         """Render a report page (its render key covers everything the report counts)."""
+        others = {other: alternates[other] for other in alternates if other != lang}
+        data = {**data, "lang": lang, "alternates": alternates, "switch": others}
         writer.write_bytes(self.urls.save_as(url), self.page(url, template, data), key)
 
 

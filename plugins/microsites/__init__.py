@@ -1,5 +1,9 @@
 """Write the portal's pages: national home, regions, prefecture microsites, articles,
-ambassadors, site pages and the 404 page (events, feeds and reports have their own plugins)."""
+ambassadors, site pages and the 404 page (events, feeds and reports have their own plugins).
+
+Every page Furusato writes itself exists in each language edition; an article or a site page
+has one page, in the language it is written in, linked to its translation when it has one.
+"""
 
 from __future__ import annotations
 
@@ -7,51 +11,75 @@ from typing import Any
 
 from pelican import signals
 
-from furusato.entities import Article, Prefecture
+from furusato.entities import Article, Page, Prefecture
 from furusato.regions import REGIONS
+from furusato.urls import LANGUAGES
 from furusato_engine import SiteGenerator, SiteWriter, require
 
 
 class MicrositesGenerator(SiteGenerator):
-    """National portal and one microsite per prefecture."""
+    """National portal and one microsite per prefecture, in every edition."""
 
     def write(self, writer: SiteWriter) -> None:
-        site, urls, s = self.site, self.urls, self.settings
+        site = self.site
+        for lang in LANGUAGES:
+            self.write_edition(writer, lang)
+        if site.single is None:
+            for page in site.pages:
+                self.write_page(writer, page)
+        for prefecture in site.prefectures.values():
+            for article in site.articles_of(prefecture.slug):
+                self.write_article(writer, prefecture, article)
+
+    def write_edition(self, writer: SiteWriter, lang: str) -> None:
+        """Write the pages of one language edition (everything but articles and pages)."""
+        site, s, urls = self.site, self.settings, self.urls_for(lang)
         if site.single is None:
             self.render(
                 writer,
                 urls.home(),
                 "index",
-                articles=site.articles[: s["FURUSATO_HOME_ARTICLES"]],
-                events=site.upcoming(site.events)[: s["FURUSATO_HOME_EVENTS"]],
+                lang=lang,
+                alternates=self.editions(lambda u: u.home()),
+                articles=site.edition(site.articles, lang)[: s["FURUSATO_HOME_ARTICLES"]],
+                events=site.edition(site.upcoming(site.events), lang)[: s["FURUSATO_HOME_EVENTS"]],
                 prefectures=list(site.prefectures.values()),
             )
             for region in REGIONS:
                 members = [p for p in site.prefectures.values() if p.region == region]
-                latest = [a for a in site.articles if a.prefecture.region == region][:6]
+                in_region = [a for a in site.articles if a.prefecture.region == region]
                 self.render(
                     writer,
                     urls.region(region),
                     "region",
+                    lang=lang,
+                    alternates=self.editions(lambda u, r=region: u.region(r)),
                     region=region,
                     prefectures=members,
-                    articles=latest,
+                    articles=site.edition(in_region, lang)[:6],
                 )
-            for page in site.pages:
-                self.render(writer, urls.page(page), "page", page=page)
         single = site.prefectures.get(site.single) if site.single else None
-        self.render(writer, urls.national("404.html"), "404", prefecture=single)
+        self.render(
+            writer,
+            urls.edition_national("404.html"),
+            "404",
+            lang=lang,
+            alternates=self.editions(lambda u: u.edition_national("404.html")),
+            prefecture=single,
+        )
         for prefecture in site.prefectures.values():
-            self.write_microsite(writer, prefecture)
+            self.write_microsite(writer, prefecture, lang)
 
-    def write_microsite(self, writer: Any, p: Prefecture) -> None:
-        site, urls, s = self.site, self.urls, self.settings
-        articles = site.articles_of(p.slug)
-        events = site.events_of(p.slug)
+    def write_microsite(self, writer: SiteWriter, p: Prefecture, lang: str) -> None:
+        site, s, urls = self.site, self.settings, self.urls_for(lang)
+        articles = site.edition(site.articles_of(p.slug), lang)
+        events = site.edition(site.events_of(p.slug), lang)
         self.render(
             writer,
             urls.prefecture(p),
             "prefecture",
+            lang=lang,
+            alternates=self.editions(lambda u: u.prefecture(p)),
             prefecture=p,
             articles=articles[: s["FURUSATO_MICROSITE_ARTICLES"]],
             article_count=len(articles),
@@ -61,27 +89,25 @@ class MicrositesGenerator(SiteGenerator):
         pages = max(1, -(-len(articles) // per_page))
         for number in range(1, pages + 1):
             chunk = articles[(number - 1) * per_page : number * per_page]
+            # Another edition may have fewer pages: a later page's switch leads to the first.
+            first = number == 1
             self.render(
                 writer,
                 urls.articles(p, number),
                 "articles",
+                lang=lang,
+                alternates=self.editions(lambda u: u.articles(p)) if first else None,
+                elsewhere=self.editions(lambda u: u.articles(p)),
                 prefecture=p,
                 articles=chunk,
                 pagination=_pagination(urls, p, number, pages),
-            )
-        for article in articles:
-            self.render(
-                writer,
-                urls.article(article),
-                "article",
-                prefecture=p,
-                article=article,
-                translation=_translation(article, articles),
             )
         self.render(
             writer,
             urls.ambassadors(p),
             "ambassadors",
+            lang=lang,
+            alternates=self.editions(lambda u: u.ambassadors(p)),
             prefecture=p,
             counts={a.id: sum(1 for x in articles if x.author.id == a.id) for a in p.ambassadors},
         )
@@ -90,16 +116,48 @@ class MicrositesGenerator(SiteGenerator):
                 writer,
                 urls.ambassador(p, ambassador),
                 "ambassador",
+                lang=lang,
+                alternates=self.editions(lambda u, a=ambassador: u.ambassador(p, a)),
                 prefecture=p,
                 ambassador=ambassador,
                 articles=[a for a in articles if a.author.id == ambassador.id],
                 events=[e for e in events if e.organizer.id == ambassador.id],
             )
 
+    def write_article(self, writer: SiteWriter, p: Prefecture, article: Article) -> None:
+        """Write an article's one page, in its language, linked to its translation."""
+        translation = self.site.counterpart(article)
+        url = self.urls.article(article)
+        alternates = {article.lang: url}
+        if translation is not None:
+            alternates[translation.lang] = self.urls.article(translation)
+        self.render(
+            writer,
+            url,
+            "article",
+            lang=article.lang,
+            alternates=alternates,
+            elsewhere=self.editions(lambda u: u.articles(p)),
+            prefecture=p,
+            article=article,
+            translation=translation,
+        )
 
-def _translation(article: Article, articles: list[Article]) -> Article | None:
-    target = article.meta.translation
-    return next((a for a in articles if a.slug == target), None) if target else None
+    def write_page(self, writer: SiteWriter, page: Page) -> None:
+        """Write a site page, in its language, linked to its translation."""
+        translation = self.site.counterpart(page)
+        alternates = {page.lang: self.urls.page(page)}
+        if translation is not None:
+            alternates[translation.lang] = self.urls.page(translation)
+        self.render(
+            writer,
+            self.urls.page(page),
+            "page",
+            lang=page.lang,
+            alternates=alternates,
+            elsewhere=self.editions(lambda u: u.home()),
+            page=page,
+        )
 
 
 def _pagination(urls: Any, p: Prefecture, number: int, pages: int) -> dict[str, Any]:
