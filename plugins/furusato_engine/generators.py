@@ -20,7 +20,7 @@ from typing import Any
 from jinja2 import FileSystemBytecodeCache
 from pelican.generators import Generator
 
-from furusato import cachefiles
+from furusato import cachefiles, catalog
 from furusato.entities import Site
 from furusato.errors import BuildError
 from furusato.fingerprint import fingerprint
@@ -142,6 +142,10 @@ class SiteGenerator(Generator):
         self.urls: Urls = build.urls
         self.absolute: Urls = build.absolute
         self.site_key = build.site_key
+        # J1 (issue 14), to be replaced by the engine's per-language environments: until the
+        # engine installs each edition's catalog, every page is rendered in English.
+        if hasattr(self.env, "install_gettext_translations"):
+            self.env.install_gettext_translations(catalog.translations("en"), newstyle=True)
         self.prepare()
         self.write(writer)
 

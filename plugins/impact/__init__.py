@@ -23,6 +23,7 @@ from .exports import (
 )
 from .figures import (
     LANGUAGES,
+    ONLINE,
     STATUSES,
     NationalReport,
     YearFigures,
@@ -130,6 +131,7 @@ class ImpactGenerator(SiteGenerator):
                 "IMPACT_LANGUAGES": LANGUAGES,
                 "IMPACT_STATUSES": STATUSES,
                 "STATUS_NAMES": STATUS_NAMES,
+                "IMPACT_ONLINE": ONLINE,
             }
         )
 
