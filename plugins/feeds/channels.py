@@ -21,6 +21,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 from markupsafe import Markup, escape
 
+from furusato.catalog import N_
 from furusato.entities import Article, Event, Prefecture, Site
 from furusato.regions import REGIONS
 from furusato.settings import AUTHORITY_PATTERN
@@ -86,11 +87,18 @@ def prefecture_feed(
     intro = " ".join(p.introduction.split())
     return Feed(
         key=p.slug,
-        title=f"{p.name.en} ({p.name.ja}) JET alumni network",
-        description=(
-            f"Articles and events by JET Programme alumni of {p.name.en} "
-            f"({p.name.ja}), {p.region.en} region. {intro}"
-        ),
+        title=N_("%(prefecture)s (%(prefecture_ja)s) JET alumni network")
+        % {"prefecture": p.name.en, "prefecture_ja": p.name.ja},
+        description=N_(
+            "Articles and events by JET Programme alumni of %(prefecture)s "
+            "(%(prefecture_ja)s), %(region)s region. %(introduction)s"
+        )
+        % {
+            "prefecture": p.name.en,
+            "prefecture_ja": p.name.ja,
+            "region": p.region.en,
+            "introduction": intro,
+        },
         home=urls.prefecture(p),
         rss_url=urls.feed(p),
         atom_url=urls.feed(p, atom=True),
@@ -106,7 +114,7 @@ def national_feed(
     return Feed(
         key="all",
         title=f"{sitename}: {subtitle}" if subtitle else sitename,
-        description=(
+        description=N_(
             "Articles and events by JET Programme alumni from every prefecture "
             "of Japan (日本の全47都道府県)."
         ),
@@ -245,7 +253,7 @@ def _categories(item: Item, ctx: FeedContext) -> list[tuple[str, str, str]]:
     if isinstance(item, Article):
         kind = (item.meta.kind, KIND_NAMES[item.meta.kind])
     else:
-        kind = ("event", "Event")
+        kind = ("event", N_("Event"))
     found = [
         (kind[0], ctx.tag("kind"), kind[1]),
         (p.region.slug, ctx.tag("region"), p.region.en),
@@ -286,16 +294,16 @@ def _event_facts(event: Event) -> Markup:
     """Say when and where an event is (RSS-to-email readers see only this HTML)."""
     meta = event.meta
     link = Markup('<a href="{0}">{0}</a>')
-    rows: list[tuple[str, Markup | str]] = [("When", event_when(event))]
+    rows: list[tuple[str, Markup | str]] = [(N_("When"), event_when(event))]
     places: list[Markup | str] = []
     if meta.venue:
         places.append(venue_line(meta.venue))
     if meta.online_url:
-        places.append(Markup("online at {}").format(link.format(meta.online_url)))
-    rows.append(("Where", Markup("; ").join(places)))
+        places.append(Markup(N_("online at %(link)s")) % {"link": link.format(meta.online_url)})
+    rows.append((N_("Where"), Markup("; ").join(places)))
     if meta.cost:
-        rows.append(("Cost", meta.cost))
+        rows.append((N_("Cost"), meta.cost))
     if meta.registration_url:
-        rows.append(("Register", link.format(meta.registration_url)))
+        rows.append((N_("Register"), link.format(meta.registration_url)))
     row = Markup("<p><strong>{}:</strong> {}</p>\n")
     return Markup("").join(row.format(label, value) for label, value in rows)

@@ -33,6 +33,17 @@ def N_(message: str) -> str:
     return message
 
 
+# Text the theme shows that is written outside the templates and Python modules, so that
+# `make translations` extracts it too: pelicanconf.py's SITESUBTITLE (the engine passes it
+# through gettext) and the proposal statuses articles show as written (`_(status)`).
+OUTSIDE_TEXT = (
+    N_("JET Programme alumni networks of Japan's 47 prefectures"),
+    N_("submitted"),
+    N_("adopted"),
+    N_("declined"),
+)
+
+
 def po_path(lang: str, folder: Path = CATALOG_FOLDER) -> Path:
     """Return where the catalog of `lang` lives: <folder>/<lang>/LC_MESSAGES/messages.po."""
     return Path(folder) / lang / "LC_MESSAGES" / f"{DOMAIN}.po"

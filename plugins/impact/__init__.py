@@ -9,6 +9,7 @@ from typing import Any
 from markupsafe import Markup
 from pelican import signals
 
+from furusato.catalog import N_
 from furusato.fingerprint import fingerprint
 from furusato.schemas import ARTICLE_KINDS
 from furusato.wording import money
@@ -31,11 +32,11 @@ from .figures import (
     report_for,
 )
 
-STATUS_NAMES = {
-    "submitted": "Submitted",
-    "adopted": "Adopted",
-    "declined": "Declined",
-    "none": "No status given",
+STATUS_NAMES = {  # msgids: the theme translates them where it shows them
+    "submitted": N_("Submitted"),
+    "adopted": N_("Adopted"),
+    "declined": N_("Declined"),
+    "none": N_("No status given"),
 }
 
 
@@ -67,19 +68,19 @@ def year_charts(
     charts = [
         chart(
             "articles",
-            "Articles by year",
+            N_("Articles by year"),
             [f.articles for f in years],
             [number(f.articles) for f in years],
         ),
         chart(
             "events",
-            "Events held by year",
+            N_("Events held by year"),
             [f.events_held for f in years],
             [number(f.events_held) for f in years],
         ),
         chart(
             "attendance",
-            "Attendance at events held, by year",
+            N_("Attendance at events held, by year"),
             [f.attendance for f in years],
             [number(f.attendance) for f in years],
         ),
@@ -89,7 +90,7 @@ def year_charts(
         charts.append(
             chart(
                 f"funds-{currency.lower()}",
-                f"Funds raised in {currency} by year",
+                N_("Funds raised in %(currency)s by year") % {"currency": currency},
                 amounts,
                 [money(a, currency) for a in amounts],
             )
@@ -102,11 +103,11 @@ def prefecture_charts(report: NationalReport) -> list[Chart]:
     active = [r for r in report.prefectures if r.total.articles or r.total.events_held]
     if not active:
         return []
-    note = "Prefectures with nothing recorded are left out; the table lists all of them."
+    note = N_("Prefectures with nothing recorded are left out; the table lists all of them.")
     charts = []
     for suffix, title, attribute in (
-        ("articles", "Articles by prefecture", "articles"),
-        ("events", "Events held by prefecture", "events_held"),
+        ("articles", N_("Articles by prefecture"), "articles"),
+        ("events", N_("Events held by prefecture"), "events_held"),
     ):
         bars = [
             Bar(
