@@ -45,7 +45,7 @@ BUILD_OPTS += --relative-urls
 endif
 
 .PHONY: help venv html clean regenerate serve devserver publish test check lint \
-        article event codeowners lock bench screenshots github rsync_upload
+        article event codeowners lock bench screenshots github rsync_upload translations
 
 help: ## List the targets
 	@echo 'Furusato: static portals for prefectural JET alumni networks'
@@ -119,6 +119,14 @@ lint: $(VENV)/.installed ## ruff lint and format check
 
 bench: $(VENV)/.installed ## Benchmark against vanilla Pelican into docs/benchmarks.md (N=500, RUNS=3)
 	$(PYTHON) tests/benchmark/run.py --n $(N) --runs $(RUNS)
+
+# The catalog's header carries no creation date and entries are sorted, so running this
+# again with no change in the templates or plugins changes no file.
+translations: $(VENV)/.installed ## Extract UI text into theme/translations/ and update the ja catalog
+	$(VENV)/bin/pybabel -q extract -F babel.cfg --omit-header --sort-output --add-location=file \
+	    --no-wrap -o theme/translations/messages.pot plugins theme/templates
+	$(VENV)/bin/pybabel -q update -i theme/translations/messages.pot -d theme/translations \
+	    -l ja --init-missing --ignore-obsolete --ignore-pot-creation-date --no-wrap
 
 lock: ## Re-pin requirements.lock from pyproject.toml (needs network)
 	$(PYTHON) -m pip install --quiet uv

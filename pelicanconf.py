@@ -62,7 +62,7 @@ JINJA_ENVIRONMENT = {
     "autoescape": True,
     "trim_blocks": True,
     "lstrip_blocks": True,
-    "extensions": ["jinja2.ext.i18n"],
+    "extensions": ["jinja2.ext.i18n"],  # {% trans %} and _(): theme/translations/
     "auto_reload": False,
 }
 

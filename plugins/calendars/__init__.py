@@ -13,6 +13,7 @@ from typing import Any
 from pelican import signals
 
 from calendars.ical import CalendarInfo, TimezoneCache, calendar
+from furusato.catalog import N_
 from furusato.entities import Event, Prefecture
 from furusato.fingerprint import fingerprint
 from furusato_engine import SiteGenerator, SiteWriter, require
@@ -40,11 +41,11 @@ class CalendarsGenerator(SiteGenerator):
                 self.write_calendar(writer, urls.event_ics(event), [event], None)
         if site.single is None:
             info = CalendarInfo(
-                # One calendar serves both editions, so its names are in both languages.
-                name=f"{self.settings.get('SITENAME', 'Furusato')}: JET alumni events / "
-                "JETアラムナイのイベント",
-                description="Events of the JET Programme alumni networks of Japan's "
-                "prefectures. / 全国の都道府県のJETプログラム元参加者ネットワークのイベントです。",
+                name=N_("%(sitename)s: JET alumni events")
+                % {"sitename": self.settings.get("SITENAME", "Furusato")},
+                description=N_(
+                    "Events of the JET Programme alumni networks of Japan's prefectures."
+                ),
                 page_url=self.absolute.home(),
                 source_url=self.absolute.national("events.ics"),
                 refresh=self.refresh,
@@ -53,9 +54,11 @@ class CalendarsGenerator(SiteGenerator):
 
     def prefecture_info(self, p: Prefecture) -> CalendarInfo:
         return CalendarInfo(
-            name=f"{p.name.en} JET alumni events / {p.name.ja} JETアラムナイのイベント",
-            description=f"Events of the {p.name.en} ({p.name.ja}) JET Programme alumni "
-            f"network. / {p.name.ja}のJETプログラム元参加者ネットワークのイベントです。",
+            name=N_("%(prefecture)s JET alumni events") % {"prefecture": p.name.en},
+            description=N_(
+                "Events of the %(prefecture)s (%(prefecture_ja)s) JET Programme alumni network."
+            )
+            % {"prefecture": p.name.en, "prefecture_ja": p.name.ja},
             page_url=self.absolute.events(p),
             source_url=self.absolute.calendar(p),
             refresh=self.refresh,

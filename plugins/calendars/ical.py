@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from furusato.catalog import N_
 from furusato.entities import Event
 from furusato.wording import venue_line
 
@@ -52,15 +53,16 @@ def description(event: Event, page_url: str) -> str:
     meta = event.meta
     lines = [meta.summary, ""]
     lines.append(
-        f"Organised by {event.organizer.name} ({event.prefecture.name.en} JET alumni network)."
+        N_("Organised by %(organiser)s (%(prefecture)s JET alumni network).")
+        % {"organiser": event.organizer.name, "prefecture": event.prefecture.name.en}
     )
     if meta.online_url:
-        lines.append(f"Online: {meta.online_url}")
+        lines.append(N_("Online: %(url)s") % {"url": meta.online_url})
     if meta.cost:
-        lines.append(f"Cost: {meta.cost}")
+        lines.append(N_("Cost: %(cost)s") % {"cost": meta.cost})
     if meta.registration_url:
-        lines.append(f"Registration: {meta.registration_url}")
-    lines.append(f"Details: {page_url}")
+        lines.append(N_("Registration: %(url)s") % {"url": meta.registration_url})
+    lines.append(N_("Details: %(url)s") % {"url": page_url})
     return "\n".join(lines)
 
 

@@ -21,6 +21,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 from markupsafe import Markup, escape
 
+from furusato.catalog import N_, gettext
 from furusato.entities import Article, Event, Prefecture, Site
 from furusato.regions import REGIONS
 from furusato.settings import AUTHORITY_PATTERN
@@ -89,11 +90,21 @@ def prefecture_feed(
     intro = " ".join(p.introduction.split())
     return Feed(
         key=_key(p.slug, lang),
-        title=f"{p.name.en} ({p.name.ja}) JET alumni network",
-        description=(
-            f"Articles and events by JET Programme alumni of {p.name.en} "
-            f"({p.name.ja}), {p.region.en} region. {intro}"
-        ),
+        title=gettext(lang, N_("%(prefecture)s (%(prefecture_ja)s) JET alumni network"))
+        % {"prefecture": p.name.en, "prefecture_ja": p.name.ja},
+        description=gettext(
+            lang,
+            N_(
+                "Articles and events by JET Programme alumni of %(prefecture)s "
+                "(%(prefecture_ja)s), %(region)s region. %(introduction)s"
+            ),
+        )
+        % {
+            "prefecture": p.name.en,
+            "prefecture_ja": p.name.ja,
+            "region": getattr(p.region, lang),
+            "introduction": intro,
+        },
         home=urls.prefecture(p),
         rss_url=urls.feed(p),
         atom_url=urls.feed(p, atom=True),
@@ -114,9 +125,12 @@ def national_feed(
     return Feed(
         key=_key("all", lang),
         title=f"{sitename}: {subtitle}" if subtitle else sitename,
-        description=(
-            "Articles and events by JET Programme alumni from every prefecture "
-            "of Japan (日本の全47都道府県)."
+        description=gettext(
+            lang,
+            N_(
+                "Articles and events by JET Programme alumni from every prefecture "
+                "of Japan (日本の全47都道府県)."
+            ),
         ),
         home=urls.home(),
         rss_url=urls.feed(),
@@ -225,11 +239,12 @@ def _generator(feed: Feed, ctx: FeedContext, self_url: str, self_type: str) -> F
     # feedgen stamps the clock by default: the channel date is the newest item's instead.
     fg.updated(max((i.updated for i in feed.items), default=feed.empty_date))
     for item in feed.items:
-        _add_entry(fg, item, ctx)
+        _add_entry(fg, item, ctx, feed.lang)
     return fg
 
 
-def _add_entry(fg: FeedGenerator, item: Item, ctx: FeedContext) -> None:
+def _add_entry(fg: FeedGenerator, item: Item, ctx: FeedContext, lang: str) -> None:
+    """Add one item; what the feed itself writes about it (labels, dates) is in `lang`."""
     urls = ctx.urls
     person = item.author if isinstance(item, Article) else item.organizer
     fe = fg.add_entry(order="append")  # feedgen prepends by default; items come newest first
@@ -241,13 +256,15 @@ def _add_entry(fg: FeedGenerator, item: Item, ctx: FeedContext) -> None:
     fe.author(name=person.name, uri=urls.ambassador(item.prefecture, person))
     fe.dc.dc_creator(person.name)
     fe.dc.dc_language(_lang(item))
-    for term, scheme, label in _categories(item, ctx):
+    for term, scheme, label in _categories(item, ctx, lang):
         fe.category(term=term, scheme=scheme, label=label)
     fe.summary(item.meta.summary)  # Atom <summary>, a text construct
     # RSS <description> is HTML by convention (RSS Best Practices Profile): escape the text,
     # or a reader would show "Furigana with <ruby> tags" as "Furigana with tags".
     fe.description(_for_readers(escape(item.meta.summary)))
-    fe.content(_for_readers(_html(item, urls)), type="html")  # Atom content and RSS content:encoded
+    fe.content(
+        _for_readers(_html(item, urls, lang)), type="html"
+    )  # Atom content and RSS content:encoded
     image = _image(item, ctx)
     if image:
         fe.enclosure(*image)
@@ -258,19 +275,19 @@ def _permalink(item: Item, urls: Urls) -> str:
 
 
 def _lang(item: Item) -> str:
-    return item.meta.lang if isinstance(item, Article) else "en"
+    return item.lang
 
 
-def _categories(item: Item, ctx: FeedContext) -> list[tuple[str, str, str]]:
+def _categories(item: Item, ctx: FeedContext, lang: str) -> list[tuple[str, str, str]]:
     p = item.prefecture
     if isinstance(item, Article):
         kind = (item.meta.kind, KIND_NAMES[item.meta.kind])
     else:
-        kind = ("event", "Event")
+        kind = ("event", N_("Event"))
     found = [
-        (kind[0], ctx.tag("kind"), kind[1]),
-        (p.region.slug, ctx.tag("region"), p.region.en),
-        (p.slug, ctx.tag("prefecture"), p.name.en),
+        (kind[0], ctx.tag("kind"), gettext(lang, kind[1])),
+        (p.region.slug, ctx.tag("region"), getattr(p.region, lang)),
+        (p.slug, ctx.tag("prefecture"), getattr(p.name, lang)),
     ]
     found += [(tag, ctx.tag("tags"), tag) for tag in item.meta.tags]
     return found
@@ -290,7 +307,7 @@ def _for_readers(html: Markup) -> str:
     return str(html).replace("&#34;", "&quot;")
 
 
-def _html(item: Item, urls: Urls) -> Markup:
+def _html(item: Item, urls: Urls, lang: str) -> Markup:
     body = urls.expand(item.html)
     if isinstance(item, Article):
         if item.meta.image:
@@ -300,23 +317,26 @@ def _html(item: Item, urls: Urls) -> Markup:
             )
             return picture + body
         return body
-    return _event_facts(item) + body
+    return _event_facts(item, lang) + body
 
 
-def _event_facts(event: Event) -> Markup:
+def _event_facts(event: Event, lang: str) -> Markup:
     """Say when and where an event is (RSS-to-email readers see only this HTML)."""
     meta = event.meta
     link = Markup('<a href="{0}">{0}</a>')
-    rows: list[tuple[str, Markup | str]] = [("When", event_when(event))]
+    rows: list[tuple[str, Markup | str]] = [(N_("When"), event_when(event, lang=lang))]
     places: list[Markup | str] = []
     if meta.venue:
         places.append(venue_line(meta.venue))
     if meta.online_url:
-        places.append(Markup("online at {}").format(link.format(meta.online_url)))
-    rows.append(("Where", Markup("; ").join(places)))
+        online = Markup(gettext(lang, N_("online at %(link)s")))
+        places.append(online % {"link": link.format(meta.online_url)})
+    rows.append((N_("Where"), Markup("; ").join(places)))
     if meta.cost:
-        rows.append(("Cost", meta.cost))
+        rows.append((N_("Cost"), meta.cost))
     if meta.registration_url:
-        rows.append(("Register", link.format(meta.registration_url)))
-    row = Markup("<p><strong>{}:</strong> {}</p>\n")
-    return Markup("").join(row.format(label, value) for label, value in rows)
+        rows.append((N_("Register"), link.format(meta.registration_url)))
+    row = Markup(
+        "<p><strong>{}：</strong>{}</p>\n" if lang == "ja" else "<p><strong>{}:</strong> {}</p>\n"
+    )
+    return Markup("").join(row.format(gettext(lang, label), value) for label, value in rows)

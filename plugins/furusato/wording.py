@@ -16,19 +16,27 @@ from typing import Any
 from urllib.parse import urlencode
 
 from . import csp
+from .catalog import N_
 from .entities import Event
 from .regions import BY_SLUG, REGIONS
 from .schemas import Money, Venue
 from .urls import Urls
 
+# English msgids of the theme's catalog: templates translate them where they show them
+# (`_(ROLE_NAMES[role])`), feeds and calendars with furusato.catalog.gettext(lang, ...).
 ROLE_NAMES = {
-    "CIR": "Coordinator for International Relations (CIR)",
-    "ALT": "Assistant Language Teacher (ALT)",
-    "SEA": "Sports Exchange Advisor (SEA)",
-    "alumnus": "JET alumnus",
+    "CIR": N_("Coordinator for International Relations (CIR)"),
+    "ALT": N_("Assistant Language Teacher (ALT)"),
+    "SEA": N_("Sports Exchange Advisor (SEA)"),
+    "alumnus": N_("JET alumnus"),
 }
-KIND_NAMES = {"story": "Story", "guide": "Guide", "news": "News", "proposal": "Policy proposal"}
-LANG_NAMES = {"en": "English", "ja": "日本語"}
+KIND_NAMES = {
+    "story": N_("Story"),
+    "guide": N_("Guide"),
+    "news": N_("News"),
+    "proposal": N_("Policy proposal"),
+}
+LANG_NAMES = {"en": N_("English"), "ja": N_("日本語")}
 
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

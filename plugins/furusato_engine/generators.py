@@ -20,7 +20,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemBytecodeCache
 from pelican.generators import Generator
 
-from furusato import cachefiles
+from furusato import cachefiles, catalog
 from furusato.entities import Site
 from furusato.errors import BuildError
 from furusato.fingerprint import fingerprint

@@ -9,6 +9,7 @@ from typing import Any
 from markupsafe import Markup
 from pelican import signals
 
+from furusato.catalog import N_, gettext
 from furusato.fingerprint import fingerprint
 from furusato.schemas import ARTICLE_KINDS
 from furusato.wording import money
@@ -23,6 +24,7 @@ from .exports import (
 )
 from .figures import (
     LANGUAGES,
+    ONLINE,
     STATUSES,
     NationalReport,
     YearFigures,
@@ -30,11 +32,11 @@ from .figures import (
     report_for,
 )
 
-STATUS_NAMES = {
-    "submitted": "Submitted",
-    "adopted": "Adopted",
-    "declined": "Declined",
-    "none": "No status given",
+STATUS_NAMES = {  # msgids: the theme translates them where it shows them
+    "submitted": N_("Submitted"),
+    "adopted": N_("Adopted"),
+    "declined": N_("Declined"),
+    "none": N_("No status given"),
 }
 
 
@@ -52,33 +54,37 @@ class Chart:
 
 
 def year_charts(
-    years: tuple[YearFigures, ...], currencies: tuple[str, ...], where: str
+    years: tuple[YearFigures, ...], currencies: tuple[str, ...], where: str, lang: str = "en"
 ) -> list[Chart]:
-    """Return the by-year charts of a report: articles, events, attendance, funds per currency."""
+    """Return the by-year charts of a report: articles, events, attendance, funds per currency.
+
+    Titles are in `lang`; `where` (a prefecture's name, or "all prefectures") already is.
+    """
     if not years:
         return []
 
     def chart(suffix: str, title: str, values: list[int | Decimal], texts: list[str]) -> Chart:
         bars = [Bar(f.label, v, t) for f, v, t in zip(years, values, texts, strict=True)]
-        svg = bar_chart(f"by-year-{suffix}", f"{title}, {where}", bars)
+        full = gettext(lang, N_("%(chart)s, %(where)s")) % {"chart": title, "where": where}
+        svg = bar_chart(f"by-year-{suffix}", full, bars)
         return Chart(title, svg)
 
     charts = [
         chart(
             "articles",
-            "Articles by year",
+            gettext(lang, N_("Articles by year")),
             [f.articles for f in years],
             [number(f.articles) for f in years],
         ),
         chart(
             "events",
-            "Events held by year",
+            gettext(lang, N_("Events held by year")),
             [f.events_held for f in years],
             [number(f.events_held) for f in years],
         ),
         chart(
             "attendance",
-            "Attendance at events held, by year",
+            gettext(lang, N_("Attendance at events held, by year")),
             [f.attendance for f in years],
             [number(f.attendance) for f in years],
         ),
@@ -88,7 +94,7 @@ def year_charts(
         charts.append(
             chart(
                 f"funds-{currency.lower()}",
-                f"Funds raised in {currency} by year",
+                gettext(lang, N_("Funds raised in %(currency)s by year")) % {"currency": currency},
                 amounts,
                 [money(a, currency) for a in amounts],
             )
@@ -96,16 +102,19 @@ def year_charts(
     return charts
 
 
-def prefecture_charts(report: NationalReport) -> list[Chart]:
-    """Return the national charts: articles and events held by prefecture (active ones only)."""
+def prefecture_charts(report: NationalReport, lang: str = "en") -> list[Chart]:
+    """Return the national charts: articles and events held by prefecture (active ones only),
+    titled in `lang`."""
     active = [r for r in report.prefectures if r.total.articles or r.total.events_held]
     if not active:
         return []
-    note = "Prefectures with nothing recorded are left out; the table lists all of them."
+    note = gettext(
+        lang, N_("Prefectures with nothing recorded are left out; the table lists all of them.")
+    )
     charts = []
     for suffix, title, attribute in (
-        ("articles", "Articles by prefecture", "articles"),
-        ("events", "Events held by prefecture", "events_held"),
+        ("articles", N_("Articles by prefecture"), "articles"),
+        ("events", N_("Events held by prefecture"), "events_held"),
     ):
         bars = [
             Bar(
@@ -115,6 +124,7 @@ def prefecture_charts(report: NationalReport) -> list[Chart]:
             )
             for r in active
         ]
+        title = gettext(lang, title)
         charts.append(Chart(title, bar_chart(f"by-prefecture-{suffix}", title, bars, note)))
     return charts
 
@@ -130,6 +140,7 @@ class ImpactGenerator(SiteGenerator):
                 "IMPACT_LANGUAGES": LANGUAGES,
                 "IMPACT_STATUSES": STATUSES,
                 "STATUS_NAMES": STATUS_NAMES,
+                "IMPACT_ONLINE": ONLINE,
             }
         )
 
@@ -192,8 +203,13 @@ class ImpactGenerator(SiteGenerator):
                     lang=lang,
                     alternates=pages,
                     report=national,
-                    prefecture_charts=prefecture_charts(national),
-                    charts=year_charts(national.years, national.currencies, "all prefectures"),
+                    prefecture_charts=prefecture_charts(national, lang=lang),
+                    charts=year_charts(
+                        national.years,
+                        national.currencies,
+                        gettext(lang, N_("all prefectures")),
+                        lang=lang,
+                    ),
                 )
 
     def render_report(
