@@ -7,7 +7,16 @@ from decimal import Decimal
 import lxml.etree
 import pytest
 
-from impact.charts import BAR_FILL, WIDTH, Bar, bar_chart, text_width
+from impact.charts import (
+    BAR_FILL,
+    WIDTH,
+    Bar,
+    bar_chart,
+    count_bar,
+    description,
+    money_bar,
+    text_width,
+)
 
 BARS = [Bar("2025", 4, "4"), Bar("2026", 0, "0"), Bar("<2027>", 8, "8")]
 
@@ -62,3 +71,28 @@ def test_decimal_values_and_an_empty_chart():
 def test_the_same_data_gives_the_same_bytes_and_wide_text_is_measured_wider():
     assert bar_chart("c1", "Articles", BARS) == bar_chart("c1", "Articles", list(BARS))
     assert text_width("鳥取県") > text_width("abc")
+
+
+def test_counts_and_money_are_written_in_the_charts_language():
+    assert count_bar("2026", 12345) == Bar("2026", 12345, "12,345")
+    assert count_bar("2026", 12345, lang="ja") == Bar("2026", 12345, "12,345")
+    assert money_bar("2026", Decimal("1250"), "GBP") == Bar("2026", Decimal("1250"), "GBP 1,250")
+    assert money_bar("2026", Decimal("1250"), "JPY", lang="ja").text == "￥1,250"
+    assert money_bar("2026", Decimal("99.5"), "USD", lang="ja").text == "$99.50"
+
+
+def test_the_description_is_punctuated_for_its_language():
+    bars = [count_bar("2025", 4), count_bar("2026", 1250)]
+    assert description(bars, "Per year.") == "Per year. 2025: 4; 2026: 1,250."
+    assert description(bars) == "2025: 4; 2026: 1,250."
+    ja = [count_bar("2025年", 4, lang="ja"), count_bar("2026年", 1250, lang="ja")]
+    assert description(ja, "年別の記事数です。", lang="ja") == (
+        "年別の記事数です。2025年：4、2026年：1,250。"
+    )
+    svg = parse(bar_chart("c1", "年別の記事数", ja, "年別の記事数です。", lang="ja"))
+    assert svg.findtext("desc") == "年別の記事数です。2025年：4、2026年：1,250。"
+    assert bar_chart("c1", "Articles", BARS, "Per year.") == bar_chart(
+        "c1", "Articles", BARS, "Per year.", lang="en"
+    )
+    with pytest.raises(ValueError, match=r"^unknown language 'fr' \(known: en, ja\)$"):
+        description(bars, lang="fr")

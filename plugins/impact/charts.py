@@ -4,6 +4,7 @@ The SVG names itself (`<title>`) and lists every value in its `<desc>`; the page
 same numbers in a table. Colours are presentation attributes and classes, never `style=`,
 so a Content-Security-Policy without 'unsafe-inline' styles still draws the chart. Every
 value goes in through `Markup.format`, which escapes it, so a label is always text.
+Counts and money are written by furusato.wording in the chart's language (`lang`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from markupsafe import Markup
+
+from furusato.wording import LANGUAGES, money, number
 
 BAR_FILL = "#9b1c2c"  # the site's accent: 8.4:1 against white (WCAG 1.4.11 asks 3:1)
 TEXT_FILL = "#1b1b1f"  # the site's ink: 16.9:1 against white
@@ -34,6 +37,27 @@ class Bar:
     text: str
 
 
+def count_bar(label: str, value: int, *, lang: str = "en") -> Bar:
+    """Return a bar for a count, its text written in `lang`: '12,345'."""
+    return Bar(label, value, number(value, lang=lang))
+
+
+def money_bar(label: str, amount: Decimal, currency: str, *, lang: str = "en") -> Bar:
+    """Return a bar for an amount, its text written in `lang`: 'GBP 1,250', '£1,250'."""
+    return Bar(label, amount, money(amount, currency, lang=lang))
+
+
+def description(bars: Sequence[Bar], summary: str = "", *, lang: str = "en") -> str:
+    """List every value for the chart's `<desc>`: 'Per year. 2025: 4; 2026: 0.' or, in
+    Japanese punctuation, '年別です。2025：4、2026：0。'."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r} (known: {', '.join(LANGUAGES)})")
+    if lang == "ja":
+        return summary + "、".join(f"{b.label}：{b.text}" for b in bars) + "。"
+    values = "; ".join(f"{b.label}: {b.text}" for b in bars)
+    return f"{summary} {values}." if summary else f"{values}."
+
+
 def text_width(text: str) -> float:
     """Estimate the width of `text` in the chart's font (wide CJK characters count double)."""
     wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
@@ -46,8 +70,11 @@ def _num(value: float) -> str:
     return text.removesuffix(".0")
 
 
-def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], summary: str = "") -> Markup:
-    """Return an `<svg role="img">` chart of `bars`, titled, with every value in its description."""
+def bar_chart(
+    chart_id: str, title: str, bars: Sequence[Bar], summary: str = "", *, lang: str = "en"
+) -> Markup:
+    """Return an `<svg role="img">` chart of `bars`, titled, with every value in its description
+    (punctuated for `lang`)."""
     label_width = max((text_width(b.label) for b in bars), default=0.0)
     value_width = max((text_width(b.text) for b in bars), default=0.0)
     label_x = GAP + label_width
@@ -55,8 +82,7 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], summary: str = "")
     plot_width = max(WIDTH - plot_x - 2 * GAP - value_width, 1.0)
     height = len(bars) * ROW + GAP
     largest = max((b.value for b in bars), default=0)
-    values = "; ".join(f"{b.label}: {b.text}" for b in bars)
-    desc = f"{summary} {values}." if summary else f"{values}."
+    desc = description(bars, summary, lang=lang)
     out = [
         Markup(
             '<svg class="chart" role="img" viewBox="0 0 {width} {height}" '
