@@ -272,7 +272,9 @@ TOTTORI = SimpleNamespace(slug="tottori", name=SimpleNamespace(en="Tottori", ja=
 
 def render_pages(env: jinja2.Environment) -> list[str]:
     """Render the 404 page (the chrome of national pages) and a few partials."""
-    site = SimpleNamespace(single=None, pages=[], prefectures={})
+    site = SimpleNamespace(
+        single=None, pages=[], prefectures={}, edition=lambda items, lang: list(items)
+    )
     page = env.get_template("404.html").render(site=site, page_url="/404.html", prefecture=None)
     subscribe = env.get_template("partials/subscribe.html").module.subscribe(TOTTORI)
     pages = SimpleNamespace(pages=3, number=2, urls=["/a/", "/a/2/", "/a/3/"])

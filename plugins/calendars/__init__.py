@@ -13,7 +13,7 @@ from typing import Any
 from pelican import signals
 
 from calendars.ical import CalendarInfo, TimezoneCache, calendar
-from furusato.catalog import N_
+from furusato.catalog import N_, gettext
 from furusato.entities import Event, Prefecture
 from furusato.fingerprint import fingerprint
 from furusato_engine import SiteGenerator, SiteWriter, require
@@ -40,11 +40,13 @@ class CalendarsGenerator(SiteGenerator):
             for event in events:
                 self.write_calendar(writer, urls.event_ics(event), [event], None)
         if site.single is None:
+            sitename = {"sitename": self.settings.get("SITENAME", "Furusato")}
             info = CalendarInfo(
-                name=N_("%(sitename)s: JET alumni events")
-                % {"sitename": self.settings.get("SITENAME", "Furusato")},
-                description=N_(
-                    "Events of the JET Programme alumni networks of Japan's prefectures."
+                name=both(N_("%(sitename)s: JET alumni events"), sitename, sitename),
+                description=both(
+                    N_("Events of the JET Programme alumni networks of Japan's prefectures."),
+                    {},
+                    {},
                 ),
                 page_url=self.absolute.home(),
                 source_url=self.absolute.national("events.ics"),
@@ -54,11 +56,18 @@ class CalendarsGenerator(SiteGenerator):
 
     def prefecture_info(self, p: Prefecture) -> CalendarInfo:
         return CalendarInfo(
-            name=N_("%(prefecture)s JET alumni events") % {"prefecture": p.name.en},
-            description=N_(
-                "Events of the %(prefecture)s (%(prefecture_ja)s) JET Programme alumni network."
-            )
-            % {"prefecture": p.name.en, "prefecture_ja": p.name.ja},
+            name=both(
+                N_("%(prefecture)s JET alumni events"),
+                {"prefecture": p.name.en},
+                {"prefecture": p.name.ja},
+            ),
+            description=both(
+                N_(
+                    "Events of the %(prefecture)s (%(prefecture_ja)s) JET Programme alumni network."
+                ),
+                {"prefecture": p.name.en, "prefecture_ja": p.name.ja},
+                {"prefecture": p.name.ja, "prefecture_ja": p.name.ja},
+            ),
             page_url=self.absolute.events(p),
             source_url=self.absolute.calendar(p),
             refresh=self.refresh,
@@ -73,6 +82,11 @@ class CalendarsGenerator(SiteGenerator):
         if writer.up_to_date(path, key):
             return
         writer.write_bytes(path, calendar(events, info, self.event_url, self.timezones), key)
+
+
+def both(message: str, english: dict[str, str], japanese: dict[str, str]) -> str:
+    """Say `message` in English and in Japanese: one calendar serves both editions."""
+    return f"{message % english} / {gettext('ja', message) % japanese}"
 
 
 def get_generators(pelican: Any) -> type[SiteGenerator]:

@@ -20,7 +20,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemBytecodeCache
 from pelican.generators import Generator
 
-from furusato import cachefiles, catalog
+from furusato import cachefiles
 from furusato.entities import Site
 from furusato.errors import BuildError
 from furusato.fingerprint import fingerprint
@@ -234,7 +234,7 @@ def edition_environment(
     A new environment rather than an overlay: overlays share their parent's i18n callables, so
     each edition would not keep its own catalog. The compiled-template cache is shared.
     """
-    from furusato.catalog import translations
+    from furusato.catalog import gettext, translations
     from furusato.wording import filters
 
     env = Environment(loader=base.loader, **options)
@@ -243,6 +243,8 @@ def edition_environment(
     env.tests.update(base.tests)
     env.globals.update(base.globals)
     env.globals.update(lang=lang, urls=urls.edition(lang))
+    if base.globals.get("SITESUBTITLE"):  # the settings' subtitle is in the catalog too
+        env.globals["SITESUBTITLE"] = gettext(lang, base.globals["SITESUBTITLE"])
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     return env
 

@@ -12,7 +12,7 @@ from pelican import signals
 from furusato.catalog import N_, gettext
 from furusato.fingerprint import fingerprint
 from furusato.schemas import ARTICLE_KINDS
-from furusato.wording import money
+from furusato.wording import money, number
 from furusato_engine import SiteGenerator, SiteWriter, require
 
 from .charts import Bar, bar_chart
@@ -40,11 +40,6 @@ STATUS_NAMES = {  # msgids: the theme translates them where it shows them
 }
 
 
-def number(value: int) -> str:
-    """Format a count with thousands separators: 12,345."""
-    return f"{value:,}"
-
-
 @dataclass(frozen=True)
 class Chart:
     """A chart's visible caption and its SVG."""
@@ -66,7 +61,7 @@ def year_charts(
     def chart(suffix: str, title: str, values: list[int | Decimal], texts: list[str]) -> Chart:
         bars = [Bar(f.label, v, t) for f, v, t in zip(years, values, texts, strict=True)]
         full = gettext(lang, N_("%(chart)s, %(where)s")) % {"chart": title, "where": where}
-        svg = bar_chart(f"by-year-{suffix}", full, bars)
+        svg = bar_chart(f"by-year-{suffix}", full, bars, lang=lang)
         return Chart(title, svg)
 
     charts = [
@@ -74,19 +69,19 @@ def year_charts(
             "articles",
             gettext(lang, N_("Articles by year")),
             [f.articles for f in years],
-            [number(f.articles) for f in years],
+            [number(f.articles, lang=lang) for f in years],
         ),
         chart(
             "events",
             gettext(lang, N_("Events held by year")),
             [f.events_held for f in years],
-            [number(f.events_held) for f in years],
+            [number(f.events_held, lang=lang) for f in years],
         ),
         chart(
             "attendance",
             gettext(lang, N_("Attendance at events held, by year")),
             [f.attendance for f in years],
-            [number(f.attendance) for f in years],
+            [number(f.attendance, lang=lang) for f in years],
         ),
     ]
     for currency in currencies:
@@ -96,7 +91,7 @@ def year_charts(
                 f"funds-{currency.lower()}",
                 gettext(lang, N_("Funds raised in %(currency)s by year")) % {"currency": currency},
                 amounts,
-                [money(a, currency) for a in amounts],
+                [money(a, currency, lang=lang) for a in amounts],
             )
         )
     return charts
@@ -118,14 +113,16 @@ def prefecture_charts(report: NationalReport, lang: str = "en") -> list[Chart]:
     ):
         bars = [
             Bar(
-                r.prefecture.name.en,
+                getattr(r.prefecture.name, lang),
                 getattr(r.total, attribute),
-                number(getattr(r.total, attribute)),
+                number(getattr(r.total, attribute), lang=lang),
             )
             for r in active
         ]
         title = gettext(lang, title)
-        charts.append(Chart(title, bar_chart(f"by-prefecture-{suffix}", title, bars, note)))
+        charts.append(
+            Chart(title, bar_chart(f"by-prefecture-{suffix}", title, bars, note, lang=lang))
+        )
     return charts
 
 
@@ -133,7 +130,6 @@ class ImpactGenerator(SiteGenerator):
     """One report page and two exports per prefecture, and the national ones."""
 
     def prepare(self) -> None:
-        self.env.filters.update({"number": number})  # `money` is a site-wide filter
         self.env.globals.update(
             {
                 "IMPACT_KINDS": ARTICLE_KINDS,
@@ -167,7 +163,7 @@ class ImpactGenerator(SiteGenerator):
             report = report_for(site, prefecture)
             writer.write_bytes(files["json"], prefecture_json(report, urls), key)
             writer.write_bytes(files["csv"], prefecture_csv(report), key)
-            where = f"{prefecture.name.en} ({prefecture.name.ja})"
+            where = {"en": f"{prefecture.name.en} ({prefecture.name.ja})", "ja": prefecture.name.ja}
             for lang, url in pages.items():
                 self.render_report(
                     writer,
@@ -178,7 +174,7 @@ class ImpactGenerator(SiteGenerator):
                     alternates=pages,
                     prefecture=prefecture,
                     report=report,
-                    charts=year_charts(report.years, report.currencies, where),
+                    charts=year_charts(report.years, report.currencies, where[lang], lang=lang),
                 )
         if site.single is None:
             key = f"impact|{fingerprint(keys)}"
