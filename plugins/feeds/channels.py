@@ -83,7 +83,7 @@ def prefecture_feed(
     site: Site, p: Prefecture, urls: Urls, limit: int, empty_date: datetime
 ) -> Feed:
     """Return the feed of one prefecture's articles and event posts."""
-    intro = " ".join(p.introduction.split())
+    intro = " ".join(p.introduction.en.split())
     return Feed(
         key=p.slug,
         title=f"{p.name.en} ({p.name.ja}) JET alumni network",
