@@ -48,6 +48,14 @@ def test_an_introduction_in_one_language_says_how_to_write_both(tmp_path):
     ]
 
 
+def test_a_missing_introduction_shows_both_languages(tmp_path):
+    files = profile_with(INTRODUCTION, "")
+    assert problems(tmp_path, files) == [
+        f"{PROFILE}:1: introduction: this field is required but missing; add a line such as "
+        "'introduction: {en: Two or three factual sentences., ja: 日本語の紹介文です。}'"
+    ]
+
+
 def test_an_introduction_without_japanese_says_where_to_add_it(tmp_path):
     files = profile_with(INTRODUCTION, "introduction:\n  en: Fixture profile for tests.\n")
     assert problems(tmp_path, files) == [
