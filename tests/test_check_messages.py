@@ -321,7 +321,7 @@ VALID = {
         "region": "chugoku",
         "capital": {"en": "a", "ja": "b"},
         "tile": {"col": 1, "row": 1},
-        "introduction": "x",
+        "introduction": {"en": "x", "ja": "y"},
         "links": [{"label": "l", "url": "https://example.org/"}],
         "ambassadors": [
             {

@@ -470,9 +470,11 @@ def test_the_schemas_have_the_fields_this_test_expects() -> None:
     assert set(FILE_FIELDS) <= set(kinds)
     for name in (
         "ProfileSchema.name.en",
-        "ProfileSchema.introduction",
+        "ProfileSchema.introduction.en",
+        "ProfileSchema.introduction.ja",
         "ProfileSchema.links[].label",
-        "ProfileSchema.ambassadors[].bio",
+        "ProfileSchema.ambassadors[].bio.en",
+        "ProfileSchema.ambassadors[].bio.ja",
         "ProfileSchema.ambassadors[].links[].label",
         "ArticleSchema.tags[]",
         "ArticleSchema.image_alt",

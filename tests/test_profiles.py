@@ -1,7 +1,9 @@
-"""The 47 shipped profiles load, and their facts match an independent reference table."""
+"""The 47 shipped profiles load, their facts match an independent reference table, and each
+introduction is written in English and in Japanese."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -79,14 +81,39 @@ def test_profile_facts(prefectures, code, slug, en, ja, capital, capital_ja, reg
     assert (p.capital.en, p.capital.ja) == (capital, capital_ja)
     assert p.region.slug == region
     assert p.number == int(code[3:])
-    assert p.introduction
+    assert p.introduction.en
+    assert ja in p.introduction.ja  # the Japanese text names the prefecture in kanji
+
+
+# Kana, kanji, the long-vowel mark and Japanese punctuation (、。「」（）・).
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\u3000-\u303f\uff08\uff09\u30fb]")
+
+
+def japanese_share(text: str) -> float:
+    """Return the share of the visible characters that are Japanese script."""
+    visible = [c for c in text if not c.isspace()]
+    return sum(bool(JAPANESE.match(c)) for c in visible) / len(visible)
+
+
+def test_japanese_share_tells_japanese_from_english():
+    assert japanese_share("鳥取県は日本海に面しています。") == 1
+    assert japanese_share("Tottori lies on the Sea of Japan coast.") == 0
+
+
+@pytest.mark.parametrize("slug", [row[1] for row in REFERENCE])
+def test_japanese_introduction_is_written_in_japanese(prefectures, slug):
+    text = prefectures[slug].introduction.ja
+    assert japanese_share(text) > 0.9, text
+    assert text.endswith("。")  # whole sentences, as a prefecture's own site writes them
+    assert 2 <= text.count("。") <= 4
+    assert "です" in text or "ます" in text  # the polite style
 
 
 def test_demo_ambassadors_are_marked_as_examples(prefectures):
     ambassadors = [a for p in prefectures.values() for a in p.ambassadors]
     assert len(ambassadors) >= 10
     assert all(a.example for a in ambassadors)
-    assert all(a.bio.startswith("Example ambassador") for a in ambassadors)
+    assert all(a.bio.en.startswith("Example ambassador") for a in ambassadors)
 
 
 def test_no_invented_coordinators(prefectures):

@@ -120,7 +120,8 @@ def test_file_outside_known_folders_is_not_skipped(tmp_path):
 def test_profile_problems_wrong_shape_and_duplicate_key(tmp_path):
     profile = (
         "code: JP-32\nname:\n  en: Shimane\n  ja: 島根県\nregion: chugoku\n"
-        "capital: Matsue\ntile: {col: 0, row: 0}\nintroduction: x\nintroduction: y\n"
+        "capital: Matsue\ntile: {col: 0, row: 0}\n"
+        "introduction: {en: x, ja: y}\nintroduction: {en: x, ja: y}\n"
     )
     root = with_files(tmp_path, {"prefectures/shimane.yaml": profile})
     assert problems(root) == [

@@ -87,7 +87,7 @@ def prefecture_feed(
     """Return the feed of one prefecture's articles and event posts, in the edition of
     `urls` (its language's items, and items without a translation into it)."""
     lang = urls.lang
-    intro = " ".join(p.introduction.split())
+    intro = " ".join(getattr(p.introduction, lang).split())
     return Feed(
         key=_key(p.slug, lang),
         title=gettext(lang, N_("%(prefecture)s (%(prefecture_ja)s) JET alumni network"))

@@ -16,7 +16,16 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from .regions import Region
-from .schemas import Ambassador, ArticleSchema, EventSchema, Link, Names, PageSchema, Tile
+from .schemas import (
+    Ambassador,
+    ArticleSchema,
+    EventSchema,
+    Introduction,
+    Link,
+    Names,
+    PageSchema,
+    Tile,
+)
 
 
 class _HasBody:
@@ -45,7 +54,7 @@ class Prefecture:
     region: Region
     capital: Names
     tile: Tile
-    introduction: str
+    introduction: Introduction  # en and ja: a template writes prefecture.introduction[lang]
     links: tuple[Link, ...]
     coordinators: tuple[str, ...]
     ambassadors: tuple[Ambassador, ...]

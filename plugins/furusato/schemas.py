@@ -55,8 +55,9 @@ def _text(max_length: int) -> Any:
 # from filling a page, a feed item or a calendar line.
 Text = _text(200)  # names, labels, places, titles
 Summary = _text(600)
-Bio = _text(1500)
-Introduction = _text(3000)
+BIO_LIMIT = 1500
+Bio = _text(BIO_LIMIT)
+IntroductionText = _text(3000)
 Tag = _text(50)
 Alt = _text(500)
 FilePath = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -193,6 +194,63 @@ class Names(_Schema):
     ja: Text
 
 
+LANGUAGE_NAMES = {"en": "English", "ja": "Japanese"}  # as contributors' messages name them
+
+
+def _introduction_in_both(value: object) -> object:
+    """Refuse an introduction in one language, saying how to write both."""
+    if isinstance(value, str):
+        raise ValueError(
+            "the introduction is written in English and in Japanese: put each on an indented "
+            "line below 'introduction:', as 'en: <English text>' and 'ja: <Japanese text>' "
+            "(see prefectures/tottori.yaml)"
+        )
+    if isinstance(value, dict):
+        for lang, other in (("en", "ja"), ("ja", "en")):
+            if lang not in value:
+                raise ValueError(
+                    f"the {LANGUAGE_NAMES[lang]} introduction is missing; add an indented line "
+                    f"'{lang}: <{LANGUAGE_NAMES[lang]} text>' below 'introduction:', "
+                    f"beside '{other}:'"
+                )
+    return value
+
+
+def _bio_text_or_both(value: object) -> object:
+    """Read a bio written as text (English) as {'en': text}; a mapping needs both languages."""
+    if isinstance(value, str):
+        # Checked here, not in BioText, so that the message names 'bio', the field written.
+        text = value.strip()
+        if not text:
+            raise ValueError("must not be empty")
+        if len(text) > BIO_LIMIT:
+            raise ValueError(f"is too long ({len(text)} characters); use at most {BIO_LIMIT}")
+        return {"en": text}
+    if isinstance(value, dict):
+        for lang in ("en", "ja"):
+            if lang not in value:
+                raise ValueError(
+                    f"a bio in two languages has 'en:' and 'ja:'; add an indented line "
+                    f"'{lang}: <{LANGUAGE_NAMES[lang]} text>' below 'bio:', or write the "
+                    "bio as English text after 'bio:' (with no 'en:' or 'ja:')"
+                )
+    return value
+
+
+class Introduction(_Schema):
+    """A prefecture's introduction, in English and in Japanese."""
+
+    en: IntroductionText
+    ja: IntroductionText
+
+
+class BioText(_Schema):
+    """An ambassador's bio: in English, and in Japanese when the ambassador wrote one."""
+
+    en: Bio
+    ja: Bio | None = None
+
+
 class Link(_Schema):
     """A labelled link to somewhere outside the site."""
 
@@ -227,9 +285,15 @@ class Ambassador(_Schema):
     role: Role
     jet_years: JetYears | None = None
     lives_in: Text | None = None
-    bio: Bio
+    bio: Annotated[BioText, BeforeValidator(_bio_text_or_both), FREE_TEXT]
     links: tuple[Link, ...] = Field(default=(), max_length=MAX_LINKS)
     example: bool = False
+
+    def bio_in(self, lang: str) -> tuple[str, str]:
+        """Return the bio in `lang` and the language it is in: English when none is written."""
+        if lang == "ja" and self.bio.ja:
+            return self.bio.ja, "ja"
+        return self.bio.en, "en"
 
 
 class Tile(_Schema):
@@ -247,7 +311,7 @@ class ProfileSchema(_Schema):
     region: RegionSlug
     capital: Names
     tile: Tile
-    introduction: Introduction
+    introduction: Annotated[Introduction, BeforeValidator(_introduction_in_both)]
     links: tuple[Link, ...] = Field(default=(), max_length=MAX_LINKS)
     coordinators: tuple[Handle, ...] = Field(default=(), max_length=MAX_LINKS)
     ambassadors: tuple[Ambassador, ...] = Field(default=(), max_length=MAX_AMBASSADORS)
@@ -326,6 +390,8 @@ class EventSchema(_Schema):
     slug: Slug | None = None
     attendance: int | None = Field(default=None, ge=0, le=MAX_ATTENDANCE)
     funds_raised: Money | None = None
+    lang: Language = "en"
+    translation: Slug | None = None  # the slug of the same event's post in the other language
     example: bool = False
 
 
@@ -336,3 +402,5 @@ class PageSchema(_Schema):
     summary: Summary | None = None
     slug: Slug | None = None
     order: int = Field(default=0, ge=-1000, le=1000)
+    lang: Language = "en"
+    translation: Slug | None = None  # the slug of the same page in the other language

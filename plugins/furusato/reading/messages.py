@@ -95,7 +95,7 @@ EXAMPLES = {
     "region": "region: chugoku",
     "capital": "capital: {en: Tottori, ja: 鳥取市}",
     "tile": "tile: {col: 3, row: 8}",
-    "introduction": "introduction: Two or three factual sentences.",
+    "introduction": "introduction: {en: Two or three factual sentences., ja: 日本語の紹介文です。}",
     "id": "id: amy-chen",
     "role": "role: CIR",
     "bio": "bio: One or two sentences about you.",
