@@ -198,3 +198,34 @@ def test_a_single_prefecture_site_has_its_japanese_edition_at_ja(tmp_path: Path)
     assert (out / "ja/articles/index.html").is_file()
     assert (out / "ja/feed.xml").is_file()
     assert page(out, "/").xpath("//nav[@class='language-switch']//a/@href") == ["/ja/"]
+
+
+def test_every_japanese_page_reads_in_japanese(site: Path) -> None:
+    """No English UI text from the catalog on any page of the Japanese edition (text marked
+    as another language, such as an English-only article's title, is excepted)."""
+    from tests.test_translations import JA_PO, english_left, load_po
+
+    po = load_po(JA_PO)
+    japanese = [
+        p for p in _html_pages(site) if lxml.html.fromstring(p.read_bytes()).get("lang") == "ja"
+    ]
+    assert len(japanese) > 250
+    left = {}
+    for path in japanese:
+        tree = lxml.html.fromstring(path.read_bytes())
+        for code in tree.xpath("//code"):  # folder and field names a contributor types
+            code.drop_tree()
+        found = english_left(lxml.html.tostring(tree, encoding="unicode"), po)
+        if found:
+            left[_url(site, path)] = found
+    assert left == {}
+
+
+def test_japanese_dates_and_names_on_japanese_pages(site: Path) -> None:
+    tottori = page(site, "/tottori/ja/")
+    assert texts(tottori, "//h1")[0].startswith("鳥取県")
+    assert "鳥取県" in tottori.xpath("string(//p[@class='lead'])")
+    events = page(site, "/tottori/ja/events/")
+    assert any("年" in t and "月" in t and "日" in t for t in texts(events, "//time"))
+    home = page(site, "/ja/")
+    assert "鳥取県" in texts(home, "//svg//text")

@@ -234,12 +234,17 @@ def edition_environment(
     A new environment rather than an overlay: overlays share their parent's i18n callables, so
     each edition would not keep its own catalog. The compiled-template cache is shared.
     """
+    from markupsafe import escape
+
     from furusato.catalog import gettext, translations
+    from furusato.phrases import break_phrases
     from furusato.wording import filters
 
     env = Environment(loader=base.loader, **options)
     env.filters.update(base.filters)
     env.filters.update(filters(lang))
+    # Japanese headings break between phrases (<wbr>), not inside words; English as it is.
+    env.filters["phrases"] = break_phrases if lang == "ja" else escape
     env.tests.update(base.tests)
     env.globals.update(base.globals)
     env.globals.update(lang=lang, urls=urls.edition(lang))

@@ -54,7 +54,8 @@ def assemble_site(
                 problems.add(entry.source, entry.lines.lines.get(("slug",), 1), "slug", taken)
                 continue
             pages.append(Page(slug, meta, entry.html, entry.source, entry.digest))
-            slugs.setdefault((PAGES_DIR, slug), []).append(
+            # Two pages may share a slug in different languages: /about/ and /ja/about/.
+            slugs.setdefault((f"{PAGES_DIR}/{meta.lang}", slug), []).append(
                 (entry.source, entry.lines.line_of(("slug",)))
             )
             continue
@@ -149,7 +150,9 @@ def assemble_site(
                     f"the URL {where}/{slug}/ is used by more than one file ({files}); "
                     "give one of them a different 'slug:' or file name",
                 )
-    _check_translations(articles, parsed, problems)
+    _check_translations(articles, parsed, problems, "articles")
+    _check_translations(events, parsed, problems, "events")
+    _check_translations(pages, parsed, problems, "pages")
     articles.sort(key=lambda a: (a.published, a.key), reverse=True)
     events.sort(key=lambda e: (_sort_time(e), e.key))
     pages.sort(key=lambda p: (p.meta.order, p.slug))
@@ -178,30 +181,40 @@ def _page_slug_taken(slug: str, prefecture_slugs: set[str]) -> str | None:
     return None
 
 
-def _check_translations(articles: list[Article], parsed: list[Parsed], problems: Problems) -> None:
+def _check_translations(
+    items: list[Any], parsed: list[Parsed], problems: Problems, what: str
+) -> None:
+    """Check every `translation:` of articles, events or pages: the target exists (in the
+    same prefecture) and is written in another language."""
     lines = {e.source: e.lines for e in parsed}
-    by_key = {(a.prefecture.slug, a.slug): a for a in articles}
-    for article in articles:
-        target = article.meta.translation
+
+    def where(item: Any) -> str:
+        return getattr(getattr(item, "prefecture", None), "slug", "")
+
+    by_key: dict[tuple[str, str], list[Any]] = {}
+    for item in items:
+        by_key.setdefault((where(item), item.slug), []).append(item)
+    for item in items:
+        target = getattr(item.meta, "translation", None)
         if target is None:
             continue
-        other = by_key.get((article.prefecture.slug, target))
-        line = lines[article.source].line_of(("translation",))
-        if other is None:
+        others = [o for o in by_key.get((where(item), target), []) if o is not item]
+        line = lines[item.source].line_of(("translation",))
+        folder = f"content/{where(item)}/{what}/" if where(item) else f"content/{what}/"
+        if not others:
             problems.add(
-                article.source,
+                item.source,
                 line,
                 "translation",
-                f"there is no article with slug {target!r} in "
-                f"content/{article.prefecture.slug}/articles/",
+                f"there is no {what[:-1]} with slug {target!r} in {folder}",
             )
-        elif other.meta.lang == article.meta.lang:
+        elif all(other.lang == item.lang for other in others):
             problems.add(
-                article.source,
+                item.source,
                 line,
                 "translation",
-                f"{target!r} is also in lang {article.meta.lang!r}; a translation "
-                "links articles in different languages",
+                f"{target!r} is also in lang {item.lang!r}; a translation "
+                f"links {what} in different languages",
             )
 
 
