@@ -21,14 +21,21 @@ REQUIRED_KINDS = (
     "event",
     "about",
     "404",
+    # The Japanese edition of the pages Furusato writes itself (under ja/ inside each site).
+    "home-ja",
+    "prefecture-ja",
+    "article-list-ja",
+    "ambassador-ja",
+    "event-list-ja",
+    "404-ja",
 )
 # Page types checked when the build has them.
-OPTIONAL_KINDS = ("article-ja", "impact", "prefecture-impact")
+OPTIONAL_KINDS = ("article-ja", "impact", "prefecture-impact", "impact-ja", "about-ja")
 ALL_KINDS = REQUIRED_KINDS + OPTIONAL_KINDS
 
 # Top-level folders of the output that are never a prefecture microsite.
 NOT_PREFECTURES = frozenset(
-    {"regions", "theme", "about", "impact", "pages", "images", "static", "feeds", "tags"}
+    {"regions", "theme", "about", "impact", "pages", "images", "static", "feeds", "tags", "ja"}
 )
 SECTIONS = ("articles", "events", "ambassadors")
 
@@ -184,6 +191,17 @@ def pick_pages(output: Path) -> dict[str, str]:
     add("impact", output / "impact")
     if (output / "404.html").is_file():
         pages["404"] = "/404.html"
+    add("home-ja", output / "ja")
+    if slug is not None:
+        base = output / slug / "ja"
+        add("prefecture-ja", base)
+        add("article-list-ja", base / "articles")
+        add("ambassador-ja", _largest(_children(base / "ambassadors")))
+        add("event-list-ja", base / "events")
+        add("impact-ja", base / "impact")
+    add("about-ja", output / "ja" / "about")
+    if (output / "ja" / "404.html").is_file():
+        pages["404-ja"] = "/ja/404.html"
     return {kind: pages[kind] for kind in ALL_KINDS if kind in pages}
 
 
