@@ -164,12 +164,45 @@ def test_a_translation_is_a_slug(tmp_path, path):
     ]
 
 
+def counterpart(path: str, slug: str) -> str:
+    """Return the path of a file beside `path` whose slug is `slug`."""
+    folder, _, name = path.rpartition("/")
+    dated = name[:11] if name[:4].isdigit() else ""  # events keep their date prefix
+    return f"{folder}/{dated}{slug}.md"
+
+
 @pytest.mark.parametrize("path", [EVENT, PAGE])
 def test_events_and_pages_load_their_language_and_translation(tmp_path, path):
-    root = copy_site(
-        "two_prefectures", tmp_path / "site", front_matter(path, "lang: ja\ntranslation: x-y\n")
-    )
-    site = load_site(Options(root=root))
+    # x-y is the English original (the fixture's text under another slug); path its Japanese side
+    original = (SITES / "two_prefectures" / path).read_text(encoding="utf-8")
+    files = {
+        **front_matter(path, "lang: ja\ntranslation: x-y\n"),
+        counterpart(path, "x-y"): original,
+    }
+    site = load_site(Options(root=copy_site("two_prefectures", tmp_path / "site", files)))
     found = site.pages if path == PAGE else site.events
     meta = next(item.meta for item in found if item.source == path)
     assert (meta.lang, meta.translation) == ("ja", "x-y")
+    english = next(item for item in found if item.source == counterpart(path, "x-y"))
+    assert (english.slug, english.lang) == ("x-y", "en")
+
+
+@pytest.mark.parametrize("path", [EVENT, PAGE])
+def test_a_translation_names_an_existing_event_or_page(tmp_path, path):
+    what, folder = (
+        ("page", "content/pages/") if path == PAGE else ("event", "content/tottori/events/")
+    )
+    assert problems(tmp_path, front_matter(path, "lang: ja\ntranslation: x-y\n")) == [
+        f"{path}:3: translation: there is no {what} with slug 'x-y' in {folder}"
+    ]
+
+
+@pytest.mark.parametrize("path", [EVENT, PAGE])
+def test_a_translation_is_in_the_other_language(tmp_path, path):
+    original = (SITES / "two_prefectures" / path).read_text(encoding="utf-8")
+    files = {**front_matter(path, "translation: x-y\n"), counterpart(path, "x-y"): original}
+    what = "pages" if path == PAGE else "events"
+    assert problems(tmp_path, files) == [
+        f"{path}:2: translation: 'x-y' is also in lang 'en'; a translation links {what} in "
+        "different languages"
+    ]

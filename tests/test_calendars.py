@@ -14,6 +14,7 @@ import pytest
 import vobject
 
 from calendars.ical import calendar
+from furusato.catalog import gettext
 from furusato.reading.loader import Options, load_site
 from tests.sitebuild import REPO, SITES, build_site, copy_site
 
@@ -35,6 +36,22 @@ TOTTORI = [  # by start time
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("calendars") / "output"
     return build_site(SITES / "events", out, siteurl=SITEURL)
+
+
+def bilingual(message: str, english: dict[str, str], japanese: dict[str, str]) -> str:
+    """A calendar serves both editions: `message` in English, then in the Japanese catalog's
+    words (whatever they are: the catalog's text is not this test's business)."""
+    translated = gettext("ja", message)
+    assert translated != message, f"{message!r} has no Japanese translation"
+    return f"{message % english} / {translated % japanese}"
+
+
+def calendar_name(prefecture: str, prefecture_ja: str) -> str:
+    return bilingual(
+        "%(prefecture)s JET alumni events",
+        {"prefecture": prefecture},
+        {"prefecture": prefecture_ja},
+    )
 
 
 def read(path: Path):
@@ -72,10 +89,19 @@ def test_every_calendar_parses_with_both_libraries_and_ends_after_it_starts(site
 def test_prefecture_calendar_lists_every_event_by_start(site):
     cal = read(site / "tottori/events.ics")
     assert [ev.summary.value for ev in cal.vevent_list] == TOTTORI
-    assert cal.x_wr_calname.value == "Tottori JET alumni events"
-    assert cal.x_wr_caldesc.value == "Events of the Tottori (鳥取県) JET Programme alumni network."
+    name = calendar_name("Tottori", "鳥取県")
+    assert name.startswith("Tottori JET alumni events / ") and "鳥取県" in name.partition(" / ")[2]
+    assert cal.x_wr_calname.value == name
+    assert cal.x_wr_caldesc.value == bilingual(
+        "Events of the %(prefecture)s (%(prefecture_ja)s) JET Programme alumni network.",
+        {"prefecture": "Tottori", "prefecture_ja": "鳥取県"},
+        {"prefecture": "鳥取県", "prefecture_ja": "鳥取県"},
+    )
+    assert cal.x_wr_caldesc.value.startswith(
+        "Events of the Tottori (鳥取県) JET Programme alumni network. / "
+    )
     parsed = icalendar.Calendar.from_ical((site / "tottori/events.ics").read_bytes())
-    assert str(parsed["NAME"]) == "Tottori JET alumni events"
+    assert str(parsed["NAME"]) == name
     assert str(parsed["URL"]) == f"{SITEURL}/tottori/events/"
     assert str(parsed["SOURCE"]) == f"{SITEURL}/tottori/events.ics"
     assert parsed["REFRESH-INTERVAL"].dt == timedelta(days=1)
@@ -167,6 +193,10 @@ def test_national_calendar_has_every_event(site):
         == summaries.index("Summer picnic in New York") - 1
     )
     assert "Asia/Tokyo" in [tz.tzid.value for tz in cal.vtimezone_list]
+    sitename = {"sitename": "Furusato"}
+    assert cal.x_wr_calname.value == bilingual(
+        "%(sitename)s: JET alumni events", sitename, sitename
+    )
     parsed = icalendar.Calendar.from_ical((site / "events.ics").read_bytes())
     assert str(parsed["SOURCE"]) == f"{SITEURL}/events.ics"
 
@@ -174,7 +204,8 @@ def test_national_calendar_has_every_event(site):
 def test_a_prefecture_without_events_still_has_a_calendar(site):
     cal = read(site / "okayama/events.ics")
     assert cal.contents.get("vevent", []) == []
-    assert cal.x_wr_calname.value == "Okayama JET alumni events"
+    assert cal.x_wr_calname.value == calendar_name("Okayama", "岡山県")
+    assert cal.x_wr_calname.value.startswith("Okayama JET alumni events / ")
 
 
 def test_single_prefecture_calendar_is_at_the_root(tmp_path):
@@ -257,3 +288,23 @@ def test_vtimezones_are_exactly_the_tzids_written(tmp_path):
     starts = {ev.summary.value: ev.dtstart.value.utcoffset() for ev in cal.vevent_list}
     assert starts == {"gmt": timedelta(0), "zulu": timedelta(0), "fixed": timedelta(hours=-5)}
     assert icalendar.Calendar.from_ical(data).get_missing_tzids() == set()
+
+
+def test_a_translated_event_is_in_the_shared_calendars_once(site, tmp_path):
+    # One calendar serves both editions: an event written in English and in Japanese is one
+    # event on the subscriber's calendar, not two at the same time.
+    london = "content/tottori/events/2026-12-05-london-evening.md"
+    text = (SITES / "events" / london).read_text(encoding="utf-8")
+    japanese = text.replace("---\n", "---\nlang: ja\ntranslation: london-evening\n", 1).replace(
+        "title: Tottori evening in London", "title: ロンドンの鳥取の夕べ", 1
+    )
+    root = copy_site(
+        "events", tmp_path / "site", {london.replace("london-evening", "london-yube"): japanese}
+    )
+    out = build_site(root, tmp_path / "out", siteurl=SITEURL)
+    assert (out / "tottori/events/london-yube/index.html").is_file()  # both pages exist
+    for path in ("tottori/events.ics", "events.ics"):
+        summaries = [ev.summary.value for ev in read(out / path).vevent_list]
+        pair = {"Tottori evening in London", "ロンドンの鳥取の夕べ"}
+        assert len(pair & set(summaries)) == 1, (path, summaries)
+        assert len(summaries) == len(read(site / path).vevent_list), path

@@ -41,49 +41,85 @@ def _guids(out: Path, rel: str = "tottori/feed.xml") -> dict[str, str]:
     return {i.findtext("title"): i.findtext("guid") for i in _rss(out, rel).findall("item")}
 
 
+# Each edition has its feeds inside its site: English at today's URLs, Japanese under ja/.
+EDITIONS = {"en": "", "ja": "ja/"}
+PAIR = {  # the fixture's one translation pair, by the language each side is written in
+    "en": ("Dunes in winter", f"{TAG}tottori/articles/dunes-in-winter"),
+    "ja": ("砂丘の冬", f"{TAG}tottori/articles/suna-no-oka"),
+}
+
+
 def _expected(items) -> list[tuple[str, str]]:
     ordered = sorted(items, key=lambda i: (i.published, i.key), reverse=True)
     return [(i.title, f"{TAG}{i.key}") for i in ordered]
 
 
-def test_prefecture_feeds_hold_its_articles_and_events_newest_first(two_prefectures):
+def _edition(items, lang: str) -> list:
+    """What an edition in `lang` carries, worked out from the front matter alone: the items
+    written in `lang`, and the others unless a `translation:` (on either side) pairs them
+    with one written in `lang`."""
+    items = list(items)
+    by_slug = {(type(i), i.prefecture.slug, i.slug): i for i in items}
+    pairs = set()
+    for item in items:
+        other = by_slug.get((type(item), item.prefecture.slug, item.meta.translation))
+        if other is not None and other.lang != item.lang:
+            pairs |= {(id(item), id(other)), (id(other), id(item))}
+    translated = {a for a, b in pairs if next(i for i in items if id(i) == b).lang == lang}
+    return [i for i in items if i.lang == lang or id(i) not in translated]
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_prefecture_feeds_hold_its_articles_and_events_newest_first(two_prefectures, lang):
     site = _site()
-    expected = _expected([*site.articles_of("tottori"), *site.events_of("tottori")])
-    assert len(expected) == 16  # 14 articles and 2 event posts
+    everything = _expected([*site.articles_of("tottori"), *site.events_of("tottori")])
+    assert len(everything) == 16  # 14 articles (one translation pair) and 2 event posts
+    expected = _expected(_edition([*site.articles_of("tottori"), *site.events_of("tottori")], lang))
+    # one side of the pair: the edition's own; every untranslated item in either edition
+    other = "ja" if lang == "en" else "en"
+    assert expected == [i for i in everything if i != PAIR[other]]
+    folder = f"tottori/{EDITIONS[lang]}"
     rss = [
         (i.findtext("title"), i.findtext("guid"))
-        for i in _rss(two_prefectures, "tottori/feed.xml").findall("item")
+        for i in _rss(two_prefectures, f"{folder}feed.xml").findall("item")
     ]
     atom = [
         (e.findtext(f"{ATOM}title"), e.findtext(f"{ATOM}id"))
-        for e in _atom(two_prefectures, "tottori/atom.xml").findall(f"{ATOM}entry")
+        for e in _atom(two_prefectures, f"{folder}atom.xml").findall(f"{ATOM}entry")
     ]
     assert rss == expected
     assert atom == expected
     assert rss[0] == ("Tottori evening in London", f"{TAG}tottori/events/london-evening")
+    assert PAIR[lang] in rss and PAIR[other] not in rss
 
 
-def test_national_feeds_hold_every_prefecture(two_prefectures):
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_national_feeds_hold_every_prefecture(two_prefectures, lang):
     site = _site()
-    expected = _expected([*site.articles, *site.events])
-    parsed = feedparser.parse((two_prefectures / "feed.xml").read_bytes())
-    assert not parsed.bozo
-    assert [(e.title, e.id) for e in parsed.entries] == expected
-    parsed = feedparser.parse((two_prefectures / "atom.xml").read_bytes())
-    assert not parsed.bozo
-    assert [(e.title, e.id) for e in parsed.entries] == expected
+    expected = _expected(_edition([*site.articles, *site.events], lang))
+    assert len(expected) == 15
+    other = "ja" if lang == "en" else "en"
+    assert PAIR[lang] in expected and PAIR[other] not in expected
+    for name in ("feed.xml", "atom.xml"):
+        parsed = feedparser.parse((two_prefectures / EDITIONS[lang] / name).read_bytes())
+        assert not parsed.bozo
+        assert parsed.feed.language == lang
+        assert [(e.title, e.id) for e in parsed.entries] == expected
 
 
 def test_feeds_are_capped_by_the_setting(tmp_path):
     out = build_site(SITES / "two_prefectures", tmp_path / "out", FURUSATO_FEED_ITEMS=5)
     site = _site()
-    expected = _expected([*site.articles_of("tottori"), *site.events_of("tottori")])[:5]
-    for rel in ("tottori/feed.xml", "feed.xml"):
-        assert [
-            (i.findtext("title"), i.findtext("guid")) for i in _rss(out, rel).findall("item")
-        ] == expected
-    entries = _atom(out, "tottori/atom.xml").findall(f"{ATOM}entry")
-    assert [e.findtext(f"{ATOM}id") for e in entries] == [g for _, g in expected]
+    for lang, folder in EDITIONS.items():
+        items = [*site.articles_of("tottori"), *site.events_of("tottori")]
+        expected = _expected(_edition(items, lang))[:5]
+        assert PAIR[lang] in expected  # the cap counts the edition's items, not both sides
+        for rel in (f"tottori/{folder}feed.xml", f"{folder}feed.xml"):
+            assert [
+                (i.findtext("title"), i.findtext("guid")) for i in _rss(out, rel).findall("item")
+            ] == expected
+        entries = _atom(out, f"tottori/{folder}atom.xml").findall(f"{ATOM}entry")
+        assert [e.findtext(f"{ATOM}id") for e in entries] == [g for _, g in expected]
 
 
 def test_a_prefecture_without_posts_has_a_valid_empty_feed(two_prefectures):
@@ -130,16 +166,47 @@ def test_channel_title_link_language_and_self(two_prefectures):
     assert feed.findtext(f"{ATOM}id") == f"{TAG}tottori"
 
 
+@pytest.mark.parametrize("where", ["tottori/", ""])
+def test_japanese_channel_link_language_self_and_id(two_prefectures, where):
+    channel = _rss(two_prefectures, f"{where}ja/feed.xml")
+    assert channel.findtext("link") == f"{DEV}/{where}ja/"
+    assert channel.findtext("language") == "ja"
+    self_link = channel.find(f"{ATOM}link")
+    assert (self_link.get("rel"), self_link.get("href"), self_link.get("type")) == (
+        "self",
+        f"{DEV}/{where}ja/feed.xml",
+        "application/rss+xml",
+    )
+    feed = _atom(two_prefectures, f"{where}ja/atom.xml")
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "ja"
+    links = {
+        (link.get("rel"), link.get("href"), link.get("type"))
+        for link in feed.findall(f"{ATOM}link")
+    }
+    assert links == {
+        ("self", f"{DEV}/{where}ja/atom.xml", "application/atom+xml"),
+        ("alternate", f"{DEV}/{where}ja/", "text/html"),
+    }
+    # the English feed's id and "/ja": a feed of its own, never mistaken for the English one
+    english = _atom(two_prefectures, f"{where}atom.xml").findtext(f"{ATOM}id")
+    assert english == f"{TAG}{'tottori' if where else 'all'}"
+    assert feed.findtext(f"{ATOM}id") == f"{english}/ja"
+    if where:  # the prefecture's name in the channel title (the words are the catalog's)
+        assert "鳥取県" in channel.findtext("title") == feed.findtext(f"{ATOM}title")
+
+
 def test_channel_date_is_the_newest_item_date(two_prefectures):
-    for rel in ("tottori/feed.xml", "feed.xml"):
+    for rel in ("tottori/feed.xml", "feed.xml", "tottori/ja/feed.xml", "ja/feed.xml"):
         channel = _rss(two_prefectures, rel)
         dates = [parsedate_to_datetime(i.findtext("pubDate")) for i in channel.findall("item")]
         assert parsedate_to_datetime(channel.findtext("lastBuildDate")) == max(dates)
-    feed = _atom(two_prefectures, "tottori/atom.xml")
-    updated = [
-        datetime.fromisoformat(e.findtext(f"{ATOM}updated")) for e in feed.findall(f"{ATOM}entry")
-    ]
-    assert datetime.fromisoformat(feed.findtext(f"{ATOM}updated")) == max(updated)
+    for rel in ("tottori/atom.xml", "tottori/ja/atom.xml"):
+        feed = _atom(two_prefectures, rel)
+        updated = [
+            datetime.fromisoformat(e.findtext(f"{ATOM}updated"))
+            for e in feed.findall(f"{ATOM}entry")
+        ]
+        assert datetime.fromisoformat(feed.findtext(f"{ATOM}updated")) == max(updated)
 
 
 def test_dates_keep_their_time_zone(two_prefectures):
@@ -158,7 +225,16 @@ def test_dates_keep_their_time_zone(two_prefectures):
 
 
 def test_every_url_in_a_feed_is_absolute(two_prefectures):
-    for rel in ("tottori/feed.xml", "tottori/atom.xml", "feed.xml", "atom.xml", "shimane/feed.xml"):
+    for rel in (
+        *(
+            f"{where}{folder}{name}"
+            for where in ("", "tottori/")
+            for folder in EDITIONS.values()
+            for name in ("feed.xml", "atom.xml")
+        ),
+        "shimane/feed.xml",
+        "shimane/ja/feed.xml",
+    ):
         root = etree.fromstring((two_prefectures / rel).read_bytes())
         urls = [
             u
@@ -244,16 +320,47 @@ def test_an_event_post_links_to_its_page_and_says_when_and_where(two_prefectures
 
 
 def test_japanese_text_comes_through_intact(two_prefectures):
-    data = (two_prefectures / "tottori/feed.xml").read_bytes()
+    # The Japanese side of the pair is in the Japanese edition's feeds (and not the English)
+    data = (two_prefectures / "tottori/ja/feed.xml").read_bytes()
     assert "<title>砂丘の冬</title>".encode() in data  # UTF-8, not character references
-    parsed = feedparser.parse((two_prefectures / "tottori/atom.xml").read_bytes())
+    assert "砂丘の冬".encode() not in (two_prefectures / "tottori/feed.xml").read_bytes()
+    parsed = feedparser.parse((two_prefectures / "tottori/ja/atom.xml").read_bytes())
     entry = next(e for e in parsed.entries if e.id == f"{TAG}tottori/articles/suna-no-oka")
     assert entry.title == "砂丘の冬"
     assert entry.summary == "冬の砂丘について。"
     assert entry.content[0].value == "<p>冬の鳥取砂丘。</p>"
     assert entry.content[0].language == "ja"
-    items = {i.findtext("guid"): i for i in _rss(two_prefectures, "tottori/feed.xml")}
+    items = {i.findtext("guid"): i for i in _rss(two_prefectures, "tottori/ja/feed.xml")}
     assert items[f"{TAG}tottori/articles/suna-no-oka"].findtext(f"{DC}language") == "ja"
+    # an English item without a translation is in the Japanese feed too, still said English
+    assert items[f"{TAG}tottori/articles/article-11"].findtext(f"{DC}language") == "en"
+
+
+@pytest.mark.parametrize("where", ["tottori/", ""])
+def test_an_english_entry_in_a_japanese_atom_feed_says_it_is_english(two_prefectures, where):
+    # The feed says xml:lang="ja"; an entry in another language must say its own, or it
+    # inherits Japanese (as an English feed's Japanese entry would inherit English).
+    parsed = feedparser.parse((two_prefectures / f"{where}ja/atom.xml").read_bytes())
+    assert parsed.feed.language == "ja"
+    entries = {e.id: e for e in parsed.entries}
+    assert entries[f"{TAG}tottori/articles/suna-no-oka"].content[0].language == "ja"
+    assert entries[f"{TAG}tottori/articles/article-11"].content[0].language == "en"
+    assert entries[f"{TAG}tottori/events/london-evening"].content[0].language == "en"
+
+
+def test_an_item_has_the_same_guid_and_link_in_both_editions(two_prefectures):
+    def items(rel):
+        return {
+            i.findtext("guid"): i.findtext("link")
+            for i in _rss(two_prefectures, rel).findall("item")
+        }
+
+    for where in ("tottori/", ""):
+        english, japanese = items(f"{where}feed.xml"), items(f"{where}ja/feed.xml")
+        shared = set(english) & set(japanese)
+        assert set(english) - shared == {PAIR["en"][1]}
+        assert set(japanese) - shared == {PAIR["ja"][1]}
+        assert {g: english[g] for g in shared} == {g: japanese[g] for g in shared}
 
 
 ARTICLE = "content/tottori/articles/2026-04-02-dunes-in-winter.md"
@@ -297,32 +404,53 @@ def _feed_bytes(out: Path) -> dict[str, bytes]:
 def test_two_builds_give_identical_bytes(two_prefectures, tmp_path):
     again = build_site(SITES / "two_prefectures", tmp_path / "again")
     first, second = _feed_bytes(two_prefectures), _feed_bytes(again)
-    assert {"feed.xml", "atom.xml", "feeds.opml", "tottori/feed.xml"} <= set(first)
+    assert {
+        "feed.xml",
+        "atom.xml",
+        "feeds.opml",
+        "tottori/feed.xml",
+        "ja/feed.xml",
+        "tottori/ja/atom.xml",
+    } <= set(first)
     assert first == second
+
+
+def feed_links(tree) -> list[tuple[str, str]]:
+    """A page's feed alternates (its hreflang alternates name pages, not feeds)."""
+    links = tree.xpath("//head/link[@rel='alternate'][not(@hreflang)]")
+    return [(link.get("type"), link.get("href")) for link in links]
 
 
 def test_pages_point_feed_readers_to_their_feeds(two_prefectures):
     def alternates(url):
-        tree = page(two_prefectures, url)
+        return feed_links(page(two_prefectures, url))
+
+    def feeds(folder):
         return [
-            (link.get("type"), link.get("href"))
-            for link in tree.xpath("//head/link[@rel='alternate']")
+            ("application/rss+xml", f"{folder}feed.xml"),
+            ("application/atom+xml", f"{folder}atom.xml"),
         ]
 
-    tottori = [
-        ("application/rss+xml", "/tottori/feed.xml"),
-        ("application/atom+xml", "/tottori/atom.xml"),
-    ]
+    # a page points to its edition's feeds; an article or event page to those of its language
     for url in (
         "/tottori/",
         "/tottori/articles/",
         "/tottori/articles/dunes-in-winter/",
+        "/tottori/articles/article-11/",
         "/tottori/ambassadors/amy-chen/",
     ):
-        assert alternates(url) == tottori
-    national = [("application/rss+xml", "/feed.xml"), ("application/atom+xml", "/atom.xml")]
+        assert alternates(url) == feeds("/tottori/"), url
+    for url in (
+        "/tottori/ja/",
+        "/tottori/ja/articles/",
+        "/tottori/articles/suna-no-oka/",
+        "/tottori/ja/ambassadors/amy-chen/",
+    ):
+        assert alternates(url) == feeds("/tottori/ja/"), url
     for url in ("/", "/regions/chugoku/", "/about/"):
-        assert alternates(url) == national
+        assert alternates(url) == feeds("/"), url
+    for url in ("/ja/", "/ja/regions/chugoku/"):
+        assert alternates(url) == feeds("/ja/"), url
 
 
 def test_a_microsite_home_explains_how_to_subscribe(two_prefectures):
@@ -376,6 +504,12 @@ def test_pelican_writes_no_feed_of_its_own(two_prefectures):
         "tottori/atom.xml",
         "shimane/feed.xml",
         "shimane/atom.xml",
+        "ja/feed.xml",
+        "ja/atom.xml",
+        "tottori/ja/feed.xml",
+        "tottori/ja/atom.xml",
+        "shimane/ja/feed.xml",
+        "shimane/ja/atom.xml",
     }
 
 
@@ -404,8 +538,22 @@ def test_a_single_prefecture_site_has_its_feed_at_the_root(two_prefectures, tmp_
     assert channel.find(f"{ATOM}link").get("href") == f"{DEV}/feed.xml"
     assert _guids(out, "feed.xml") == _guids(two_prefectures)  # moving home keeps the GUIDs
     assert _atom(out, "atom.xml").findtext(f"{ATOM}id") == f"{TAG}tottori"
+    # the Japanese edition at /ja/, as a prefecture's is at /<slug>/ja/
+    channel = _rss(out, "ja/feed.xml")
+    assert channel.findtext("language") == "ja"
+    assert channel.findtext("link") == f"{DEV}/ja/"
+    assert channel.find(f"{ATOM}link").get("href") == f"{DEV}/ja/feed.xml"
+    assert _guids(out, "ja/feed.xml") == _guids(two_prefectures, "tottori/ja/feed.xml")
+    assert _atom(out, "ja/atom.xml").findtext(f"{ATOM}id") == f"{TAG}tottori/ja"
     assert not (out / "tottori").exists()
-    assert page(out, "/").xpath("//head/link[@rel='alternate']/@href") == ["/feed.xml", "/atom.xml"]
+    assert feed_links(page(out, "/")) == [
+        ("application/rss+xml", "/feed.xml"),
+        ("application/atom+xml", "/atom.xml"),
+    ]
+    assert feed_links(page(out, "/ja/")) == [
+        ("application/rss+xml", "/ja/feed.xml"),
+        ("application/atom+xml", "/ja/atom.xml"),
+    ]
 
 
 @pytest.mark.parametrize("authority", ["furusato", "furusato.example", "Furusato.example,26"])
@@ -420,11 +568,17 @@ def test_a_malformed_tag_authority_stops_the_build(tmp_path, authority):
     assert not (tmp_path / "out").exists()
 
 
-def test_item_links_lead_to_built_pages(two_prefectures):
-    links = [i.findtext("link") for i in _rss(two_prefectures, "feed.xml").findall("item")]
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_item_links_lead_to_built_pages(two_prefectures, lang):
+    rss = _rss(two_prefectures, f"{EDITIONS[lang]}feed.xml")
+    links = [i.findtext("link") for i in rss.findall("item")]
     articles = [u for u in links if "/articles/" in u]
-    assert len(articles) == 14
+    assert len(articles) == 13  # 14 articles, one pair of them shown once
+    # an article has one page, in its language, at its usual URL, whichever feed links it
+    other = "suna-no-oka" if lang == "en" else "dunes-in-winter"
+    assert f"{DEV}/tottori/articles/{other}/" not in articles
     for url in articles:
+        assert re.fullmatch(rf"{DEV}/tottori/articles/[a-z0-9-]+/", url), url
         assert (two_prefectures / url.removeprefix(f"{DEV}/") / "index.html").is_file(), url
     # Event pages are written by the events plugin, at the URL the contract gives them.
     assert sorted(u for u in links if "/events/" in u) == [
@@ -446,8 +600,12 @@ def test_the_tag_authority_dates_empty_feeds(tmp_path, authority, year_start):
     feed = _atom(out, "shimane/atom.xml")
     assert feed.findtext(f"{ATOM}id") == f"tag:{authority}:shimane"
     assert feed.findtext(f"{ATOM}updated") == f"{year_start}T00:00:00+00:00"
-    guids = list(_guids(out).values())
-    assert len(guids) == 16
+    feed = _atom(out, "shimane/ja/atom.xml")
+    assert feed.findtext(f"{ATOM}id") == f"tag:{authority}:shimane/ja"
+    assert feed.findtext(f"{ATOM}updated") == f"{year_start}T00:00:00+00:00"
+    guids = [*_guids(out).values(), *_guids(out, "tottori/ja/feed.xml").values()]
+    assert len(guids) == 30  # 15 per edition
+    assert len(set(guids)) == 16  # every article and event of Tottori, each with one GUID
     assert all(g.startswith(f"tag:{authority}:tottori/") for g in guids)
 
 

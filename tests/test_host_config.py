@@ -152,6 +152,22 @@ def test_feed_and_calendar_rules_cover_every_prefecture_with_one_pattern() -> No
     ]
 
 
+def test_each_editions_feeds_match_one_rule() -> None:
+    # /ja/feed.xml (the national Japanese feed) has the shape of /:prefecture/feed.xml: a host
+    # applying both rules would send Cache-Control and Content-Type twice, joined by a comma.
+    paths = [
+        f"{site}{edition}{name}"
+        for site in ("", "tottori/", "shimane/")
+        for edition in ("", "ja/")
+        for name in ("feed.xml", "atom.xml")
+    ]
+    rules = header_rules(paths, {"tottori", "shimane"}, DEFAULTS)
+    for path in paths:
+        matching = [rule for rule in rules if matches(rule.path, "/" + path)]
+        assert len(matching) == 1, (path, matching)
+        assert matching[0].cache == DEFAULTS["FURUSATO_CACHE_FEEDS"]
+
+
 def test_a_file_name_cannot_add_a_header() -> None:
     name = "notes\n  Access-Control-Allow-Origin: *.txt"
     assert header_rules([name], set(), DEFAULTS) == [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -170,6 +171,46 @@ def test_the_same_ambassador_id_in_two_prefectures_is_two_people(tmp_path):
     )
     site = load_site(Options(root=root, today=date.fromisoformat(TODAY)))
     assert national_report(site).total.active_ambassadors == 4
+
+
+def test_a_translation_pair_is_counted_once(site, tottori, tmp_path):
+    # A Japanese translation of an article and of an event (with its attendance and funds)
+    # records nothing new: the report counts each pair once, as lists and feeds show it once.
+    def translated(path: str, title: str) -> str:
+        text = (SITES / "impact" / path).read_text(encoding="utf-8")
+        text = re.sub(r"(?m)^lang: .*\n", "", text)
+        slug = path.rsplit("/", 1)[1][11:-3]
+        return text.replace("---\n", f"---\nlang: ja\ntranslation: {slug}\n", 1).replace(
+            "title: ", f"title: {title} ", 1
+        )
+
+    article = "content/tottori/articles/2025-02-10-winter-dunes.md"
+    event = "content/tottori/events/2025-03-15-london-spring.md"
+    root = copy_site(
+        "impact",
+        tmp_path / "site",
+        {
+            article.replace("winter-dunes", "fuyu-no-sakyu"): translated(article, "冬の砂丘"),
+            event.replace("london-spring", "london-haru"): translated(event, "ロンドンの春"),
+        },
+    )
+    paired = load_site(Options(root=root, today=date.fromisoformat(TODAY)))
+    assert len(paired.articles) == len(site.articles) + 1  # the pair is there, both sides
+    report = report_for(paired, paired.prefectures["tottori"])
+
+    def counts(figures):
+        return (
+            figures.articles,
+            figures.events_held,
+            figures.attendance,
+            figures.events_with_attendance,
+            figures.funds_raised,
+            figures.active_ambassadors,
+        )
+
+    assert [counts(f) for f in report.years] == [counts(f) for f in tottori.years]
+    assert counts(report.total) == counts(tottori.total)
+    assert counts(national_report(paired).total) == counts(national_report(site).total)
 
 
 def test_the_reports_inputs_are_checked_like_everything_else(tmp_path):

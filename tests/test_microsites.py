@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from tests.sitebuild import page, texts
+
+# The fixture's one translation pair: each edition lists its own side, never both.
+PAIR = {"en": "Dunes in winter", "ja": "砂丘の冬"}
+OTHER = {"en": "ja", "ja": "en"}
 
 
 def test_national_home_has_a_map_link_for_every_prefecture(two_prefectures):
@@ -17,8 +25,14 @@ def test_national_home_has_a_map_link_for_every_prefecture(two_prefectures):
 def test_national_home_lists_regions_and_latest_articles(two_prefectures):
     tree = page(two_prefectures, "/")
     assert texts(tree, "//h3[starts-with(@id,'region-')]")[5] == "Chugoku 中国地方"
+
+
+@pytest.mark.parametrize(("lang", "url"), [("en", "/"), ("ja", "/ja/")])
+def test_national_home_lists_latest_articles_one_side_of_a_pair(two_prefectures, lang, url):
+    tree = page(two_prefectures, url)
     latest = texts(tree, "//section[@aria-labelledby='latest-heading']//h3")
-    assert latest[:3] == ["Dunes in winter", "砂丘の冬", "Article number 11"]
+    assert latest[:3] == [PAIR[lang], "Article number 11", "Article number 10"]
+    assert PAIR[OTHER[lang]] not in latest
     assert len(latest) == 8
 
 
@@ -48,17 +62,23 @@ def test_empty_prefecture_still_has_a_home(two_prefectures):
     assert "No ambassadors have joined yet." in tree.text_content()
 
 
-def test_article_list_is_paginated_newest_first(two_prefectures):
-    first = page(two_prefectures, "/tottori/articles/")
-    second = page(two_prefectures, "/tottori/articles/page/2/")
+@pytest.mark.parametrize(("lang", "folder"), [("en", "/tottori/"), ("ja", "/tottori/ja/")])
+def test_article_list_is_paginated_newest_first(two_prefectures, lang, folder):
+    first = page(two_prefectures, f"{folder}articles/")
+    second = page(two_prefectures, f"{folder}articles/page/2/")
     titles = texts(first, "//main//h2") + texts(second, "//main//h2")
     assert len(texts(first, "//main//h2")) == 10
-    assert titles[0] == "Dunes in winter"
+    assert titles[0] == PAIR[lang]
     assert titles[-1] == "Article number 00"
-    assert len(titles) == 14
-    nav = first.xpath("//nav[@aria-label='Pages']")[0]
+    # 14 articles, a translation pair among them: 13, the edition's side of the pair only
+    assert len(titles) == len(set(titles)) == 13
+    assert PAIR[OTHER[lang]] not in titles
+    assert [f"Article number {n:02}" for n in range(11, -1, -1)] == titles[1:]
+    nav = first.xpath("//nav[@class='pagination']")[0]
+    if lang == "en":
+        assert nav.get("aria-label") == "Pages"
     assert nav.xpath(".//a[@aria-current='page']/text()") == ["1"]
-    assert nav.xpath(".//a[@rel='next']/@href") == ["/tottori/articles/page/2/"]
+    assert nav.xpath(".//a[@rel='next']/@href") == [f"{folder}articles/page/2/"]
 
 
 def test_article_page_shows_author_date_tags_language(two_prefectures):
@@ -77,7 +97,10 @@ def test_article_page_shows_author_date_tags_language(two_prefectures):
 
 def test_japanese_article_has_lang_and_translation_link(two_prefectures):
     tree = page(two_prefectures, "/tottori/articles/suna-no-oka/")
-    assert tree.xpath("//article/@lang") == ["ja"]
+    # The article's one page is in its language, chrome and all: the whole page says ja
+    assert tree.get("lang") == "ja"
+    assert tree.xpath("//article/ancestor-or-self::*[@lang][1]/@lang") == ["ja"]
+    assert page(two_prefectures, "/tottori/articles/dunes-in-winter/").get("lang") == "en"
     link = tree.xpath("//p[@class='translation']/a")[0]
     assert link.get("href") == "/tottori/articles/dunes-in-winter/"
     assert link.get("hreflang") == "en"
@@ -85,12 +108,20 @@ def test_japanese_article_has_lang_and_translation_link(two_prefectures):
     assert "Policy proposal (adopted)" in texts(proposal, "//p[@class='meta']")[0]
 
 
-def test_ambassador_pages_list_their_articles(two_prefectures):
-    tree = page(two_prefectures, "/tottori/ambassadors/ken-sato/")
+@pytest.mark.parametrize(("lang", "folder"), [("en", "/tottori/"), ("ja", "/tottori/ja/")])
+def test_ambassador_pages_list_their_articles(two_prefectures, lang, folder):
+    tree = page(two_prefectures, f"{folder}ambassadors/ken-sato/")
     assert texts(tree, "//h1") == ["Ken Sato"]
     assert len(tree.xpath("//main//ul[@class='cards']")[0]) == 6
-    listing = page(two_prefectures, "/tottori/ambassadors/")
-    assert "8 articles" in texts(listing, "//li[@class='card']")[0]
+    # Amy wrote 8 files, a translation pair among them: 7 articles in either edition
+    amy = page(two_prefectures, f"{folder}ambassadors/amy-chen/")
+    titles = texts(amy, "(//main//ul[@class='cards'])[1]//h2 | (//main//ul[@class='cards'])[1]//h3")
+    assert len(titles) == 7 and titles[0] == PAIR[lang] and PAIR[OTHER[lang]] not in titles
+    listing = page(two_prefectures, f"{folder}ambassadors/")
+    cards = texts(listing, "//li[@class='card']")
+    assert [re.findall(r"\d+", card)[-1] for card in cards] == ["7", "6"]
+    if lang == "en":
+        assert cards[0].endswith("· 7 articles") and cards[1].endswith("· 6 articles")
 
 
 def test_region_page_lists_its_prefectures(two_prefectures):

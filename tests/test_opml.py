@@ -64,7 +64,10 @@ def test_opml_problems_are_found(two_prefectures):
     ]
 
 
-def test_opml_lists_every_prefecture_feed_by_region(two_prefectures):
+EDITION = {"en": "", "ja": "ja/"}  # where each edition lives inside a prefecture's site
+
+
+def test_opml_lists_every_prefecture_feed_by_region_in_both_editions(two_prefectures):
     root = _opml(two_prefectures)
     profiles = {}
     for path in sorted((SITES / "two_prefectures/prefectures").glob("*.yaml")):
@@ -76,22 +79,34 @@ def test_opml_lists_every_prefecture_feed_by_region(two_prefectures):
         f"{r.en} ({r.ja})" for r in REGIONS if any(p["region"] == r.slug for p in profiles.values())
     ]
     assert [g.get("text") for g in groups] == expected_groups == ["Chugoku (中国地方)"]
-    listed = {}
+    listed: dict[tuple[str, str], etree._Element] = {}
     for group in groups:
         for outline in group:
-            slug = re.fullmatch(rf"{DEV}/([a-z-]+)/feed\.xml", outline.get("xmlUrl")).group(1)
+            match = re.fullmatch(rf"{DEV}/([a-z-]+)/(ja/)?feed\.xml", outline.get("xmlUrl"))
+            slug, lang = match.group(1), "ja" if match.group(2) else "en"
             assert group.get("text").startswith(by_slug[profiles[slug]["region"]].en)
-            listed[slug] = outline
-    assert set(listed) == set(profiles)
-    for slug, outline in listed.items():
+            assert (slug, lang) not in listed
+            listed[(slug, lang)] = outline
+        # each prefecture's English feed, then its Japanese one, side by side
+        langs = [o.get("language") for o in group]
+        assert langs == ["en", "ja"] * (len(group) // 2)
+    assert set(listed) == {(slug, lang) for slug in profiles for lang in EDITION}
+    for (slug, lang), outline in listed.items():
         name = profiles[slug]["name"]
-        assert outline.get("text") == f"{name['en']} ({name['ja']})"
         assert outline.get("type") == "rss"
-        assert outline.get("htmlUrl") == f"{DEV}/{slug}/"
-    # Subscribing to the whole file gives each prefecture once: the national feed and the
-    # Atom copies, which hold the same items, are not listed.
+        assert outline.get("language") == lang
+        assert outline.get("htmlUrl") == f"{DEV}/{slug}/{EDITION[lang]}"
+        if lang == "en":
+            assert outline.get("text") == f"{name['en']} ({name['ja']})"
+        else:
+            assert name["ja"] in outline.get("text") and name["en"] not in outline.get("text")
+        # the outline says the language the feed's channel declares
+        feed = etree.parse(two_prefectures / slug / EDITION[lang] / "feed.xml")
+        assert feed.findtext("channel/language") == lang
+    # Subscribing to the whole file gives each prefecture once per edition: the national
+    # feeds and the Atom copies, which hold the same items, are not listed.
     urls = [o.get("xmlUrl") for o in root.iter("outline") if o.get("xmlUrl")]
-    assert len(urls) == len(set(urls)) == len(profiles)
+    assert len(urls) == len(set(urls)) == len(profiles) * len(EDITION)
 
 
 def test_opml_follows_siteurl(tmp_path):
@@ -101,5 +116,7 @@ def test_opml_follows_siteurl(tmp_path):
     urls = sorted(o.get("xmlUrl") for o in _opml(out).iter("outline") if o.get("xmlUrl"))
     assert urls == [
         "https://alumni.example.org/shimane/feed.xml",
+        "https://alumni.example.org/shimane/ja/feed.xml",
         "https://alumni.example.org/tottori/feed.xml",
+        "https://alumni.example.org/tottori/ja/feed.xml",
     ]

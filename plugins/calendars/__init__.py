@@ -34,8 +34,11 @@ class CalendarsGenerator(SiteGenerator):
         site, urls = self.site, self.urls
         for prefecture in site.prefectures.values():
             events = site.events_of(prefecture.slug)
+            # One calendar serves both editions: a translated event is in it once (its
+            # English side, the default edition's); each event page keeps its own event.ics.
+            shared = site.edition(events, "en")
             self.write_calendar(
-                writer, urls.calendar(prefecture), events, self.prefecture_info(prefecture)
+                writer, urls.calendar(prefecture), shared, self.prefecture_info(prefecture)
             )
             for event in events:
                 self.write_calendar(writer, urls.event_ics(event), [event], None)
@@ -52,7 +55,9 @@ class CalendarsGenerator(SiteGenerator):
                 source_url=self.absolute.national("events.ics"),
                 refresh=self.refresh,
             )
-            self.write_calendar(writer, urls.national("events.ics"), site.events, info)
+            self.write_calendar(
+                writer, urls.national("events.ics"), site.edition(site.events, "en"), info
+            )
 
     def prefecture_info(self, p: Prefecture) -> CalendarInfo:
         return CalendarInfo(

@@ -25,7 +25,7 @@ from furusato.catalog import N_, gettext
 from furusato.entities import Article, Event, Prefecture, Site
 from furusato.regions import REGIONS
 from furusato.settings import AUTHORITY_PATTERN
-from furusato.urls import Urls
+from furusato.urls import ENDONYMS, Urls
 from furusato.wording import KIND_NAMES, event_when, venue_line
 
 Item = Article | Event
@@ -163,9 +163,10 @@ def render_atom(feed: Feed, ctx: FeedContext) -> bytes:
     entries = root.findall(f"{{{ATOM_NS}}}entry")
     for element, item in zip(entries, feed.items, strict=True):
         _fix_atom_links(element, item, ctx)
-        # feedgen has no per-entry xml:lang; a Japanese article must say it is Japanese.
+        # feedgen has no per-entry xml:lang; an entry in another language than the feed's
+        # (a Japanese article in the English feed, or the reverse) must say which it is.
         lang = _lang(item)
-        if lang != "en":
+        if lang != feed.lang:
             element.set(XML_LANG, lang)
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)
 
@@ -194,7 +195,7 @@ def render_opml(title: str, site: Site, editions: dict[str, Urls]) -> bytes:
                 etree.SubElement(
                     group,
                     "outline",
-                    text=name if lang == "en" else f"{name}（日本語）",
+                    text=name if lang == "en" else f"{name} ({ENDONYMS[lang]})",
                     title=title,
                     type="rss",
                     version="RSS2",

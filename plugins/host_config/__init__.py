@@ -66,7 +66,18 @@ def header_rules(paths: list[str], prefectures: set[str], settings: dict[str, An
         depth = 2 if parts[0] == PLACEHOLDER else 1
         pattern = "/".join(parts[:depth]) + "/*" if len(parts) > depth else "/".join(parts)
         rules.add(Rule("/" + pattern, settings["FURUSATO_CACHE_ASSETS"]))
-    return sorted(rules)
+    # `:prefecture` matches any top folder, the national Japanese edition's `ja/` too: a rule
+    # for /ja/feed.xml beside /:prefecture/feed.xml would give that file two rules, which hosts
+    # join into one invalid header. Keep the placeholder's rule alone.
+    covered = {
+        Rule(f"/{top}/{rest}", rule.cache, rule.content_type)
+        for rule in rules
+        if rule.path.startswith(f"/{PLACEHOLDER}/")
+        for top in {r.path.split("/")[1] for r in rules}
+        for rest in [rule.path.removeprefix(f"/{PLACEHOLDER}/")]
+        if top != PLACEHOLDER
+    }
+    return sorted(rules - covered)
 
 
 def write_host_config(build: Build) -> None:

@@ -149,8 +149,9 @@ def _newest(articles: list[Article], events: list[Event]) -> date | None:
 
 def report_for(site: Site, prefecture: Prefecture) -> PrefectureReport:
     """Return a prefecture's figures, by year and in total, as recorded in the site."""
-    articles = site.articles_of(prefecture.slug)
-    events = held(site, site.events_of(prefecture.slug))
+    # A translation pair is one article (or event): its English side is counted.
+    articles = site.edition(site.articles_of(prefecture.slug), "en")
+    events = held(site, site.edition(site.events_of(prefecture.slug), "en"))
     return PrefectureReport(
         prefecture=prefecture,
         years=_by_year(articles, events),
@@ -162,8 +163,8 @@ def report_for(site: Site, prefecture: Prefecture) -> PrefectureReport:
 
 def national_report(site: Site) -> NationalReport:
     """Return every prefecture's report and the figures of the whole country."""
-    articles = site.articles
-    events = held(site, site.events)
+    articles = site.edition(site.articles, "en")
+    events = held(site, site.edition(site.events, "en"))
     return NationalReport(
         prefectures=tuple(report_for(site, p) for p in site.prefectures.values()),
         years=_by_year(articles, events),

@@ -169,15 +169,29 @@ def test_map_links_are_reachable_by_keyboard_and_open_the_microsite(
     _fail(visit.problems(), "problem(s) while going from the map to a microsite")
 
 
-def _paginated_list(output: Path, representative_pages: dict[str, str]) -> str | None:
+# Where each edition's lists are inside a prefecture's site.
+EDITIONS = {"en": "", "ja": "ja/"}
+
+
+def _paginated_list(
+    output: Path, representative_pages: dict[str, str], edition: str = ""
+) -> str | None:
     """Find an article list whose first page links to a second: the chosen prefecture's first."""
     first = urlsplit(representative_pages.get("prefecture", "/")).path.strip("/")
     slugs = site_pages.prefecture_slugs(output)
     for slug in sorted(slugs, key=lambda s: s != first):
-        folder = output / slug / "articles"
+        folder = output / slug / edition / "articles"
         if any(site_pages.is_pagination_folder(d) for d in folder.glob("*") if d.is_dir()):
-            return f"/{slug}/articles/"
+            return f"/{slug}/{edition}articles/"
     return None
+
+
+def _in_edition(article: Path, lang: str) -> bool:
+    """Tell from an article's page whether an edition in `lang` lists it: written in `lang`,
+    or with no translation into `lang` (its page has no hreflang alternate in `lang`)."""
+    tree = site_pages.parse_html(article / "index.html")
+    alternates = tree.xpath("//head/link[@rel='alternate'][@hreflang]/@hreflang")
+    return tree.get("lang") == lang or lang not in alternates
 
 
 def _next_link(page: Any) -> Any | None:
@@ -191,21 +205,31 @@ def _next_link(page: Any) -> Any | None:
     return None
 
 
+@pytest.mark.parametrize("lang", EDITIONS)
 def test_pagination_reaches_every_article_once(
-    demo_output: Path, representative_pages: dict[str, str], open_page: Callable, site_url: str
+    demo_output: Path,
+    representative_pages: dict[str, str],
+    open_page: Callable,
+    site_url: str,
+    lang: str,
 ) -> None:
-    start = _paginated_list(demo_output, representative_pages)
+    start = _paginated_list(demo_output, representative_pages, EDITIONS[lang])
     if start is None:
         pytest.fail(
-            "no article list in the build has a second page, so pagination cannot be checked: "
-            "the demo content needs one prefecture with more articles than a list page holds",
+            f"no article list of the {lang} edition has a second page, so pagination cannot be "
+            "checked: the demo content needs one prefecture with more articles than a list "
+            "page holds",
             pytrace=False,
         )
     slug = start.strip("/").split("/")[0]
-    articles = {
-        f"{site_url}{slug}/articles/{d.name}/"
+    # Articles have one page each, at the same URL whichever edition lists them; an edition
+    # lists each of a translation pair's sides never both.
+    every = {
+        f"{site_url}{slug}/articles/{d.name}/": d
         for d in site_pages.items(demo_output, slug, "articles")
     }
+    articles = {url for url, folder in every.items() if _in_edition(folder, lang)}
+    assert len(articles) < len(every), f"the demo's {slug} has no translated article"
     visit = open_page(start)
     page = visit.page
     seen: dict[str, str] = {}
@@ -215,6 +239,8 @@ def test_pagination_reaches_every_article_once(
         pages.append(page.url)
         assert len(pages) <= len(articles) + 1, f"pagination loops: {pages}"
         links = set(page.eval_on_selector_all(LINKS, HREFS_JS))
+        for article in sorted(links & (set(every) - articles)):
+            problems.append(f"{page.url} lists {article}, whose translation it lists too")
         for article in sorted(links & articles):
             if article in seen:
                 problems.append(f"{article} is listed on {seen[article]} and again on {page.url}")
