@@ -15,28 +15,10 @@ SITES = REPO / "tests" / "sites"
 TODAY = "2026-11-24"  # every test build decides "upcoming" against this date
 
 
-def build_site(
-    root: Path,
-    out: Path,
-    *,
-    today: str = TODAY,
-    prefecture: str | None = None,
-    siteurl: str | None = None,
-    settings_file: str = "pelicanconf.py",
-    cache: Path | None = None,
-    **overrides,
-) -> Path:
-    """Build the repository at `root` into `out` with the project's settings and plugins."""
-    build_result(
-        root,
-        out,
-        today=today,
-        prefecture=prefecture,
-        siteurl=siteurl,
-        settings_file=settings_file,
-        cache=cache,
-        **overrides,
-    )
+def build_site(root: Path, out: Path, **options) -> Path:
+    """Build the repository at `root` into `out` with the project's settings and plugins
+    (options as build_result's); return `out`."""
+    build_result(root, out, **options)
     return out
 
 

@@ -45,21 +45,14 @@ class EventsGenerator(SiteGenerator):
 
     def write_event(self, writer: SiteWriter, p: Prefecture, event: Event) -> None:
         """Write an event's one page, in its language, linked to its translation."""
-        translation = self.site.counterpart(event)
-        url = self.urls.event(event)
-        alternates = {event.lang: url}
-        if translation is not None:
-            alternates[translation.lang] = self.urls.event(translation)
-        self.render(
+        self.render_document(
             writer,
-            url,
+            event,
+            self.urls.event,
             "event",
-            lang=event.lang,
-            alternates=alternates,
-            elsewhere=self.editions(lambda u: u.events(p)),
+            lambda u: u.events(p),
             prefecture=p,
             event=event,
-            translation=translation,
             is_past=event.ends_on() < self.site.today,
         )
 

@@ -166,6 +166,33 @@ class SiteGenerator(Generator):
         """Return the URL of one page in every edition: {"en": ..., "ja": ...}."""
         return {lang: url_of(self.urls_for(lang)) for lang in LANGUAGES}
 
+    def render_document(
+        self,
+        writer: SiteWriter,
+        item: Any,
+        url_of: Callable[[Any], str],
+        template: str,
+        list_of: Callable[[Urls], str],
+        **data: Any,
+    ) -> None:
+        """Render an article, event or site page: one page, in the language it is written in,
+        linked to its translation, whose language switch otherwise leads to `list_of` in the
+        other edition. The template gets the item's `translation` (or None)."""
+        translation = self.site.counterpart(item)
+        alternates = {item.lang: url_of(item)}
+        if translation is not None:
+            alternates[translation.lang] = url_of(translation)
+        self.render(
+            writer,
+            url_of(item),
+            template,
+            lang=item.lang,
+            alternates=alternates,
+            elsewhere=self.editions(list_of),
+            translation=translation,
+            **data,
+        )
+
     def register_editions(self, alternates: Mapping[str, str]) -> None:
         """Record that the pages in `alternates` are one page's editions (for the sitemap)."""
         absolute = {

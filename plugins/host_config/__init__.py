@@ -69,15 +69,18 @@ def header_rules(paths: list[str], prefectures: set[str], settings: dict[str, An
     # `:prefecture` matches any top folder, the national Japanese edition's `ja/` too: a rule
     # for /ja/feed.xml beside /:prefecture/feed.xml would give that file two rules, which hosts
     # join into one invalid header. Keep the placeholder's rule alone.
-    covered = {
-        Rule(f"/{top}/{rest}", rule.cache, rule.content_type)
+    shared = {
+        (rule.path.removeprefix(f"/{PLACEHOLDER}/"), rule.cache, rule.content_type)
         for rule in rules
         if rule.path.startswith(f"/{PLACEHOLDER}/")
-        for top in {r.path.split("/")[1] for r in rules}
-        for rest in [rule.path.removeprefix(f"/{PLACEHOLDER}/")]
-        if top != PLACEHOLDER
     }
-    return sorted(rules - covered)
+    return sorted(
+        rule
+        for rule in rules
+        if rule.path.count("/") < 2
+        or (rule.path.split("/", 2)[2], rule.cache, rule.content_type) not in shared
+        or rule.path.startswith(f"/{PLACEHOLDER}/")
+    )
 
 
 def write_host_config(build: Build) -> None:

@@ -126,38 +126,19 @@ class MicrositesGenerator(SiteGenerator):
 
     def write_article(self, writer: SiteWriter, p: Prefecture, article: Article) -> None:
         """Write an article's one page, in its language, linked to its translation."""
-        translation = self.site.counterpart(article)
-        url = self.urls.article(article)
-        alternates = {article.lang: url}
-        if translation is not None:
-            alternates[translation.lang] = self.urls.article(translation)
-        self.render(
+        self.render_document(
             writer,
-            url,
+            article,
+            self.urls.article,
             "article",
-            lang=article.lang,
-            alternates=alternates,
-            elsewhere=self.editions(lambda u: u.articles(p)),
+            lambda u: u.articles(p),
             prefecture=p,
             article=article,
-            translation=translation,
         )
 
     def write_page(self, writer: SiteWriter, page: Page) -> None:
         """Write a site page, in its language, linked to its translation."""
-        translation = self.site.counterpart(page)
-        alternates = {page.lang: self.urls.page(page)}
-        if translation is not None:
-            alternates[translation.lang] = self.urls.page(translation)
-        self.render(
-            writer,
-            self.urls.page(page),
-            "page",
-            lang=page.lang,
-            alternates=alternates,
-            elsewhere=self.editions(lambda u: u.home()),
-            page=page,
-        )
+        self.render_document(writer, page, self.urls.page, "page", lambda u: u.home(), page=page)
 
 
 def _pagination(urls: Any, p: Prefecture, number: int, pages: int) -> dict[str, Any]:
