@@ -76,7 +76,8 @@ def test_pr_workflow_checks_tests_builds_and_uploads_a_preview():
     workflow = yaml.safe_load((REPO / ".github/workflows/pr.yml").read_text(encoding="utf-8"))
     steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
     runs = [s.get("run") for s in steps if "run" in s]
-    assert runs == ["make venv", "make check", "bash .ci/run", "make html"]
+    # RELATIVE=1: the downloaded preview opens from disk (tests/quality/test_preview_from_disk.py)
+    assert runs == ["make venv", "make check", "bash .ci/run", "make html RELATIVE=1"]
     upload = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
     assert [s["with"]["path"] for s in upload] == ["output/"]
     # Debian's real chromium package (Ubuntu's is a snap stub), as on the project's CI machine
