@@ -13,6 +13,16 @@ from furusato.settings import with_defaults
 REPO = Path(__file__).resolve().parents[1]
 SITES = REPO / "tests" / "sites"
 TODAY = "2026-11-24"  # every test build decides "upcoming" against this date
+# A valid article of tests/sites/two_prefectures (Tottori, by amy-chen): tests that need one
+# good file beside a bad one write this.
+GOOD_ARTICLE = """---
+title: Fine
+date: 2026-05-01
+author: amy-chen
+summary: Fine.
+---
+Body.
+"""
 
 
 def build_site(root: Path, out: Path, **options) -> Path:

@@ -11,17 +11,9 @@ from furusato.commands import cli
 from furusato.reading.messages import problems_from
 from furusato.reading.yamlsource import LineMap
 from furusato.schemas import ArticleSchema, EventSchema, PageSchema, ProfileSchema
-from tests.sitebuild import copy_site
+from tests.sitebuild import GOOD_ARTICLE, copy_site
 from tests.test_images import png
 
-ARTICLE = """---
-title: Fine
-date: 2026-05-01
-author: amy-chen
-summary: Fine.
----
-Body.
-"""
 EVENT = """---
 title: Evening
 start: 2026-12-05 18:30
@@ -60,35 +52,35 @@ def site(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
 # Each kind of mistake: the files that make it, and the exact line make check prints.
 MISTAKES = {
     "missing field": (
-        {A: ARTICLE.replace("summary: Fine.\n", "")},
+        {A: GOOD_ARTICLE.replace("summary: Fine.\n", "")},
         f"{A}:2: summary: this field is required but missing; add a line such as "
         "'summary: One or two sentences for lists and feeds.'",
     ),
     "wrong type": (
-        {A: ARTICLE.replace("summary: Fine.", "summary: Fine.\ntags: nature, winter")},
+        {A: GOOD_ARTICLE.replace("summary: Fine.", "summary: Fine.\ntags: nature, winter")},
         f"{A}:6: tags: expected a list (one '- item' per line, or [a, b]), found 'nature, winter'",
     ),
     "empty value": (
-        {A: ARTICLE.replace("title: Fine", "title:")},
+        {A: GOOD_ARTICLE.replace("title: Fine", "title:")},
         f"{A}:2: title: this field is empty; write a value after the colon",
     ),
     "unknown field": (
-        {A: ARTICLE.replace("summary: Fine.", "summary: Fine.\nimage_alt_text: x")},
+        {A: GOOD_ARTICLE.replace("summary: Fine.", "summary: Fine.\nimage_alt_text: x")},
         f"{A}:6: image_alt_text: unknown field; did you mean 'image_alt'? allowed fields here: "
         "title, date, author, summary, updated, kind, lang, tags, slug, image, image_alt, "
         "translation, status, example",
     ),
     "bad choice": (
-        {A: ARTICLE.replace("summary: Fine.", "summary: Fine.\nlang: fr")},
+        {A: GOOD_ARTICLE.replace("summary: Fine.", "summary: Fine.\nlang: fr")},
         f"{A}:6: lang: 'fr' is not allowed here; use one of: en, ja",
     ),
     "bad date": (
-        {A: ARTICLE.replace("2026-05-01", "1 May 2026")},
+        {A: GOOD_ARTICLE.replace("2026-05-01", "1 May 2026")},
         f"{A}:3: date: '1 May 2026' is not a date; write a date as YYYY-MM-DD (2026-05-01) or "
         "a date and time as YYYY-MM-DD HH:MM (2026-05-01 18:30)",
     ),
     "bad YAML": (
-        {A: ARTICLE.replace("summary: Fine.", "summary: Fine: really")},
+        {A: GOOD_ARTICLE.replace("summary: Fine.", "summary: Fine: really")},
         f"{A}:5: YAML: YAML syntax error: mapping values are not allowed in this context; "
         "check the indentation, and put text that contains ': ' or starts with a special "
         "character (such as @, *, &, ', \", [ or {) in quotes",
@@ -99,7 +91,7 @@ MISTAKES = {
         "(title: ..., date: ...), then another '---' line; copy the layout from the template",
     ),
     "duplicate key": (
-        {A: ARTICLE.replace("summary: Fine.", "summary: Fine.\ntitle: Again")},
+        {A: GOOD_ARTICLE.replace("summary: Fine.", "summary: Fine.\ntitle: Again")},
         f"{A}:6: title: this field is written twice; keep one",
     ),
     "duplicate key in a list": (
@@ -111,22 +103,22 @@ MISTAKES = {
         "prefectures/tottori.yaml:27: ambassadors[1].name: this field is written twice; keep one",
     ),
     "too long": (
-        {A: ARTICLE.replace("summary: Fine.", "summary: Fine.\nslug: " + "a" * 81)},
+        {A: GOOD_ARTICLE.replace("summary: Fine.", "summary: Fine.\nslug: " + "a" * 81)},
         f"{A}:6: slug: is too long (81 characters); use at most 80",
     ),
     "not an ambassador": (
-        {A: ARTICLE.replace("amy-chen", "amy")},
+        {A: GOOD_ARTICLE.replace("amy-chen", "amy")},
         f"{A}:4: author: 'amy' is not an ambassador of tottori (known: amy-chen, ken-sato); "
         "use an id from prefectures/tottori.yaml or add yourself there",
     ),
     "unknown prefecture folder": (
-        {"content/tottory/articles/2026-05-01-x.md": ARTICLE},
+        {"content/tottory/articles/2026-05-01-x.md": GOOD_ARTICLE},
         "content/tottory/articles/2026-05-01-x.md:1: prefecture: the folder 'content/tottory/' "
         "is not a prefecture; did you mean 'tottori'? move the file into the folder named like "
         "its profile in prefectures/",
     ),
     "wrong place": (
-        {"content/tottori/2026-05-01-x.md": ARTICLE},
+        {"content/tottori/2026-05-01-x.md": GOOD_ARTICLE},
         "content/tottori/2026-05-01-x.md:1: location: this file is not in a place the site "
         "reads; articles go in content/<prefecture>/articles/, events in "
         "content/<prefecture>/events/, site pages in content/pages/",
@@ -176,18 +168,18 @@ MISTAKES = {
         "'my-org/tottori-coordinators'",
     ),
     "unsafe HTML": (
-        {A: ARTICLE + '\n<p onmouseover="steal()">Hover</p>\n'},
+        {A: GOOD_ARTICLE + '\n<p onmouseover="steal()">Hover</p>\n'},
         f"{A}:9: html: the onmouseover attribute on <p> is not allowed (event handlers run "
         "scripts); remove it",
     ),
     "missing image": (
-        {A: ARTICLE + "\n![The dunes](../images/dunes.png)\n"},
+        {A: GOOD_ARTICLE + "\n![The dunes](../images/dunes.png)\n"},
         f"{A}:9: image: the file 'content/tottori/images/dunes.png' does not exist; put the "
         "picture in content/tottori/images/ or fix the file name (names are case-sensitive)",
     ),
     "missing front-matter image": (
         {
-            A: ARTICLE.replace(
+            A: GOOD_ARTICLE.replace(
                 "summary: Fine.", "summary: Fine.\nimage: images/nope.jpg\nimage_alt: Nothing"
             )
         },
@@ -195,19 +187,19 @@ MISTAKES = {
         "picture in content/tottori/images/ or fix the file name (names are case-sensitive)",
     ),
     "missing alt": (
-        {A: ARTICLE + "\n![](../images/dunes.svg)\n"},
+        {A: GOOD_ARTICLE + "\n![](../images/dunes.svg)\n"},
         f"{A}:9: alt: the picture '../images/dunes.svg' has no description for readers who "
         "cannot see it; write one between the brackets: "
         "![what the picture shows](../images/dunes.svg)",
     ),
     "missing image_alt": (
-        {A: ARTICLE.replace("summary: Fine.", "summary: Fine.\nimage: images/dunes.svg")},
+        {A: GOOD_ARTICLE.replace("summary: Fine.", "summary: Fine.\nimage: images/dunes.svg")},
         f"{A}:6: image_alt: an image needs a description for readers who cannot see it; add "
         "'image_alt: <what the picture shows>'",
     ),
     "image too large": (
         {
-            A: ARTICLE + "\n![Big](../images/big.jpg)\n",
+            A: GOOD_ARTICLE + "\n![Big](../images/big.jpg)\n",
             "content/tottori/images/big.jpg": b"\xff" * 1_500_000,
         },
         f"{A}:9: image: the picture 'content/tottori/images/big.jpg' is 1.5 MB; pictures must "
@@ -215,18 +207,25 @@ MISTAKES = {
         "quality 80)",
     ),
     "image outside images/": (
-        {A: ARTICLE + "\n![Photo](photo.jpg)\n", "content/tottori/articles/photo.jpg": b"jpeg"},
+        {
+            A: GOOD_ARTICLE + "\n![Photo](photo.jpg)\n",
+            "content/tottori/articles/photo.jpg": b"jpeg",
+        },
         f"{A}:9: image: the picture 'content/tottori/articles/photo.jpg' is not in a "
         "prefecture's images folder; put it in content/<prefecture>/images/ and refer to it "
         "from there",
     ),
     "front-matter image outside images/": (
-        {A: ARTICLE.replace("summary: Fine.", "summary: Fine.\nimage: /etc/passwd\nimage_alt: x")},
+        {
+            A: GOOD_ARTICLE.replace(
+                "summary: Fine.", "summary: Fine.\nimage: /etc/passwd\nimage_alt: x"
+            )
+        },
         f"{A}:6: image: the picture '/etc/passwd' is not in a prefecture's images "
         "folder; put it in content/<prefecture>/images/ and refer to it from there",
     ),
     "picture on another site": (
-        {A: ARTICLE + "\n![Dunes](https://example.org/dunes.jpg)\n"},
+        {A: GOOD_ARTICLE + "\n![Dunes](https://example.org/dunes.jpg)\n"},
         f"{A}:9: image: 'https://example.org/dunes.jpg' is a picture on another site; save it "
         "in content/<prefecture>/images/ and write ![what it shows](../images/<file name>)",
     ),
@@ -282,7 +281,7 @@ def test_every_problem_in_every_file_is_reported_at_once(tmp_path, capsys, monke
 
 
 def test_clean_content_passes(tmp_path, capsys, monkeypatch):
-    code, out, err = run_check(site(tmp_path, {A: ARTICLE, E: EVENT}), capsys, monkeypatch)
+    code, out, err = run_check(site(tmp_path, {A: GOOD_ARTICLE, E: EVENT}), capsys, monkeypatch)
     assert (code, err) == (0, "")
     assert out == "OK: 2 profiles, 15 articles, 3 events, 1 pages; no problems found\n"
 

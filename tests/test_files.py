@@ -12,16 +12,8 @@ import pytest
 from furusato.errors import ContentError
 from furusato.reading.files import name_message, unsafe_name
 from furusato.reading.loader import Options, load_site
-from tests.sitebuild import build_site, copy_site
+from tests.sitebuild import GOOD_ARTICLE, build_site, copy_site
 
-GOOD_ARTICLE = """---
-title: Fine
-date: 2026-05-01
-author: amy-chen
-summary: Fine.
----
-Body.
-"""
 LINK_FILE = (
     "file: this is a link; commit the file itself (links are never followed, so nothing it "
     "points to is published)"

@@ -8,16 +8,7 @@ import pytest
 
 from furusato.errors import ContentError
 from furusato.reading.loader import Options, load_site
-from tests.sitebuild import build_site, copy_site
-
-GOOD_ARTICLE = """---
-title: Fine
-date: 2026-05-01
-author: amy-chen
-summary: Fine.
----
-Body.
-"""
+from tests.sitebuild import GOOD_ARTICLE, build_site, copy_site
 
 
 def problems(root: Path) -> list[str]:
