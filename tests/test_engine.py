@@ -271,3 +271,16 @@ def test_relative_urls_change_only_the_links(tmp_path: Path) -> None:
         b"", (relative / page).read_bytes()
     )
     assert (plain / "tottori/feed.xml").read_bytes() == (relative / "tottori/feed.xml").read_bytes()
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_bad_prefecture_on_the_command_line_is_the_command_lines_mistake(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        furusato([command, "--prefecture", "../tottori"])
+    assert stop.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"furusato {command}: error: argument --prefecture: '../tottori' must be a "
+        "prefecture's slug, the name of its file in prefectures/ (such as 'tottori')"
+    )

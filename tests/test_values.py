@@ -11,8 +11,9 @@ from furusato.errors import ContentError
 from furusato.reading import yamlsource
 from furusato.schemas import iana_zones
 from furusato.urls import NATIONAL_NAMES, PREFECTURE_NAMES
+from tests.sitebuild import GOOD_ARTICLE as ARTICLE
 from tests.sitebuild import SITES, build_site, copy_site
-from tests.test_check_messages import ARTICLE, EVENT, PROFILE, A, E, run_check, site
+from tests.test_check_messages import EVENT, PROFILE, A, E, run_check, site
 
 CONTROL = (
     "is an invisible control character that feeds and calendars cannot carry; delete it "

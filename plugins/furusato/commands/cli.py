@@ -24,6 +24,17 @@ def report(problems: list[Problem], stream=None) -> None:
             print(problem.annotation(), file=sys.stdout)
 
 
+def _prefecture(value: str) -> str:
+    """Accept PREFECTURE= / --prefecture only as a slug (said as the command line's, not as
+    the settings file's mistake)."""
+    from ..settings import BY_NAME
+
+    reason = BY_NAME["FURUSATO_PREFECTURE"].check(value)
+    if reason:
+        raise argparse.ArgumentTypeError(f"{value!r} {reason}")
+    return value
+
+
 def _settings(args: argparse.Namespace, **extra):
     from .build import load_settings
 
@@ -201,7 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     def site_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--settings", default="pelicanconf.py", help="Pelican settings file")
         p.add_argument("--output", default="output", help="output directory")
-        p.add_argument("--prefecture", help="build only this prefecture's site, rooted at /")
+        p.add_argument(
+            "--prefecture", type=_prefecture, help="build only this prefecture's site, rooted at /"
+        )
         p.add_argument(
             "--today",
             type=date.fromisoformat,
@@ -222,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("check", help="validate profiles, articles and events only")
     p.add_argument("--root", default=".", help="repository root")
     p.add_argument("--settings", default="pelicanconf.py", help="Pelican settings file")
-    p.add_argument("--prefecture", help="check only this prefecture")
+    p.add_argument("--prefecture", type=_prefecture, help="check only this prefecture")
     p.set_defaults(func=cmd_check, debug=False)
 
     p = sub.add_parser("new", help="write a new article or event file from the template")

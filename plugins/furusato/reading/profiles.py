@@ -38,11 +38,22 @@ def _profile_files(options: Options, problems: Problems) -> list[Path]:
     root = str(options.root)
     if not check_folder(root, "prefectures", problems):
         return []
-    listed = {
-        found.rel.rsplit("/", 1)[-1]: Path(found.path)
-        for found in walk(root, "prefectures", problems)
-        if "/" not in found.rel.removeprefix("prefectures/")  # subfolders are not profiles
-    }
+    listed: dict[str, Path] = {}
+    for found in walk(root, "prefectures", problems):
+        name = found.rel.removeprefix("prefectures/")
+        if "/" in name or not name.endswith((".yaml", ".yml")):
+            # Nothing there is skipped silently: a profile put in a subfolder, or a note
+            # saved beside the profiles, would otherwise never be read.
+            problems.add(
+                found.rel,
+                1,
+                "location",
+                "only prefecture profiles belong in prefectures/, each as "
+                "prefectures/<prefecture>.yaml; move this file (notes and documents go in "
+                "docs/)",
+            )
+            continue
+        listed[name] = Path(found.path)
     known = sorted(name.removesuffix(".yaml") for name in listed if name.endswith(".yaml"))
     if options.single:
         if options.single not in known:  # a name, never a path such as ../other/tottori
