@@ -347,7 +347,7 @@ def devserver_probe(runs: int) -> None:
                 FURUSATO_CACHE_PATH=str(Path(tmp) / "cache"),
                 FURUSATO_TODAY=TODAY,
             )
-            build(settings)
+            build(settings, keep_documents=True)
             return time.perf_counter() - started
 
         rebuild()

@@ -44,9 +44,12 @@ def check_output(settings: dict[str, Any]) -> None:
     check_output_location(Path(settings["OUTPUT_PATH"]), settings)
 
 
-def build(settings: dict[str, Any]) -> Any:
+def build(settings: dict[str, Any], *, keep_documents: bool = False) -> Any:
     """Build the site described by `settings` and return its BuildResult (files written,
     kept and deleted; seconds per stage); raise ContentError or BuildError on failure.
+
+    `keep_documents` keeps the parsed documents in memory for the next build in this
+    process (the devserver); otherwise they are freed when the build ends.
 
     output/ is replaced only when every generator succeeded (see the engine's writer).
     """
@@ -101,6 +104,10 @@ def build(settings: dict[str, Any]) -> Any:
                 gc.enable()
     finally:
         furusato_engine.signals.build_finished.disconnect(keep)
+        if not keep_documents:
+            from ..reading.doccache import DocumentCache
+
+            DocumentCache.close_all()
         with _running_lock:
             _running -= 1
     if not results:

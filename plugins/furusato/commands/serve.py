@@ -93,7 +93,7 @@ def devserver(args: Any, make_settings: Callable[..., dict], report: Callable) -
         started = time.perf_counter()
         try:
             # One process: parsed documents stay in memory between rebuilds.
-            build(make_settings(args, FURUSATO_DEV_SITEURL=dev_siteurl))
+            build(make_settings(args, FURUSATO_DEV_SITEURL=dev_siteurl), keep_documents=True)
         except ContentError as exc:
             report(exc.problems)
             print("Still serving the last good build.")

@@ -294,6 +294,12 @@ class DocumentCache:
         cache.hits = 0
         return cache
 
+    @classmethod
+    def close_all(cls) -> None:
+        """Forget every cache this process opened (a one-shot build frees them while it can:
+        a process that ends with them alive spends most of a second tearing them down)."""
+        cls._open.clear()
+
     def __init__(self, path: Path | None = None):
         self.path = path
         self.entries: dict[str, Parsed] = {}
