@@ -165,7 +165,7 @@ def render_atom(feed: Feed, ctx: FeedContext) -> bytes:
         _fix_atom_links(element, item, ctx)
         # feedgen has no per-entry xml:lang; an entry in another language than the feed's
         # (a Japanese article in the English feed, or the reverse) must say which it is.
-        lang = _lang(item)
+        lang = item.lang
         if lang != feed.lang:
             element.set(XML_LANG, lang)
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)
@@ -256,7 +256,7 @@ def _add_entry(fg: FeedGenerator, item: Item, ctx: FeedContext, lang: str) -> No
     fe.updated(item.updated)
     fe.author(name=person.name, uri=urls.ambassador(item.prefecture, person))
     fe.dc.dc_creator(person.name)
-    fe.dc.dc_language(_lang(item))
+    fe.dc.dc_language(item.lang)
     for term, scheme, label in _categories(item, ctx, lang):
         fe.category(term=term, scheme=scheme, label=label)
     fe.summary(item.meta.summary)  # Atom <summary>, a text construct
@@ -273,10 +273,6 @@ def _add_entry(fg: FeedGenerator, item: Item, ctx: FeedContext, lang: str) -> No
 
 def _permalink(item: Item, urls: Urls) -> str:
     return urls.article(item) if isinstance(item, Article) else urls.event(item)
-
-
-def _lang(item: Item) -> str:
-    return item.lang
 
 
 def _categories(item: Item, ctx: FeedContext, lang: str) -> list[tuple[str, str, str]]:

@@ -41,7 +41,7 @@ class _HasBody:
     @property
     def lang(self) -> str:
         """Return the language the document is written in ("en" or "ja")."""
-        return getattr(self.meta, "lang", "en")
+        return self.meta.lang
 
 
 @dataclass(frozen=True, eq=False)
@@ -187,14 +187,14 @@ class Site:
         for group in (self.articles, self.events):
             by_key = {(i.prefecture.slug, i.slug): i for i in group}
             for item in group:
-                target = getattr(item.meta, "translation", None)
+                target = item.meta.translation
                 other = by_key.get((item.prefecture.slug, target)) if target else None
                 if other is not None and other.lang != item.lang:
                     self._counterparts[id(item)] = other
                     self._counterparts[id(other)] = item
         pages = {(p.lang, p.slug): p for p in self.pages}
         for page in self.pages:
-            target = getattr(page.meta, "translation", None)
+            target = page.meta.translation
             for lang in ("en", "ja"):
                 other = pages.get((lang, target)) if target and lang != page.lang else None
                 if other is not None:

@@ -118,8 +118,7 @@ class Urls:
 
     def page(self, page: Page) -> str:
         """Return a site page: /<slug>/ in English, /ja/<slug>/ in Japanese (its language)."""
-        lang = getattr(page.meta, "lang", DEFAULT_LANG)
-        edition = "" if lang == DEFAULT_LANG else f"{lang}/"
+        edition = "" if page.lang == DEFAULT_LANG else f"{page.lang}/"
         return self._full(f"{edition}{page.slug}/")
 
     def in_prefecture(self, p: Prefecture | str, path: str) -> str:

@@ -195,7 +195,7 @@ def _check_translations(
     for item in items:
         by_key.setdefault((where(item), item.slug), []).append(item)
     for item in items:
-        target = getattr(item.meta, "translation", None)
+        target = item.meta.translation
         if target is None:
             continue
         others = [o for o in by_key.get((where(item), target), []) if o is not item]
