@@ -185,7 +185,8 @@ def _check_translations(
     items: list[Any], parsed: list[Parsed], problems: Problems, what: str
 ) -> None:
     """Check every `translation:` of articles, events or pages: the target exists (in the
-    same prefecture) and is written in another language."""
+    same prefecture), is written in another language, and is the translation of nothing
+    else (a pair is two documents; a third claiming one of them would be dropped silently)."""
     lines = {e.source: e.lines for e in parsed}
 
     def where(item: Any) -> str:
@@ -194,6 +195,7 @@ def _check_translations(
     by_key: dict[tuple[str, str], list[Any]] = {}
     for item in items:
         by_key.setdefault((where(item), item.slug), []).append(item)
+    claims: dict[int, list[Any]] = {}  # documents named as a translation, by who names them
     for item in items:
         target = item.meta.translation
         if target is None:
@@ -215,6 +217,30 @@ def _check_translations(
                 "translation",
                 f"{target!r} is also in lang {item.lang!r}; a translation "
                 f"links {what} in different languages",
+            )
+        else:
+            other = next(o for o in others if o.lang != item.lang)
+            back = other.meta.translation
+            if back is not None and back != item.slug:
+                problems.add(
+                    item.source,
+                    line,
+                    "translation",
+                    f"{target!r} names {back!r} as its translation, not {item.slug!r}; a "
+                    f"translation pair is two {what} that name each other (or one names the "
+                    "other): fix one of the two 'translation:' lines",
+                )
+            else:
+                claims.setdefault(id(other), []).append(item)
+    for claimants in claims.values():
+        for item in claimants[1:]:
+            problems.add(
+                item.source,
+                lines[item.source].line_of(("translation",)),
+                "translation",
+                f"{claimants[0].source} already names {item.meta.translation!r} as its "
+                "translation; each document has one translation: remove one of the two "
+                "'translation:' lines",
             )
 
 
