@@ -38,3 +38,19 @@ SITEURL = _siteurl(os.environ.get("SITEURL", ""))
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 FURUSATO_INCREMENTAL = False  # render every page: what is published is exactly a clean build
+
+# --- Who publishes this site ------------------------------------------------------------------
+# A published site must say who runs it, how to reach them, the licence of its content, how it
+# treats readers' data, and where its source is: fill these in for your deployment (the build
+# stops and names each one still missing). The examples show the shape, not real details.
+FURUSATO_REQUIRE_OWNERSHIP = True
+FURUSATO_PUBLISHER = None  # {"en": "Tottori JET Alumni Network", "ja": "鳥取県JET同窓会"}
+FURUSATO_CONTACT = None  # "mailto:office@example.org" or "https://example.org/contact/"
+FURUSATO_LICENSE = None  # {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+FURUSATO_PRIVACY = None  # {"en": "This site sets no cookies ...", "ja": "このサイトは..."}
+# The repository's web page; on GitHub Actions it is known from the run's environment.
+FURUSATO_REPOSITORY = (
+    f"{os.environ['GITHUB_SERVER_URL']}/{os.environ['GITHUB_REPOSITORY']}"
+    if os.environ.get("GITHUB_SERVER_URL") and os.environ.get("GITHUB_REPOSITORY")
+    else None
+)

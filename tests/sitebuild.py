@@ -25,6 +25,16 @@ Body.
 """
 
 
+# What a deployment fills in before `make publish` (publishconf.py requires all of them).
+OWNERSHIP = {
+    "FURUSATO_PUBLISHER": {"en": "Example Alumni Network", "ja": "例示同窓会"},
+    "FURUSATO_CONTACT": "mailto:office@example.org",
+    "FURUSATO_LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+    "FURUSATO_PRIVACY": {"en": "This example site sets no cookies.", "ja": "この例示サイトはクッキーを使いません。"},
+    "FURUSATO_REPOSITORY": "https://git.example.org/alumni/furusato",
+}
+
+
 def build_site(root: Path, out: Path, **options) -> Path:
     """Build the repository at `root` into `out` with the project's settings and plugins
     (options as build_result's); return `out`."""
@@ -45,6 +55,9 @@ def build_result(
 ):
     """Build like build_site() and return the BuildResult (files written, kept, deleted)."""
     overrides.setdefault("THEME", str(REPO / "theme"))  # a test may pass a copy to edit
+    if settings_file == "publishconf.py":
+        for name, value in OWNERSHIP.items():
+            overrides.setdefault(name, value)
     settings = load_settings(
         REPO / settings_file,
         OUTPUT_PATH=str(out),

@@ -10,7 +10,10 @@ import lxml.html
 import pytest
 
 from tests.quality.links import Resolver
-from tests.sitebuild import SITES, build_site
+from furusato.errors import BuildError
+from furusato.settings import OWNERSHIP as OWNERSHIP_NAMES
+from furusato.settings import problems
+from tests.sitebuild import OWNERSHIP, SITES, build_site
 
 SITEURL = "https://jet.example.net/furusato"
 # Attributes that hold URLs in the pages Furusato writes.
@@ -80,6 +83,54 @@ def test_publish_with_a_malformed_siteurl_stops_with_a_message(
         f"publishconf.py: SITEURL={value.rstrip('/')!r} is not a site address; write it as "
         "https://host[/path] with no query or #fragment"
     )
+
+
+def test_publish_without_ownership_names_every_missing_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_REPOSITORY", raising=False)
+    unset = {name: None for name in OWNERSHIP_NAMES}
+    with pytest.raises(BuildError) as stopped:
+        publish(tmp_path / "output", monkeypatch, **unset)
+    message = str(stopped.value)
+    for name in OWNERSHIP_NAMES:
+        assert f"{name} is not set; a published site must say" in message
+        assert "(set it in publishconf.py)" in message
+    assert not (tmp_path / "output").exists()
+
+
+def test_publishconf_takes_the_repository_from_github_actions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "example-owner/furusato")
+    monkeypatch.setenv("SITEURL", SITEURL)
+    import runpy
+
+    values = runpy.run_path(str(Path(__file__).parents[1] / "publishconf.py"))
+    assert values["FURUSATO_REPOSITORY"] == "https://github.com/example-owner/furusato"
+    assert values["FURUSATO_REQUIRE_OWNERSHIP"] is True
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("FURUSATO_PUBLISHER", {"en": "Only English"}),
+        ("FURUSATO_PRIVACY", "one language"),
+        ("FURUSATO_CONTACT", "office@example.org"),
+        ("FURUSATO_CONTACT", "http://example.org/contact"),
+        ("FURUSATO_LICENSE", {"name": "CC BY 4.0"}),
+        ("FURUSATO_REPOSITORY", "https://github.com/owner/name.git"),
+        ("FURUSATO_REPOSITORY", "git@github.com:owner/name"),
+    ],
+)
+def test_malformed_ownership_settings_are_refused(name: str, value: object) -> None:
+    [message] = problems({**OWNERSHIP, name: value})
+    assert message.startswith(f"the settings file: {name} = {value!r} must ")
+
+
+def test_the_example_ownership_settings_are_valid() -> None:
+    assert problems(OWNERSHIP) == []
 
 
 def test_every_internal_url_is_absolute_under_siteurl_and_resolves(published: Path) -> None:

@@ -98,6 +98,53 @@ def _tag_authority(value: Any) -> str | None:
     return "must be 'domain,year' as in RFC 4151, such as 'alumni.example.org,2026'"
 
 
+def _bilingual(value: Any) -> str | None:
+    if (
+        isinstance(value, Mapping)
+        and set(value) == {"en", "ja"}
+        and all(isinstance(v, str) and v.strip() for v in value.values())
+    ):
+        return None
+    return "must give the text in both languages: {'en': '...', 'ja': '...'}"
+
+
+def _contact(value: Any) -> str | None:
+    if isinstance(value, str):
+        if re.fullmatch(r"mailto:[^@\s]+@[^@\s]+\.[^@\s]+", value):
+            return None
+        parts = urlsplit(value)
+        if parts.scheme == "https" and parts.hostname:
+            return None
+    return "must be a mailto: address or an https:// page, such as 'mailto:office@example.org'"
+
+
+def _license(value: Any) -> str | None:
+    if isinstance(value, Mapping) and set(value) == {"name", "url"}:
+        parts = urlsplit(value["url"]) if isinstance(value["url"], str) else None
+        if isinstance(value["name"], str) and value["name"].strip() and parts and (
+            parts.scheme == "https" and parts.hostname
+        ):
+            return None
+    return ("must name the licence and link its text: {'name': 'CC BY 4.0', 'url': "
+            "'https://creativecommons.org/licenses/by/4.0/'}")
+
+
+def _repository(value: Any) -> str | None:
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if (
+        parts
+        and parts.scheme == "https"
+        and parts.hostname
+        and re.fullmatch(r"/[\w.-]+/[\w.-]+", parts.path)
+        and not parts.query
+        and not parts.fragment
+        and not parts.path.endswith(".git")
+    ):
+        return None
+    return ("must be the repository's web page, https://<host>/<owner>/<name> (such as "
+            "'https://github.com/your-name/furusato'), without .git")
+
+
 @dataclass(frozen=True)
 class Setting:
     """One setting: its name, default, one-line meaning, check, and whether it changes pages."""
@@ -148,6 +195,22 @@ SETTINGS: tuple[Setting, ...] = (
         ".csv": "text/csv; charset=utf-8",
         ".json": "application/json; charset=utf-8",
     }, "Content-Type by file name (first) or suffix", _str_dict(str)),
+    # --- who publishes the site (all required by `make publish`) -------------------------
+    Setting("FURUSATO_PUBLISHER", None, "who publishes the site, in both languages: "
+            "{'en': ..., 'ja': ...}", _optional(_bilingual)),
+    Setting("FURUSATO_CONTACT", None, "how readers reach the publisher: a mailto: address or "
+            "an https:// page", _optional(_contact)),
+    Setting("FURUSATO_LICENSE", None, "the licence of the content: {'name': ..., 'url': ...}",
+            _optional(_license)),
+    Setting("FURUSATO_PRIVACY", None, "the privacy note shown on the about page, in both "
+            "languages: {'en': ..., 'ja': ...}", _optional(_bilingual)),
+    Setting("FURUSATO_REPOSITORY", None, "the repository's web page, "
+            "https://<host>/<owner>/<name>, where contributions are proposed",
+            _optional(_repository)),
+    Setting("FURUSATO_BRANCH", "main", "the branch contributions are proposed against", _text),
+    Setting("FURUSATO_REQUIRE_OWNERSHIP", False, "stop the build when a setting of who "
+            "publishes the site is missing (publishconf.py sets it)", _flag,
+            changes_output=False),
     # --- how the build runs (never changes a byte of output) -----------------------------
     Setting("FURUSATO_CACHE_PATH", ".furusato-cache", "where parsed content and the output "
             "manifest are kept", _text, changes_output=False),
@@ -186,6 +249,22 @@ def problems(settings: Mapping[str, Any], source: str = "the settings file") -> 
         if reason:
             found.append(f"{source}: {name} = {settings[name]!r} {reason} ({setting.meaning})")
     return found
+
+
+OWNERSHIP = ("FURUSATO_PUBLISHER", "FURUSATO_CONTACT", "FURUSATO_LICENSE", "FURUSATO_PRIVACY",
+             "FURUSATO_REPOSITORY")  # fmt: skip
+
+
+def missing_ownership(settings: Mapping[str, Any], source: str = "the settings file") -> list[str]:
+    """Return one message per ownership setting a published site lacks (when required)."""
+    if not settings.get("FURUSATO_REQUIRE_OWNERSHIP"):
+        return []
+    return [
+        f"{source}: {name} is not set; a published site must say {BY_NAME[name].meaning} "
+        f"(set it in publishconf.py)"
+        for name in OWNERSHIP
+        if settings.get(name) is None
+    ]
 
 
 def pin_time_zones() -> None:

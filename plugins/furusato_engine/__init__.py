@@ -78,6 +78,7 @@ def configure(pelican: Any) -> None:
     for setting in declared.SETTINGS:
         settings.setdefault(setting.name, setting.default)
     problems = declared.problems(settings, source)
+    problems += declared.missing_ownership(settings, source)
     zone = settings.get("TIMEZONE")
     if zone not in iana_zones():
         problems.append(
