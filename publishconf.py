@@ -46,7 +46,9 @@ FURUSATO_INCREMENTAL = False  # render every page: what is published is exactly 
 FURUSATO_REQUIRE_OWNERSHIP = True
 FURUSATO_PUBLISHER = None  # {"en": "Tottori JET Alumni Network", "ja": "鳥取県JET同窓会"}
 FURUSATO_CONTACT = None  # "mailto:office@example.org" or "https://example.org/contact/"
-FURUSATO_LICENSE = None  # {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+FURUSATO_LICENSE = (
+    None  # {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+)
 FURUSATO_PRIVACY = None  # {"en": "This site sets no cookies ...", "ja": "このサイトは..."}
 # The repository's web page; on GitHub Actions it is known from the run's environment.
 FURUSATO_REPOSITORY = (

@@ -29,8 +29,14 @@ Body.
 OWNERSHIP = {
     "FURUSATO_PUBLISHER": {"en": "Example Alumni Network", "ja": "例示同窓会"},
     "FURUSATO_CONTACT": "mailto:office@example.org",
-    "FURUSATO_LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
-    "FURUSATO_PRIVACY": {"en": "This example site sets no cookies.", "ja": "この例示サイトはクッキーを使いません。"},
+    "FURUSATO_LICENSE": {
+        "name": "CC BY 4.0",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    },
+    "FURUSATO_PRIVACY": {
+        "en": "This example site sets no cookies.",
+        "ja": "この例示サイトはクッキーを使いません。",
+    },
     "FURUSATO_REPOSITORY": "https://git.example.org/alumni/furusato",
 }
 

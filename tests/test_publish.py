@@ -9,10 +9,10 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from tests.quality.links import Resolver
 from furusato.errors import BuildError
 from furusato.settings import OWNERSHIP as OWNERSHIP_NAMES
 from furusato.settings import problems
+from tests.quality.links import Resolver
 from tests.sitebuild import OWNERSHIP, SITES, build_site
 
 SITEURL = "https://jet.example.net/furusato"

@@ -121,12 +121,17 @@ def _contact(value: Any) -> str | None:
 def _license(value: Any) -> str | None:
     if isinstance(value, Mapping) and set(value) == {"name", "url"}:
         parts = urlsplit(value["url"]) if isinstance(value["url"], str) else None
-        if isinstance(value["name"], str) and value["name"].strip() and parts and (
-            parts.scheme == "https" and parts.hostname
+        if (
+            isinstance(value["name"], str)
+            and value["name"].strip()
+            and parts
+            and (parts.scheme == "https" and parts.hostname)
         ):
             return None
-    return ("must name the licence and link its text: {'name': 'CC BY 4.0', 'url': "
-            "'https://creativecommons.org/licenses/by/4.0/'}")
+    return (
+        "must name the licence and link its text: {'name': 'CC BY 4.0', 'url': "
+        "'https://creativecommons.org/licenses/by/4.0/'}"
+    )
 
 
 def _repository(value: Any) -> str | None:
@@ -141,8 +146,10 @@ def _repository(value: Any) -> str | None:
         and not parts.path.endswith(".git")
     ):
         return None
-    return ("must be the repository's web page, https://<host>/<owner>/<name> (such as "
-            "'https://github.com/your-name/furusato'), without .git")
+    return (
+        "must be the repository's web page, https://<host>/<owner>/<name> (such as "
+        "'https://github.com/your-name/furusato'), without .git"
+    )
 
 
 @dataclass(frozen=True)
