@@ -331,7 +331,9 @@ def ownership(settings: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "publisher": settings.get("FURUSATO_PUBLISHER"),
         "contact": contact,
-        "contact_email": contact[len("mailto:") :] if contact and contact.startswith("mailto:") else None,
+        "contact_email": contact[len("mailto:") :]
+        if contact and contact.startswith("mailto:")
+        else None,
         "license": settings.get("FURUSATO_LICENSE"),
         "privacy": settings.get("FURUSATO_PRIVACY"),
         "repository": settings.get("FURUSATO_REPOSITORY"),

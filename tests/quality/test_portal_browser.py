@@ -35,6 +35,9 @@ MAP_JS = """() => {
 }"""
 
 
+CONTRAST_ONLY = {"runOnly": ["color-contrast"], "resultTypes": ["violations"]}
+
+
 def _map(page: Any) -> dict[str, Any]:
     return page.evaluate(MAP_JS)
 
@@ -106,7 +109,9 @@ def test_keyboard_reaches_latest_articles_in_few_tabs(url: str, open_page: Calla
     assert tabs + 2 <= 15, f"{tabs + 2} key presses to reach the latest articles"
 
 
-@pytest.mark.parametrize("kind", ["home", "home-ja", "prefecture", "prefecture-empty", "article", "impact"])
+@pytest.mark.parametrize(
+    "kind", ["home", "home-ja", "prefecture", "prefecture-empty", "article", "impact"]
+)
 def test_dark_colours_pass_axe_contrast(
     kind: str,
     representative_pages: dict[str, str],
@@ -127,9 +132,7 @@ def test_dark_colours_pass_axe_contrast(
             background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
             assert background == "rgb(22, 22, 26)", "the dark palette is not applied"
             page.add_script_tag(content=axe_source)
-            result = page.evaluate(
-                "() => axe.run(document, {runOnly: ['color-contrast'], resultTypes: ['violations']})"
-            )
+            result = page.evaluate("options => axe.run(document, options)", CONTRAST_ONLY)
             nodes = [
                 f"{' '.join(map(str, n['target']))}: {n.get('failureSummary', '')}"
                 for v in result["violations"]
@@ -161,9 +164,7 @@ def test_print_hides_navigation_and_shows_link_addresses(
         assert background in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")
         external = page.locator("main a[href^='http']")
         if external.count():
-            after = external.first.evaluate(
-                "(a) => getComputedStyle(a, '::after').content"
-            )
+            after = external.first.evaluate("(a) => getComputedStyle(a, '::after').content")
             assert "attr(href)" in after or a_href_in(after, external.first)
         pdf = page.pdf(format="A4")
         assert pdf.startswith(b"%PDF")
