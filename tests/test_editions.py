@@ -228,4 +228,4 @@ def test_japanese_dates_and_names_on_japanese_pages(site: Path) -> None:
     events = page(site, "/tottori/ja/events/")
     assert any("年" in t and "月" in t and "日" in t for t in texts(events, "//time"))
     home = page(site, "/ja/")
-    assert "鳥取県" in texts(home, "//svg//text")
+    assert "鳥取県" in texts(home, "//*[@id='map']//span[@class='tile-name']")

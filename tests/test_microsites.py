@@ -15,16 +15,20 @@ OTHER = {"en": "ja", "ja": "en"}
 
 def test_national_home_has_a_map_link_for_every_prefecture(two_prefectures):
     tree = page(two_prefectures, "/")
-    links = tree.xpath("//svg//a/@href")
+    links = tree.xpath("//*[@id='map']//a[contains(@class, 'tile')]/@href")
     assert links == ["/tottori/", "/shimane/"]  # JIS order
-    labels = tree.xpath("//svg//a/@aria-label")
-    assert labels == ["Tottori (鳥取県)", "Shimane (島根県)"]
-    assert texts(tree, "//svg//a/*[local-name()='text']") == ["Tottori", "Shimane"]
+    labels = tree.xpath("//*[@id='map']//a[contains(@class, 'tile')]/@aria-label")
+    assert labels == [
+        "Tottori (鳥取県): 13 articles, 2 events, 2 ambassadors",
+        "Shimane (島根県): no content yet, open to new ambassadors",
+    ]
+    assert texts(tree, "//*[@id='map']//span[@class='tile-name']") == ["Tottori", "Shimane"]
 
 
 def test_national_home_lists_regions_and_latest_articles(two_prefectures):
     tree = page(two_prefectures, "/")
-    assert texts(tree, "//h3[starts-with(@id,'region-')]")[5] == "Chugoku 中国地方"
+    assert texts(tree, "//*[@id='map']//h3")[5] == "Chugoku"
+    assert tree.xpath("//*[@id='map']//h3/a/@href")[5] == "/regions/chugoku/"
 
 
 @pytest.mark.parametrize(("lang", "url"), [("en", "/"), ("ja", "/ja/")])
@@ -58,8 +62,8 @@ def test_prefecture_home_shows_profile_and_ambassadors(two_prefectures):
 
 def test_empty_prefecture_still_has_a_home(two_prefectures):
     tree = page(two_prefectures, "/shimane/")
-    assert "No articles yet." in tree.text_content()
-    assert "No ambassadors have joined yet." in tree.text_content()
+    assert texts(tree, "//h2[@id='join-heading']") == ["Be the first ambassador of Shimane"]
+    assert "The feed of Shimane is empty for now" in tree.text_content()
 
 
 @pytest.mark.parametrize(("lang", "folder"), [("en", "/tottori/"), ("ja", "/tottori/ja/")])

@@ -171,11 +171,17 @@ class Site:
     pages: list[Page]
     today: date
     single: str | None = None  # slug when building one prefecture's site alone
+    # True while any ambassador, article or event is marked `example: true` (demo content):
+    # every page's footer says so then, and only then.
+    has_examples: bool = field(default=False, init=False)
     _by_pref_articles: dict[str, list[Article]] = field(default_factory=dict, repr=False)
     _by_pref_events: dict[str, list[Event]] = field(default_factory=dict, repr=False)
     _counterparts: dict[int, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        self.has_examples = any(
+            a.example for p in self.prefectures.values() for a in p.ambassadors
+        ) or any(i.meta.example for i in (*self.articles, *self.events))
         for slug in self.prefectures:
             self._by_pref_articles[slug] = []
             self._by_pref_events[slug] = []

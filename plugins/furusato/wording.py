@@ -318,6 +318,26 @@ def template_globals(urls: Urls, settings: Mapping[str, Any]) -> dict[str, Any]:
         # The _headers policy (host_config), repeated in every page's <meta> for hosts
         # that ignore _headers, such as GitHub Pages.
         "CSP": csp.meta(settings.get("FURUSATO_CSP", csp.POLICY)),
+        # Who publishes the site (None where a development build leaves one unset): the
+        # footer and the about page show only what is set. Templates escape them as text.
+        "OWNER": ownership(settings),
+    }
+
+
+def ownership(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the ownership settings by short name (publisher, contact, license, privacy,
+    repository, branch), None where unset; `contact_email` is a mailto: contact's address."""
+    contact = settings.get("FURUSATO_CONTACT")
+    return {
+        "publisher": settings.get("FURUSATO_PUBLISHER"),
+        "contact": contact,
+        "contact_email": contact[len("mailto:") :]
+        if contact and contact.startswith("mailto:")
+        else None,
+        "license": settings.get("FURUSATO_LICENSE"),
+        "privacy": settings.get("FURUSATO_PRIVACY"),
+        "repository": settings.get("FURUSATO_REPOSITORY"),
+        "branch": settings.get("FURUSATO_BRANCH") or "main",
     }
 
 

@@ -104,6 +104,7 @@ class LoadGenerator(Generator):
                     site.single,
                     [(p.slug, p.name, p.region, p.tile, p.code) for p in site.prefectures.values()],
                     [(p.slug, p.title) for p in site.pages],
+                    site.has_examples,  # the footer's demo-content notice
                 ]
             ),
         )

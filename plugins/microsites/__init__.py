@@ -7,7 +7,7 @@ has one page, in the language it is written in, linked to its translation when i
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from pelican import signals
 
@@ -15,6 +15,19 @@ from furusato.entities import Article, Page, Prefecture
 from furusato.regions import REGIONS
 from furusato.urls import LANGUAGES
 from furusato_engine import SiteGenerator, SiteWriter, require
+
+
+class Activity(NamedTuple):
+    """What a prefecture's site holds in one edition: the map marks a prefecture with any
+    of it as active and says the counts in its link's name (a tuple: pages fingerprint it)."""
+
+    articles: int
+    events: int
+    ambassadors: int
+
+    @property
+    def active(self) -> bool:
+        return bool(self.articles or self.events or self.ambassadors)
 
 
 class MicrositesGenerator(SiteGenerator):
@@ -44,6 +57,7 @@ class MicrositesGenerator(SiteGenerator):
                 articles=site.edition(site.articles, lang)[: s["FURUSATO_HOME_ARTICLES"]],
                 events=site.edition(site.upcoming(site.events), lang)[: s["FURUSATO_HOME_EVENTS"]],
                 prefectures=list(site.prefectures.values()),
+                activity=self.activity(lang),
             )
             for region in REGIONS:
                 members = [p for p in site.prefectures.values() if p.region == region]
@@ -70,6 +84,18 @@ class MicrositesGenerator(SiteGenerator):
         for prefecture in site.prefectures.values():
             self.write_microsite(writer, prefecture, lang)
 
+    def activity(self, lang: str) -> dict[str, Activity]:
+        """Count what each prefecture's site shows in the edition in `lang`, by slug."""
+        site = self.site
+        return {
+            slug: Activity(
+                articles=len(site.edition(site.articles_of(slug), lang)),
+                events=len(site.edition(site.events_of(slug), lang)),
+                ambassadors=len(p.ambassadors),
+            )
+            for slug, p in site.prefectures.items()
+        }
+
     def write_microsite(self, writer: SiteWriter, p: Prefecture, lang: str) -> None:
         site, s, urls = self.site, self.settings, self.urls_for(lang)
         articles = site.edition(site.articles_of(p.slug), lang)
@@ -83,6 +109,7 @@ class MicrositesGenerator(SiteGenerator):
             prefecture=p,
             articles=articles[: s["FURUSATO_MICROSITE_ARTICLES"]],
             article_count=len(articles),
+            event_count=len(events),
             events=site.upcoming(events)[: s["FURUSATO_HOME_EVENTS"]],
         )
         per_page = s["FURUSATO_ARTICLES_PER_PAGE"]

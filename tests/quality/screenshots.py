@@ -1,7 +1,9 @@
 """Save PNG screenshots of each page type of a built site at phone and desktop widths.
 
 Usage: python -m tests.quality.screenshots OUTPUT_DIR DEST_DIR [--full-page]  (make screenshots)
-Writes DEST_DIR/<page type>-<phone|desktop>.png (home-phone.png, article-desktop.png, ...).
+Writes DEST_DIR/<page type>-<phone|desktop>.png (home-phone.png, article-desktop.png, ...),
+the national map alone (map-phone.png, map-ja-desktop.png, ...) and, in dark colours,
+<page type>-<phone|desktop>-dark.png of the pages in DARK_KINDS.
 """
 
 from __future__ import annotations
@@ -17,6 +19,12 @@ SETTLE_JS = """() => document.fonts.ready.then(() => new Promise((done) =>
   requestAnimationFrame(() => requestAnimationFrame(done))))"""
 
 
+# Pages also captured with prefers-color-scheme: dark.
+DARK_KINDS = ("home", "prefecture", "prefecture-empty", "article")
+# The national map, captured alone (the first screen of a phone shows only its start).
+MAP_KINDS = {"home": "map", "home-ja": "map-ja"}
+
+
 def take_screenshots(output: Path, dest: Path, full_page: bool = False) -> list[Path]:
     """Screenshot one page of each type of the build at each width; give the files written."""
     from playwright.sync_api import sync_playwright
@@ -30,18 +38,34 @@ def take_screenshots(output: Path, dest: Path, full_page: bool = False) -> list[
     with harness.serve(output) as site_url, sync_playwright() as playwright:
         browser = harness.launch_chromium(playwright)
         try:
-            for width, viewport in harness.VIEWPORTS.items():
-                context = browser.new_context(viewport=viewport, reduced_motion="reduce")
+            runs = [(w, v, "light") for w, v in harness.VIEWPORTS.items()]
+            runs += [(w, v, "dark") for w, v in harness.VIEWPORTS.items()]
+            for width, viewport, scheme in runs:
+                context = browser.new_context(
+                    viewport=viewport, reduced_motion="reduce", color_scheme=scheme
+                )
                 foreign: list[str] = []
                 harness.block_other_hosts(context, foreign)
                 page = context.new_page()
                 for kind, url in pages.items():
+                    if scheme == "dark" and kind not in DARK_KINDS:
+                        continue
                     page.goto(site_url + url.lstrip("/"), wait_until="load")
                     page.evaluate(SETTLE_JS)
-                    target = dest / f"{kind}-{width}.png"
+                    suffix = "-dark" if scheme == "dark" else ""
+                    target = dest / f"{kind}-{width}{suffix}.png"
                     page.screenshot(path=str(target), full_page=full_page, animations="disabled")
                     written.append(target)
-                    print(f"{target}  ({url} at {viewport['width']}x{viewport['height']})")
+                    print(
+                        f"{target}  ({url} at {viewport['width']}x{viewport['height']}, {scheme})"
+                    )
+                    if kind in MAP_KINDS and scheme == "light" and page.locator("#map").count():
+                        target = dest / f"{MAP_KINDS[kind]}-{width}.png"
+                        page.locator(".map-section").screenshot(
+                            path=str(target), animations="disabled"
+                        )
+                        written.append(target)
+                        print(f"{target}  (the map of {url} at {viewport['width']} px)")
                 context.close()
                 for url in sorted(set(foreign)):
                     print(f"warning: blocked a request to another host: {url}", file=sys.stderr)

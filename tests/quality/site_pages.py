@@ -30,7 +30,16 @@ REQUIRED_KINDS = (
     "404-ja",
 )
 # Page types checked when the build has them.
-OPTIONAL_KINDS = ("article-ja", "impact", "prefecture-impact", "impact-ja", "about-ja")
+OPTIONAL_KINDS = (
+    "article-ja",
+    "impact",
+    "prefecture-impact",
+    "impact-ja",
+    "about-ja",
+    # A prefecture with no ambassador, article or event: its home invites the first ones.
+    "prefecture-empty",
+    "prefecture-empty-ja",
+)
 ALL_KINDS = REQUIRED_KINDS + OPTIONAL_KINDS
 
 # Top-level folders of the output that are never a prefecture microsite.
@@ -186,6 +195,11 @@ def pick_pages(output: Path) -> dict[str, str]:
             if japanese:
                 add("article-ja", japanese[0])
                 break
+
+    empty = [s for s in slugs if not any(items(output, s, section) for section in SECTIONS)]
+    if empty:
+        add("prefecture-empty", output / empty[0])
+        add("prefecture-empty-ja", output / empty[0] / "ja")
 
     add("about", output / "about")
     add("impact", output / "impact")
