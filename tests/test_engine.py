@@ -222,9 +222,13 @@ def test_pelican_autoreload_and_listen_serve_the_site(tmp_path: Path) -> None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/tottori/", timeout=2) as r:
                     body = r.read()
-                    break
             except OSError:
-                time.sleep(0.5)
+                pass
+            # The server starts before the first build has committed every file: a folder
+            # listing of a half-written site is an answer too, so wait for the page itself.
+            if b"Tottori" in body:
+                break
+            time.sleep(0.5)
         assert b"Tottori" in body, server.stdout.read() if server.poll() is not None else ""
     finally:
         server.terminate()
