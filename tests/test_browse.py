@@ -13,7 +13,7 @@ import pytest
 from furusato.slugs import distinct_slugs
 from furusato.tagging import Tagging
 from tests.quality.links import broken_html_references
-from tests.sitebuild import SITES, build_site, copy_site, page, texts
+from tests.sitebuild import build_site, copy_site, page, texts
 
 HOSTILE = "<b>&\"'"
 SHIMANE_AMBASSADOR = """ambassadors:
@@ -55,7 +55,9 @@ FILES = {
         "Izumo", "2026-05-04", "story", ["food"], author="sam-lee"
     ),
     "content/tottori/events/2026-12-06-manchester.md": _event(
-        "Manchester evening", "2026-12-06", "{name: Club, city: Manchester, country: united kingdom}"
+        "Manchester evening",
+        "2026-12-06",
+        "{name: Club, city: Manchester, country: united kingdom}",
     ),
     "content/tottori/events/2026-12-07-narnia.md": _event(
         "Narnia evening", "2026-12-07", "{name: Hall, city: Cair Paravel, country: Narnia}"

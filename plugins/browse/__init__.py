@@ -60,7 +60,8 @@ class BrowseGenerator(SiteGenerator):
         name: str = "articles",
         **data: Any,
     ) -> None:
-        """Write `items` (given to the template as `name`) in pages of FURUSATO_ARTICLES_PER_PAGE at url_of(urls, n).
+        """Write `items` (the template's `name`), FURUSATO_ARTICLES_PER_PAGE to a page, each
+        page at url_of(urls, n).
 
         The first page is linked to its editions in `exists_in`; any other page's language
         switch leads to the other edition's first page, or to `fallback` where there is none.
@@ -115,9 +116,7 @@ class BrowseGenerator(SiteGenerator):
                 listed = [a for a in editions[lang] if kind is None or a.meta.kind == kind]
                 if kind is not None and not listed:
                     continue
-                exists_in = {
-                    other for other in LANGUAGES if kind is None or counts[other][kind]
-                }
+                exists_in = {other for other in LANGUAGES if kind is None or counts[other][kind]}
                 self.write_pages(
                     writer,
                     template,
@@ -181,7 +180,8 @@ class BrowseGenerator(SiteGenerator):
         """Write /events/in/<country>/ for every country with an event, in each edition."""
         site = self.site
         editions = {lang: site.edition(site.events, lang) for lang in LANGUAGES}
-        for key, country in sorted(self.places.countries.items()):
+        for _, country in sorted(self.places.countries.items()):
+            slug = country.slug
             held = {
                 lang: [e for e in editions[lang] if self.places.country(e) is country]
                 for lang in LANGUAGES
@@ -190,10 +190,10 @@ class BrowseGenerator(SiteGenerator):
             for lang in sorted(exists_in):
                 self.render(
                     writer,
-                    self.urls_for(lang).events_in(country.slug),
+                    self.urls_for(lang).events_in(slug),
                     "events_in_country",
                     lang=lang,
-                    alternates=self.editions_in(exists_in, lambda u: u.events_in(country.slug)),
+                    alternates=self.editions_in(exists_in, lambda u, s=slug: u.events_in(s)),
                     elsewhere=self.editions(lambda u: u.national_events()),
                     country=country.name(lang),
                     country_written=country.written,

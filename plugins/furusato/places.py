@@ -88,9 +88,7 @@ class Places:
                 country = country_of(event.meta.venue.country)
                 # The first spelling (in the site's order) names a country not known to CLDR.
                 found.setdefault(country.key, country)
-        wanted = {
-            key: slugify(c.name("en") if c.code else c.written) for key, c in found.items()
-        }
+        wanted = {key: slugify(c.name("en") if c.code else c.written) for key, c in found.items()}
         slugs = distinct_slugs(wanted, FALLBACK_SLUG)
         self.countries = {
             key: Country(c.key, c.code, c.written, slugs[key]) for key, c in found.items()
@@ -120,9 +118,7 @@ class Places:
             in_cities = by_country[key]
             ordered = sorted(in_cities, key=lambda c: sort_key(c, lang))
             groups.append(
-                PlaceGroup(
-                    self.countries[key], tuple((c, tuple(in_cities[c])) for c in ordered)
-                )
+                PlaceGroup(self.countries[key], tuple((c, tuple(in_cities[c])) for c in ordered))
             )
         if online:
             groups.append(PlaceGroup(None, (("", tuple(online)),)))

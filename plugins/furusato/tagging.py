@@ -58,11 +58,7 @@ class Tagging:
         """Return the tags whose slug was changed to tell them from another, with their slugs
         (pages that link tags change when this does)."""
         return sorted(
-            (t.key, t.slug) for t in self._tags.values() if t.slug != (slugify(t.key) or FALLBACK_SLUG)
+            (t.key, t.slug)
+            for t in self._tags.values()
+            if t.slug != (slugify(t.key) or FALLBACK_SLUG)
         )
-
-
-def tags_of(item: object) -> tuple[str, ...]:
-    """Return the tags an article or event was given (none for a site page)."""
-    meta = getattr(item, "meta", None)
-    return tuple(getattr(meta, "tags", ()) or ())
