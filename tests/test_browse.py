@@ -345,7 +345,7 @@ def test_national_events_are_grouped_by_country_and_city(built: Path) -> None:
         urlsplit(h).path for h in past
     ]
     assert [urlsplit(h).path for h in past] == ["/tottori/events/past-fundraiser/"]
-    online = tree.xpath("//section[@class='place'][h3[@id='place-online']]//a/@href")
+    online = tree.xpath("//section[@class='place'][h3[@class='online']]//a/@href")
     assert [urlsplit(h).path for h in online] == ["/tottori/events/online/"]
 
 
