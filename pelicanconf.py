@@ -34,6 +34,7 @@ PLUGINS = [
     "events",  # /<slug>/events/ (upcoming and past) and one page per event
     "calendars",  # iCalendar: /<slug>/events.ics, one event.ics per event, national /events.ics
     "feeds",  # RSS and Atom per prefecture and national, feeds.opml (feedgen)
+    "browse",  # /articles/, /events/, /regions/, tag pages, lists by kind, events by country
     "impact",  # local return reports: /<slug>/impact/, /impact/ and their CSV and JSON
     "sitemap",  # sitemap.xml and robots.txt, once every page is written
     "host_config",  # _headers (CSP, caching) and .nojekyll, once every file is made

@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from furusato.schemas import ARTICLE_KINDS
+
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -409,7 +411,7 @@ def _article_links(out: Path) -> set[str]:
     return {
         f"{DEV}/{p.parent.relative_to(out).as_posix()}/"
         for p in out.glob("*/articles/*/index.html")
-        if p.parent.name != "page"
+        if p.parent.name not in ("page", *ARTICLE_KINDS)  # not a list's further pages
     }
 
 

@@ -159,6 +159,21 @@ MAY_RENDER = {
         for path in ("articles/index.html", "ambassadors/amy-chen/index.html")
     ),
     *(f"{edition}regions/chugoku/index.html" for edition in ("", "ja/")),
+    # plugins/browse: the lists of all and of its kind (story), pages its tags (fixture, n4)
+    *(
+        f"{site}{edition}articles/{kind}{page}index.html"
+        for site in ("", "tottori/")
+        for edition in ("", "ja/")
+        for kind in ("", "story/")
+        for page in ("", "page/2/")
+        if site == "" or kind
+    ),
+    *(
+        f"{site}{edition}tags/{tag}/index.html"
+        for site in ("", "tottori/")
+        for edition in ("", "ja/")
+        for tag in ("fixture", "n4")
+    ),
     *(f"{site}impact.{kind}" for site in ("", "tottori/") for kind in ("csv", "json")),
 }
 
@@ -187,7 +202,7 @@ def test_editing_one_article_renders_only_the_pages_that_show_it(
     assert stats.written == len(changed) and stats.deleted == 0
     assert stats.rendered == len(rendered) == len(set(rendered))
     assert set(rendered) <= MAY_RENDER, sorted(set(rendered) - MAY_RENDER)
-    assert len(MAY_RENDER) == 27
+    assert len(MAY_RENDER) == 47
     # the article's page, and both editions' feeds that carry it
     assert {
         "tottori/articles/article-04/index.html",

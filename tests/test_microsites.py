@@ -91,7 +91,7 @@ def test_article_page_shows_author_date_tags_language(two_prefectures):
     meta = texts(tree, "//article//p[@class='meta']")[0]
     assert meta.startswith("By Ken Sato · 19 March 2026 · Story · English")
     assert tree.xpath("//article//p[@class='meta']/a/@href") == ["/tottori/ambassadors/ken-sato/"]
-    assert texts(tree, "//span[@class='tag']") == ["fixture", "n11"]
+    assert texts(tree, "//a[@class='tag']") == ["fixture", "n11"]
     img = tree.xpath("//img[@class='hero']")[0]
     assert img.get("src") == "/tottori/images/dunes.svg"
     assert img.get("alt") == "Wind ripples on sand"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from markupsafe import Markup
 
 from .regions import Region
 from .schemas import (
+    ARTICLE_KINDS,
     Ambassador,
     ArticleSchema,
     EventSchema,
@@ -26,6 +28,7 @@ from .schemas import (
     PageSchema,
     Tile,
 )
+from .tagging import Tagging
 
 
 class _HasBody:
@@ -207,6 +210,11 @@ class Site:
                     self._counterparts[id(page)] = other
                     self._counterparts[id(other)] = page
 
+    @cached_property
+    def tags(self) -> Tagging:
+        """Return the tags of every article and event, each with its own URL slug."""
+        return Tagging(t for item in [*self.articles, *self.events] for t in item.meta.tags)
+
     def articles_of(self, slug: str) -> list[Article]:
         """Return a prefecture's articles, newest first."""
         return self._by_pref_articles.get(slug, [])
@@ -240,3 +248,11 @@ class Site:
                 if other is None or other.lang != lang:
                     shown.append(item)
         return shown
+
+
+def count_kinds(articles: Iterable[Article]) -> dict[str, int]:
+    """Return how many of `articles` are of each kind, every kind included, in schema order."""
+    counts = dict.fromkeys(ARTICLE_KINDS, 0)
+    for article in articles:
+        counts[article.meta.kind] += 1
+    return counts

@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from .entities import Article, Event, Page, Prefecture
 from .regions import Region
-from .schemas import Ambassador
+from .schemas import ARTICLE_KINDS, Ambassador
 
 # Local links and pictures in rendered Markdown are written `furusato:<path under content/>`
 # and expanded to real URLs at render time, so one cached rendering serves every layout.
@@ -26,7 +26,7 @@ NATIONAL_NAMES = frozenset(
     {
         "index.html", "404.html", "404", "_headers", ".nojekyll", "robots.txt", "sitemap.xml",
         "feed.xml", "atom.xml", "feeds.opml", "events.ics",
-        "articles", "events", "regions", "search", "admin", "theme", "ja",
+        "articles", "events", "regions", "tags", "search", "admin", "theme", "ja",
         "impact", "impact.csv", "impact.json", "impact.xlsx",
     }
 )  # fmt: skip
@@ -41,6 +41,9 @@ PREFECTURE_NAMES = frozenset(
 # Names inside a list folder (/<prefecture>/articles/page/2/), which an article or event
 # slug may not take.
 LIST_NAMES = frozenset({"page", "index.html"})
+# Names inside an article list folder for its lists by kind (/<prefecture>/articles/guide/),
+# which an article slug may not take either.
+KIND_LIST_NAMES = frozenset(ARTICLE_KINDS)
 
 
 LANGUAGES = ("en", "ja")  # English is the default edition (x-default); Japanese under ja/
@@ -84,9 +87,33 @@ class Urls:
     def prefecture(self, p: Prefecture | str) -> str:
         return self._in(p if isinstance(p, str) else p.slug, "")
 
-    def articles(self, p: Prefecture, page: int = 1) -> str:
-        suffix = "" if page == 1 else f"page/{page}/"
-        return self._in(p.slug, f"articles/{suffix}")
+    def articles(self, p: Prefecture, page: int = 1, kind: str | None = None) -> str:
+        """Return a page of a prefecture's articles, or of those of one kind (guide...)."""
+        return self._in(p.slug, _listing("articles/", page, kind))
+
+    def national_articles(self, page: int = 1, kind: str | None = None) -> str:
+        """Return a page of every prefecture's articles, or of those of one kind."""
+        return self._full(self._edition + _listing("articles/", page, kind))
+
+    def national_events(self, page: int = 1) -> str:
+        """Return a page of every prefecture's events (upcoming; past ones page on)."""
+        return self._full(self._edition + _listing("events/", page))
+
+    def events_in(self, country_slug: str) -> str:
+        """Return the page of events held in one country (/events/in/united-kingdom/)."""
+        return self._full(f"{self._edition}events/in/{country_slug}/")
+
+    def tags(self, p: Prefecture | None = None) -> str:
+        """Return the index of a prefecture's tags, or of every tag (p None)."""
+        return self._in(p.slug, "tags/") if p is not None else self._full(f"{self._edition}tags/")
+
+    def tag(self, slug: str, p: Prefecture | None = None) -> str:
+        """Return a tag's page: its items in a prefecture, or in every prefecture (p None)."""
+        return self.tags(p) + f"{slug}/"
+
+    def regions(self) -> str:
+        """Return the index of the eight regions."""
+        return self._full(f"{self._edition}regions/")
 
     def article(self, a: Article) -> str:
         """Return an article's one page (in its own language, whichever edition links it)."""
@@ -175,6 +202,12 @@ class Urls:
         path = url[len(self.siteurl) :] if url.startswith(self.siteurl) else url
         path = path.lstrip("/")
         return path + "index.html" if path.endswith("/") or not path else path
+
+
+def _listing(folder: str, page: int, kind: str | None = None) -> str:
+    """Return a list's path: its folder, its kind's folder, then page/<n>/ after the first."""
+    kind_part = f"{kind}/" if kind else ""
+    return f"{folder}{kind_part}" + ("" if page == 1 else f"page/{page}/")
 
 
 _ROOTED = re.compile(r'(\s(?:href|src)=")/(?!/)([^"]*)"')

@@ -105,6 +105,7 @@ class LoadGenerator(Generator):
                     [(p.slug, p.name, p.region, p.tile, p.code) for p in site.prefectures.values()],
                     [(p.slug, p.title) for p in site.pages],
                     site.has_examples,  # the footer's demo-content notice
+                    site.tags.told_apart(),  # tag links on every page that shows tags
                 ]
             ),
         )
@@ -209,6 +210,8 @@ class SiteGenerator(Generator):
         if env is None:
             options = self.settings["JINJA_ENVIRONMENT"]
             env = edition_environment(self.env, lang, self.urls, options)
+            # The Site for macros imported without context too (tag links in every list).
+            env.globals["site"] = self.site
             self._environments[lang] = env
         return env
 

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from pelican import signals
 
-from furusato.entities import Article, Page, Prefecture
+from furusato.entities import Article, Page, Prefecture, count_kinds
 from furusato.regions import REGIONS
 from furusato.urls import LANGUAGES
 from furusato_engine import SiteGenerator, SiteWriter, require
@@ -128,6 +128,9 @@ class MicrositesGenerator(SiteGenerator):
                 prefecture=p,
                 articles=chunk,
                 pagination=_pagination(urls, p, number, pages),
+                kind=None,
+                kinds=count_kinds(articles),  # the filter by kind (plugins/browse writes them)
+                total=len(articles),
             )
         self.render(
             writer,

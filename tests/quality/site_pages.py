@@ -8,6 +8,8 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
+from furusato.schemas import ARTICLE_KINDS
+
 # Page types every full build has (DESIGN.md, "Outputs"), in the order reports list them.
 REQUIRED_KINDS = (
     "home",
@@ -21,6 +23,17 @@ REQUIRED_KINDS = (
     "event",
     "about",
     "404",
+    # Browsing (plugins/browse): national lists, lists by kind, tags, events by country.
+    "articles-national",
+    "articles-national-kind",
+    "article-kind",
+    "events-national",
+    "events-country",
+    "tag-index",
+    "tag",
+    "tag-index-national",
+    "tag-national",
+    "regions-index",
     # The Japanese edition of the pages Furusato writes itself (under ja/ inside each site).
     "home-ja",
     "prefecture-ja",
@@ -28,6 +41,13 @@ REQUIRED_KINDS = (
     "ambassador-ja",
     "event-list-ja",
     "404-ja",
+    "articles-national-ja",
+    "article-kind-ja",
+    "events-national-ja",
+    "events-country-ja",
+    "tag-ja",
+    "tag-national-ja",
+    "regions-index-ja",
 )
 # Page types checked when the build has them.
 OPTIONAL_KINDS = (
@@ -112,9 +132,25 @@ def is_pagination_folder(folder: Path) -> bool:
     return folder.name == "page" or folder.name.isdigit()
 
 
+def is_kind_folder(folder: Path) -> bool:
+    """Tell whether a folder under an article list is the list of one kind (guide...)."""
+    return folder.parent.name == "articles" and folder.name in ARTICLE_KINDS
+
+
 def items(output: Path, slug: str, section: str) -> list[Path]:
-    """List the item folders (not pagination pages) of one section of a prefecture."""
-    return [d for d in _children(output / slug / section) if not is_pagination_folder(d)]
+    """List the item folders (not pagination pages nor lists by kind) of one section of a
+    prefecture."""
+    return [
+        d
+        for d in _children(output / slug / section)
+        if not is_pagination_folder(d) and not is_kind_folder(d)
+    ]
+
+
+def _first_kind(folder: Path) -> Path | None:
+    """Pick the first list by kind (in schema order) under an article list folder."""
+    kinds = [folder / kind for kind in ARTICLE_KINDS if (folder / kind / "index.html").is_file()]
+    return kinds[0] if kinds else None
 
 
 def prefecture_slugs(output: Path) -> list[str]:
@@ -201,6 +237,24 @@ def pick_pages(output: Path) -> dict[str, str]:
         add("prefecture-empty", output / empty[0])
         add("prefecture-empty-ja", output / empty[0] / "ja")
 
+    add("articles-national", output / "articles")
+    add("articles-national-kind", _first_kind(output / "articles"))
+    add("events-national", output / "events")
+    add("events-country", _largest(_children(output / "events" / "in")))
+    add("tag-index-national", output / "tags")
+    add("tag-national", _largest(_children(output / "tags")))
+    add("regions-index", output / "regions")
+    add("articles-national-ja", output / "ja" / "articles")
+    add("events-national-ja", output / "ja" / "events")
+    add("events-country-ja", _largest(_children(output / "ja" / "events" / "in")))
+    add("tag-national-ja", _largest(_children(output / "ja" / "tags")))
+    add("regions-index-ja", output / "ja" / "regions")
+    if slug is not None:
+        add("article-kind", _first_kind(output / slug / "articles"))
+        add("article-kind-ja", _first_kind(output / slug / "ja" / "articles"))
+        add("tag-index", output / slug / "tags")
+        add("tag", _largest(_children(output / slug / "tags")))
+        add("tag-ja", _largest(_children(output / slug / "ja" / "tags")))
     add("about", output / "about")
     add("impact", output / "impact")
     if (output / "404.html").is_file():

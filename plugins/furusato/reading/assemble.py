@@ -13,7 +13,7 @@ from ..entities import Article, Event, Page, Prefecture, Site
 from ..errors import Problems
 from ..schemas import EventSchema
 from ..slugs import slug_from_filename
-from ..urls import LIST_NAMES, NATIONAL_NAMES, PREFECTURE_NAMES
+from ..urls import KIND_LIST_NAMES, LIST_NAMES, NATIONAL_NAMES, PREFECTURE_NAMES
 from . import images
 from .documents import Parsed
 from .markup import LOCAL_PREFIX
@@ -93,6 +93,15 @@ def assemble_site(
                 f"the URL /{pref_slug}/{entry.folder}/{slug}/ is taken by the {what} list's "
                 f"further pages (/{pref_slug}/{entry.folder}/{slug}/2/); give the {what} "
                 "another 'slug:' or file name",
+            )
+            continue
+        if slug in KIND_LIST_NAMES and entry.folder == "articles":
+            problems.add(
+                entry.source,
+                entry.lines.lines.get(("slug",), 1),
+                "slug",
+                f"the URL /{pref_slug}/articles/{slug}/ is taken by the list of {pref_slug}'s "
+                f"articles of kind '{slug}'; give the article another 'slug:' or file name",
             )
             continue
         slugs.setdefault((f"{pref_slug}/{entry.folder}", slug), []).append(
