@@ -371,6 +371,42 @@ class Money(_Schema):
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 
 
+EventStatus = Literal["scheduled", "cancelled", "postponed", "moved-online"]
+MAX_CHANGES = 20
+
+
+def _note_text_or_both(value: object) -> object:
+    """Read a change note written as text (in the event's language) as {'text': text}; a
+    mapping gives it in both languages."""
+    if isinstance(value, str):
+        return {"text": value}
+    if isinstance(value, dict) and set(value) != {"en", "ja"}:
+        raise ValueError(
+            "a note in two languages has exactly 'en:' and 'ja:'; or write the note as text "
+            "after 'note:', in the language of the event"
+        )
+    return value
+
+
+class ChangeNote(_Schema):
+    """What a published change says: text in the event's language, or English and Japanese."""
+
+    text: Summary | None = None
+    en: Summary | None = None
+    ja: Summary | None = None
+
+
+class Change(_Schema):
+    """One published change to an event (cancelled, postponed, a new date, moved online...).
+
+    Calendar programs update a subscribed event when its SEQUENCE rises: the number of
+    changes is that SEQUENCE, so each change is a new entry, never an edit of an old one.
+    """
+
+    date: When
+    note: Annotated[ChangeNote, BeforeValidator(_note_text_or_both), FREE_TEXT]
+
+
 class EventSchema(_Schema):
     """The front matter of `content/<slug>/events/*.md`."""
 
@@ -392,7 +428,26 @@ class EventSchema(_Schema):
     funds_raised: Money | None = None
     lang: Language = "en"
     translation: Slug | None = None  # the slug of the same event's post in the other language
+    status: EventStatus = "scheduled"
+    rescheduled_from: When | None = None  # a postponed event's first planned start
+    changes: tuple[Change, ...] = Field(default=(), max_length=MAX_CHANGES)
     example: bool = False
+
+    @field_validator("changes")
+    @classmethod
+    def _changes_in_order(cls, changes: tuple[Change, ...]) -> tuple[Change, ...]:
+        for before, after in zip(changes, changes[1:], strict=False):
+            if _day_of(after.date) < _day_of(before.date):
+                raise ValueError(
+                    f"the change dated {_day_of(after.date)} comes after one dated "
+                    f"{_day_of(before.date)}; list changes oldest first and add each new "
+                    "change at the end"
+                )
+        return changes
+
+
+def _day_of(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 class PageSchema(_Schema):

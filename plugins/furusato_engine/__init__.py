@@ -25,6 +25,7 @@ from furusato.urls import DEFAULT_LANG, ENDONYMS, Urls
 from furusato.wording import template_globals
 
 from . import signals
+from .share import share_globals
 from .generators import (
     Build,
     LoadGenerator,
@@ -110,6 +111,7 @@ def configure(pelican: Any) -> None:
     cachefiles.refuse_tracked(root, root / settings["FURUSATO_CACHE_PATH"])
     urls = Urls(settings.get("SITEURL", ""), settings["FURUSATO_PREFECTURE"])
     globals_ = {**template_globals(urls, settings), "ENDONYMS": ENDONYMS, "lang": DEFAULT_LANG}
+    globals_.update(share_globals())  # sharing tags, event status names, calendar links
     template_settings(settings, globals_)
 
 
