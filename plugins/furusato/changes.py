@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from .catalog import N_, gettext
 from .entities import Event
+from .wording import long_date
 
 # The name of each status readers see (badges, notices), as msgids of the theme's catalog.
 STATUS_NAMES = {
@@ -58,6 +59,22 @@ def status_sentence(event: Event, lang: str) -> str | None:
     return gettext(lang, sentence) if sentence else None
 
 
+def date_note(event: Event, lang: str) -> str | None:
+    """Say how a postponed event's date stands: to be announced (and when it was first
+    planned for), or moved from its first planned day; None for other events."""
+    if event.status == "postponed":
+        first = long_date(event.starts_on(), lang=lang)
+        return gettext(lang, N_("Date to be announced (first planned for %(date)s)")) % {
+            "date": first
+        }
+    if event.status == "rescheduled" and event.first_start is not None:
+        first_day = event.first_start
+        if isinstance(first_day, datetime):
+            first_day = first_day.date()
+        return gettext(lang, N_("Moved from %(date)s")) % {"date": long_date(first_day, lang=lang)}
+    return None
+
+
 def google_calendar_url(event: Event, page_url: str, *, lang: str = "en") -> str:
     """Return Google Calendar's "add event" link for the event (times in UTC; an all-day
     event as its days, the last one exclusive as Google expects)."""
@@ -82,7 +99,7 @@ def google_calendar_url(event: Event, page_url: str, *, lang: str = "en") -> str
     where = _location(event)
     if where:
         query["location"] = where
-    return f"{GOOGLE_CALENDAR}?{urlencode(query, quote_via=quote)}"
+    return f"{GOOGLE_CALENDAR}?{urlencode(query, safe="/", quote_via=quote)}"
 
 
 def _location(event: Event) -> str | None:

@@ -11,7 +11,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from furusato.changes import STATUS_NAMES, google_calendar_url
+from furusato.changes import STATUS_NAMES, STATUS_SENTENCES, date_note, google_calendar_url
 from furusato.entities import Article, Event, Page, Prefecture
 from furusato.sharing import ShareContext, ShareMeta, describe
 
@@ -51,5 +51,7 @@ def share_globals() -> dict[str, Any]:
     return {
         "share_meta": share_meta,
         "STATUS_NAMES": STATUS_NAMES,
+        "STATUS_SENTENCES": STATUS_SENTENCES,
+        "date_note": date_note,
         "google_calendar_url": google_calendar_url,
     }
