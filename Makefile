@@ -66,7 +66,7 @@ $(VENV)/.installed: requirements.lock
 venv: $(VENV)/.installed ## Create .venv from requirements.lock
 
 html: $(VENV)/.installed ## Validate content and build the site into output/
-	$(FURUSATO) build --settings $(CONFFILE) --output $(OUTPUTDIR) $(BUILD_OPTS)
+	$(FURUSATO) build --settings $(CONFFILE) --output $(OUTPUTDIR) --port $(PORT) $(BUILD_OPTS)
 
 clean: ## Remove output/ and build caches
 	rm -rf $(OUTPUTDIR) .furusato-cache

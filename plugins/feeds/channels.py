@@ -296,8 +296,7 @@ def _changes(event: Event, lang: str) -> Markup:
     if notes:
         row = Markup('<li lang="{}">{}: {}</li>\n')
         items = Markup("").join(
-            row.format(note_lang, long_date(day, lang=lang), note)
-            for day, note, note_lang in notes
+            row.format(note_lang, long_date(day, lang=lang), note) for day, note, note_lang in notes
         )
         html += Markup("<ul>\n{}</ul>\n").format(items)
     return html

@@ -99,7 +99,7 @@ def google_calendar_url(event: Event, page_url: str, *, lang: str = "en") -> str
     where = _location(event)
     if where:
         query["location"] = where
-    return f"{GOOGLE_CALENDAR}?{urlencode(query, safe="/", quote_via=quote)}"
+    return f"{GOOGLE_CALENDAR}?{urlencode(query, safe='/', quote_via=quote)}"
 
 
 def _location(event: Event) -> str | None:

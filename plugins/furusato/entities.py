@@ -141,14 +141,13 @@ class Event(_HasBody):
 
     def change_notes(self, lang: str) -> list[tuple[date, str, str]]:
         """Return each change as (day, note, language of the note), oldest first: the note
-        in `lang` when written in both languages, else as written (in the event's language)."""
+        in `lang` when it is written in `lang`, else in the language it is written in."""
         notes = []
         for change in self.meta.changes:
             day = change.date.date() if isinstance(change.date, datetime) else change.date
-            if change.note.text is not None:
-                notes.append((day, change.note.text, self.lang))
-            else:
-                notes.append((day, getattr(change.note, lang), lang))
+            other = "ja" if lang == "en" else "en"
+            shown = lang if getattr(change.note, lang) is not None else other
+            notes.append((day, getattr(change.note, shown), shown))
         return notes
 
     @property

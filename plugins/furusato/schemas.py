@@ -11,6 +11,7 @@ import contextlib
 import difflib
 import functools
 import importlib.resources
+import itertools
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,6 +27,7 @@ from pydantic import (
     StringConstraints,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from .regions import REGION_SLUGS
@@ -375,25 +377,20 @@ EventStatus = Literal["scheduled", "cancelled", "postponed", "moved-online"]
 MAX_CHANGES = 20
 
 
-def _note_text_or_both(value: object) -> object:
-    """Read a change note written as text (in the event's language) as {'text': text}; a
-    mapping gives it in both languages."""
-    if isinstance(value, str):
-        return {"text": value}
-    if isinstance(value, dict) and set(value) != {"en", "ja"}:
-        raise ValueError(
-            "a note in two languages has exactly 'en:' and 'ja:'; or write the note as text "
-            "after 'note:', in the language of the event"
-        )
-    return value
-
-
 class ChangeNote(_Schema):
-    """What a published change says: text in the event's language, or English and Japanese."""
+    """What a published change says, in English, in Japanese, or both."""
 
-    text: Summary | None = None
     en: Summary | None = None
     ja: Summary | None = None
+
+    @model_validator(mode="after")
+    def _one_language_at_least(self) -> ChangeNote:
+        if self.en is None and self.ja is None:
+            raise ValueError(
+                "write the note as text after 'note:', or give it in both languages on "
+                "indented lines 'en: <English text>' and 'ja: <Japanese text>'"
+            )
+        return self
 
 
 class Change(_Schema):
@@ -404,7 +401,7 @@ class Change(_Schema):
     """
 
     date: When
-    note: Annotated[ChangeNote, BeforeValidator(_note_text_or_both), FREE_TEXT]
+    note: Annotated[ChangeNote, FREE_TEXT]
 
 
 class EventSchema(_Schema):
@@ -433,10 +430,25 @@ class EventSchema(_Schema):
     changes: tuple[Change, ...] = Field(default=(), max_length=MAX_CHANGES)
     example: bool = False
 
+    @model_validator(mode="before")
+    @classmethod
+    def _notes_in_the_event_language(cls, data: Any) -> Any:
+        """Read a change note written as text as a note in the event's language."""
+        if not isinstance(data, dict) or not isinstance(data.get("changes"), list | tuple):
+            return data
+        lang = data.get("lang") if data.get("lang") in ("en", "ja") else "en"
+        changes = [
+            {**change, "note": {lang: change["note"]}}
+            if isinstance(change, dict) and isinstance(change.get("note"), str)
+            else change
+            for change in data["changes"]
+        ]
+        return {**data, "changes": changes}
+
     @field_validator("changes")
     @classmethod
     def _changes_in_order(cls, changes: tuple[Change, ...]) -> tuple[Change, ...]:
-        for before, after in zip(changes, changes[1:], strict=False):
+        for before, after in itertools.pairwise(changes):
             if _day_of(after.date) < _day_of(before.date):
                 raise ValueError(
                     f"the change dated {_day_of(after.date)} comes after one dated "

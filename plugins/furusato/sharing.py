@@ -104,7 +104,7 @@ def script_json(data: Any) -> Markup:
     for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
         text = text.replace(char, escaped)
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return Markup(text)  # noqa: S704 - the JSON has no <, > or & left: it is inert in HTML
+    return Markup(text)
 
 
 def describe(
@@ -135,7 +135,9 @@ def describe(
         kind = "article"
         graph.append(event_data(share, event, url, image))
     crumbs = breadcrumbs(share, url, item, prefecture, title)
-    if crumbs is None:
+    if url.endswith("404.html"):
+        pass  # a page that is not there has no place in the site to describe
+    elif crumbs is None:
         graph.append(organization(share))
     elif len(crumbs["itemListElement"]) > 1:
         graph.append(crumbs)

@@ -25,7 +25,6 @@ from furusato.urls import DEFAULT_LANG, ENDONYMS, Urls
 from furusato.wording import template_globals
 
 from . import signals
-from .share import share_globals
 from .generators import (
     Build,
     LoadGenerator,
@@ -35,6 +34,7 @@ from .generators import (
     running,
     template_settings,
 )
+from .share import share_globals
 from .writer import SafeWriter, SiteWriter, Stats, abandon, check_output_location
 
 __all__ = ["Build", "BuildResult", "SiteGenerator", "SiteWriter", "build_of", "require", "signals"]
