@@ -342,8 +342,8 @@ def _check_changes(event: Event, today: date, entry: Parsed, problems: Problems)
                 event.source,
                 entry.lines.line_of(("changes", index, "date")),
                 f"changes[{index}].date",
-                f"the change is dated {day}, after today ({today}); date each change the "
-                "day you publish it",
+                f"the change is dated {day}, which is still to come; date each change the "
+                "day you publish it (the date of a change tells calendars which news is newer)",
             )
 
 

@@ -286,7 +286,11 @@ def _check_status(meta: EventSchema, add: Any) -> None:
             "changed, such as '- {date: 2026-11-20, note: Cancelled because of the storm.}'",
         )
     if meta.status == "moved-online" and meta.online_url is None:
-        add("online_url", "an event that moved online needs 'online_url:', the link to join")
+        add(
+            "status",
+            "an event that moved online needs 'online_url:', the link to join it; add "
+            "'online_url: https://...' (or keep the status 'scheduled')",
+        )
     if meta.rescheduled_from is None:
         return
     if meta.status != "postponed":
