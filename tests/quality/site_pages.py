@@ -30,7 +30,14 @@ REQUIRED_KINDS = (
     "404-ja",
 )
 # Page types checked when the build has them.
-OPTIONAL_KINDS = ("article-ja", "impact", "prefecture-impact", "impact-ja", "about-ja")
+OPTIONAL_KINDS = (
+    "article-ja",
+    "event-cancelled",  # an event page with its status notice (cancelled)
+    "impact",
+    "prefecture-impact",
+    "impact-ja",
+    "about-ja",
+)
 ALL_KINDS = REQUIRED_KINDS + OPTIONAL_KINDS
 
 # Top-level folders of the output that are never a prefecture microsite.
@@ -187,6 +194,13 @@ def pick_pages(output: Path) -> dict[str, str]:
                 add("article-ja", japanese[0])
                 break
 
+    cancelled = [
+        d
+        for candidate in slugs
+        for d in items(output, candidate, "events")
+        if parse_html(d / "index.html").xpath("//section[contains(@class, 'status-cancelled')]")
+    ]
+    add("event-cancelled", cancelled[0] if cancelled else None)
     add("about", output / "about")
     add("impact", output / "impact")
     if (output / "404.html").is_file():
