@@ -45,7 +45,7 @@ BUILD_OPTS += --relative-urls
 endif
 
 .PHONY: help venv html clean regenerate serve devserver publish test check lint \
-        article event codeowners lock bench screenshots github rsync_upload translations
+        article event codeowners lock bench screenshots share-card github rsync_upload translations
 
 help: ## List the targets
 	@echo 'Furusato: static portals for prefectural JET alumni networks'
@@ -66,7 +66,7 @@ $(VENV)/.installed: requirements.lock
 venv: $(VENV)/.installed ## Create .venv from requirements.lock
 
 html: $(VENV)/.installed ## Validate content and build the site into output/
-	$(FURUSATO) build --settings $(CONFFILE) --output $(OUTPUTDIR) $(BUILD_OPTS)
+	$(FURUSATO) build --settings $(CONFFILE) --output $(OUTPUTDIR) --port $(PORT) $(BUILD_OPTS)
 
 clean: ## Remove output/ and build caches
 	rm -rf $(OUTPUTDIR) .furusato-cache
@@ -109,6 +109,9 @@ codeowners: $(VENV)/.installed ## Write .github/CODEOWNERS from the profiles' co
 
 test: $(VENV)/.installed ## Run the test suite
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+share-card: $(VENV)/.installed ## Redraw the default share card and logo PNGs in theme/static/img/
+	$(PYTHON) theme/cards/make_cards.py
 
 screenshots: html ## Save PNGs of the main page types (phone, desktop) to docs/screenshots/
 	$(PYTHON) -m tests.quality.screenshots $(OUTPUTDIR) docs/screenshots

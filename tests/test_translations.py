@@ -4,6 +4,7 @@ that it can fail, on a broken copy."""
 
 from __future__ import annotations
 
+import json
 import re
 import runpy
 import shutil
@@ -20,8 +21,10 @@ from babel.messages.pofile import read_po
 
 from furusato import catalog
 from furusato.errors import BuildError
+from furusato.sharing import ShareContext
 from furusato.urls import Urls
 from furusato.wording import FILTERS, template_globals
+from furusato_engine.share import share_globals
 from tests.sitebuild import REPO
 
 TRANSLATIONS = REPO / "theme" / "translations"
@@ -221,6 +224,14 @@ def test_english_outside_the_catalog_is_found():
 # -- rendered with the Japanese catalog, the chrome is Japanese -------------------------------
 
 
+def _json_values(data: object) -> list[str]:
+    if isinstance(data, dict):
+        return [v for item in data.values() for v in _json_values(item)]
+    if isinstance(data, list):
+        return [v for item in data for v in _json_values(item)]
+    return [data] if isinstance(data, str) else []
+
+
 def english_left(html: str, po: Catalog) -> list[str]:
     """Return catalog English that a page shows outside elements marked as another language.
 
@@ -231,7 +242,13 @@ def english_left(html: str, po: Catalog) -> list[str]:
     # Inside the page (<html lang> is the engine's to set), text marked as another language.
     for element in tree.xpath("/html//*[@lang and @lang != 'ja']"):
         element.drop_tree()
-    shown = [tree.text_content()]
+    # JSON-LD is read by machines, its values shown by search engines: those count, its keys
+    # and addresses do not.
+    data = []
+    for element in tree.xpath("//script[@type='application/ld+json']"):
+        data += [v for v in _json_values(json.loads(element.text)) if not v.startswith("http")]
+        element.drop_tree()
+    shown = [tree.text_content(), *data]
     shown += [v for name in TEXT_ATTRIBUTES for v in tree.xpath(f"//@{name}")]
     shown_text = "\n".join(shown)
     left = []
@@ -264,6 +281,8 @@ def japanese_environment(translations) -> jinja2.Environment:
         "JET Programme alumni networks of Japan's 47 prefectures"
     )
     env.globals["lang"] = "ja"
+    env.globals.update(share_globals())
+    env.globals["share"] = ShareContext(Urls("https://alumni.example.org", None, "ja"), "Furusato")
     return env
 
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from furusato.catalog import N_
+from furusato.changes import date_note, status_sentence, titled
 from furusato.entities import Event
 from furusato.wording import venue_line
 
@@ -43,15 +44,46 @@ def event_uid(event: Event) -> str:
 
 
 def location(event: Event) -> str | None:
-    """Return where the event is as one line: venue, address, city, country (or the link)."""
+    """Return where the event is as one line: venue, address, city, country (or the link,
+    for an event without a venue or one that moved online)."""
     venue = event.meta.venue
-    return venue_line(venue) if venue is not None else event.meta.online_url
+    if venue is not None and event.status != "moved-online":
+        return venue_line(venue)
+    return event.meta.online_url
+
+
+# STATUS of each event status (RFC 5545 3.8.1.11). A cancelled event stays in the calendar as
+# CANCELLED, so subscribed copies are marked (Apple, Thunderbird) or removed (Google) rather
+# than kept; one postponed to a date still to be announced is TENTATIVE, its summary saying so.
+STATUS = {
+    "scheduled": "CONFIRMED",
+    "rescheduled": "CONFIRMED",
+    "moved-online": "CONFIRMED",
+    "cancelled": "CANCELLED",
+    "postponed": "TENTATIVE",
+}
+
+
+def summary(event: Event) -> str:
+    """Return the event's title, led by 'Cancelled:' or 'Postponed:' (in its language) when it
+    does not take place at the times shown: not every calendar program shows STATUS."""
+    return event.title if event.takes_place else titled(event, event.lang)
 
 
 def description(event: Event, page_url: str) -> str:
-    """Return the plain-text details: summary, organiser, online link, cost, registration."""
+    """Return the plain-text details: what changed, summary, organiser, online link, cost,
+    registration."""
     meta = event.meta
-    lines = [meta.summary, ""]
+    lines = []
+    sentence = status_sentence(event, event.lang)
+    if sentence:
+        note = date_note(event, event.lang)
+        lines.append(f"{sentence} {note}" if note else sentence)
+    for day, note, _lang in event.change_notes(event.lang):
+        lines.append(f"{day.isoformat()}: {note}")
+    if lines:
+        lines.append("")
+    lines += [meta.summary, ""]
     lines.append(
         N_("Organised by %(organiser)s (%(prefecture)s JET alumni network).")
         % {"organiser": event.organizer.name, "prefecture": event.prefecture.name.en}
@@ -70,7 +102,12 @@ def vevent(event: Event, page_url: str) -> icalendar.Event:
     """Build the VEVENT of one event; `page_url` is the absolute URL of its page."""
     component = icalendar.Event()
     component.add("uid", event_uid(event))
-    component.add("dtstamp", event.published.astimezone(UTC))
+    # From the content, never the clock: the day of the last published change, else of the
+    # announcement. SEQUENCE counts the changes, so calendar programs take each one.
+    component.add("dtstamp", event.updated.astimezone(UTC))
+    component.add("last-modified", event.updated.astimezone(UTC))
+    component.add("sequence", event.sequence)
+    component.add("status", STATUS[event.status])
     if isinstance(event.start, datetime) and isinstance(event.end, datetime):
         component.add("dtstart", event.start)
         component.add("dtend", event.end)
@@ -78,7 +115,7 @@ def vevent(event: Event, page_url: str) -> icalendar.Event:
         # All-day: DTEND is exclusive in iCalendar; the event's end is its inclusive last day.
         component.add("dtstart", event.starts_on())
         component.add("dtend", event.ends_on() + timedelta(days=1))
-    component.add("summary", event.title)
+    component.add("summary", summary(event))
     component.add("description", description(event, page_url))
     where = location(event)
     if where:

@@ -22,11 +22,12 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from furusato.catalog import N_, gettext
+from furusato.changes import date_note, status_sentence, titled
 from furusato.entities import Article, Event, Prefecture, Site
 from furusato.regions import REGIONS
 from furusato.settings import AUTHORITY_PATTERN
 from furusato.urls import ENDONYMS, Urls
-from furusato.wording import KIND_NAMES, event_when, venue_line
+from furusato.wording import KIND_NAMES, event_when, long_date, venue_line
 
 Item = Article | Event
 RSS_TYPE = "application/rss+xml"
@@ -250,7 +251,8 @@ def _add_entry(fg: FeedGenerator, item: Item, ctx: FeedContext, lang: str) -> No
     person = item.author if isinstance(item, Article) else item.organizer
     fe = fg.add_entry(order="append")  # feedgen prepends by default; items come newest first
     fe.guid(ctx.tag(item.key), permalink=False)
-    fe.title(item.title)
+    # A changed event says so first ("Cancelled: …", 「中止：…」), so the list of items shows it.
+    fe.title(titled(item, lang) if isinstance(item, Event) else item.title)
     fe.link(href=_permalink(item, urls), rel="alternate", type="text/html")
     fe.published(item.published)
     fe.updated(item.updated)
@@ -259,16 +261,45 @@ def _add_entry(fg: FeedGenerator, item: Item, ctx: FeedContext, lang: str) -> No
     fe.dc.dc_language(item.lang)
     for term, scheme, label in _categories(item, ctx, lang):
         fe.category(term=term, scheme=scheme, label=label)
-    fe.summary(item.meta.summary)  # Atom <summary>, a text construct
+    summary = _summary(item, lang)
+    fe.summary(summary)  # Atom <summary>, a text construct
     # RSS <description> is HTML by convention (RSS Best Practices Profile): escape the text,
     # or a reader would show "Furigana with <ruby> tags" as "Furigana with tags".
-    fe.description(_for_readers(escape(item.meta.summary)))
+    fe.description(_for_readers(escape(summary)))
     fe.content(
         _for_readers(_html(item, urls, lang)), type="html"
     )  # Atom content and RSS content:encoded
     image = _image(item, ctx)
     if image:
         fe.enclosure(*image)
+
+
+def _summary(item: Item, lang: str) -> str:
+    """Return an item's summary; a changed event's begins with what changed, and its last
+    change note."""
+    if not isinstance(item, Event):
+        return item.meta.summary
+    parts = [status_sentence(item, lang)]
+    notes = item.change_notes(lang)
+    if notes:
+        parts.append(notes[-1][1])
+    return " ".join([*(p for p in parts if p), item.meta.summary])
+
+
+def _changes(event: Event, lang: str) -> Markup:
+    """Say what became of a changed event, and list its changes with their dates."""
+    sentence = status_sentence(event, lang)
+    notes = event.change_notes(lang)
+    if sentence is None and not notes:
+        return Markup("")
+    html = Markup("<p><strong>{}</strong></p>\n").format(sentence) if sentence else Markup("")
+    if notes:
+        row = Markup('<li lang="{}">{}: {}</li>\n')
+        items = Markup("").join(
+            row.format(note_lang, long_date(day, lang=lang), note) for day, note, note_lang in notes
+        )
+        html += Markup("<ul>\n{}</ul>\n").format(items)
+    return html
 
 
 def _permalink(item: Item, urls: Urls) -> str:
@@ -314,14 +345,20 @@ def _html(item: Item, urls: Urls, lang: str) -> Markup:
             )
             return picture + body
         return body
-    return _event_facts(item, lang) + body
+    return _changes(item, lang) + _event_facts(item, lang) + body
 
 
 def _event_facts(event: Event, lang: str) -> Markup:
     """Say when and where an event is (RSS-to-email readers see only this HTML)."""
     meta = event.meta
     link = Markup('<a href="{0}">{0}</a>')
-    rows: list[tuple[str, Markup | str]] = [(N_("When"), event_when(event, lang=lang))]
+    when = event_when(event, lang=lang)
+    note = date_note(event, lang)
+    if event.status == "postponed":
+        when = note or when
+    elif note:
+        when = f"{when} ({note})"
+    rows: list[tuple[str, Markup | str]] = [(N_("When"), when)]
     places: list[Markup | str] = []
     if meta.venue:
         places.append(venue_line(meta.venue))

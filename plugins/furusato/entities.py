@@ -114,12 +114,44 @@ class Event(_HasBody):
     zone: ZoneInfo | None  # None for all-day events
     start: datetime | date  # aware datetime, or a date for all-day events
     end: datetime | date  # aware datetime (exclusive) or the last day (inclusive)
-    published: datetime  # for feeds and DTSTAMP: `posted`, else the event's start
+    published: datetime  # for feeds: `posted`, else the event's start
     source: str
     digest: str
     images: tuple[str, ...] = ()
+    changed: datetime | None = None  # the last published change (`changes:`), if any
+    first_start: datetime | date | None = None  # a rescheduled event's first planned start
 
     kind_name = "event"
+
+    @property
+    def status(self) -> str:
+        """Return what readers are told: scheduled, cancelled, postponed (new date to be
+        announced), rescheduled (postponed to a new date) or moved-online."""
+        if self.meta.status == "postponed" and self.first_start is not None:
+            return "rescheduled"
+        return self.meta.status
+
+    @property
+    def sequence(self) -> int:
+        """Return the iCalendar SEQUENCE: how many changes have been published."""
+        return len(self.meta.changes)
+
+    @property
+    def takes_place(self) -> bool:
+        """Tell whether the event happens at its start and end (not cancelled or postponed
+        to a date still to be announced)."""
+        return self.status not in ("cancelled", "postponed")
+
+    def change_notes(self, lang: str) -> list[tuple[date, str, str]]:
+        """Return each change as (day, note, language of the note), oldest first: the note
+        in `lang` when it is written in `lang`, else in the language it is written in."""
+        notes = []
+        for change in self.meta.changes:
+            day = change.date.date() if isinstance(change.date, datetime) else change.date
+            other = "ja" if lang == "en" else "en"
+            shown = lang if getattr(change.note, lang) is not None else other
+            notes.append((day, getattr(change.note, shown), shown))
+        return notes
 
     @property
     def title(self) -> str:
@@ -135,7 +167,9 @@ class Event(_HasBody):
 
     @property
     def updated(self) -> datetime:
-        return self.published
+        """Return when the post last changed: its last published change, else when posted
+        (feeds' <updated>, calendars' DTSTAMP and LAST-MODIFIED)."""
+        return max(self.published, self.changed) if self.changed else self.published
 
     def starts_on(self) -> date:
         """Return the local date the event starts."""

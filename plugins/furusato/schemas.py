@@ -11,6 +11,7 @@ import contextlib
 import difflib
 import functools
 import importlib.resources
+import itertools
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,6 +27,7 @@ from pydantic import (
     StringConstraints,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from .regions import REGION_SLUGS
@@ -371,6 +373,37 @@ class Money(_Schema):
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 
 
+EventStatus = Literal["scheduled", "cancelled", "postponed", "moved-online"]
+MAX_CHANGES = 20
+
+
+class ChangeNote(_Schema):
+    """What a published change says, in English, in Japanese, or both."""
+
+    en: Summary | None = None
+    ja: Summary | None = None
+
+    @model_validator(mode="after")
+    def _one_language_at_least(self) -> ChangeNote:
+        if self.en is None and self.ja is None:
+            raise ValueError(
+                "write the note as text after 'note:', or give it in both languages on "
+                "indented lines 'en: <English text>' and 'ja: <Japanese text>'"
+            )
+        return self
+
+
+class Change(_Schema):
+    """One published change to an event (cancelled, postponed, a new date, moved online...).
+
+    Calendar programs update a subscribed event when its SEQUENCE rises: the number of
+    changes is that SEQUENCE, so each change is a new entry, never an edit of an old one.
+    """
+
+    date: When
+    note: Annotated[ChangeNote, FREE_TEXT]
+
+
 class EventSchema(_Schema):
     """The front matter of `content/<slug>/events/*.md`."""
 
@@ -392,7 +425,41 @@ class EventSchema(_Schema):
     funds_raised: Money | None = None
     lang: Language = "en"
     translation: Slug | None = None  # the slug of the same event's post in the other language
+    status: EventStatus = "scheduled"
+    rescheduled_from: When | None = None  # a postponed event's first planned start
+    changes: tuple[Change, ...] = Field(default=(), max_length=MAX_CHANGES)
     example: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _notes_in_the_event_language(cls, data: Any) -> Any:
+        """Read a change note written as text as a note in the event's language."""
+        if not isinstance(data, dict) or not isinstance(data.get("changes"), list | tuple):
+            return data
+        lang = data.get("lang") if data.get("lang") in ("en", "ja") else "en"
+        changes = [
+            {**change, "note": {lang: change["note"]}}
+            if isinstance(change, dict) and isinstance(change.get("note"), str)
+            else change
+            for change in data["changes"]
+        ]
+        return {**data, "changes": changes}
+
+    @field_validator("changes")
+    @classmethod
+    def _changes_in_order(cls, changes: tuple[Change, ...]) -> tuple[Change, ...]:
+        for before, after in itertools.pairwise(changes):
+            if _day_of(after.date) < _day_of(before.date):
+                raise ValueError(
+                    f"the change dated {_day_of(after.date)} comes after one dated "
+                    f"{_day_of(before.date)}; list changes oldest first and add each new "
+                    "change at the end"
+                )
+        return changes
+
+
+def _day_of(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 class PageSchema(_Schema):

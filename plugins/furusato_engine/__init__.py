@@ -34,6 +34,7 @@ from .generators import (
     running,
     template_settings,
 )
+from .share import share_globals
 from .writer import SafeWriter, SiteWriter, Stats, abandon, check_output_location
 
 __all__ = ["Build", "BuildResult", "SiteGenerator", "SiteWriter", "build_of", "require", "signals"]
@@ -110,6 +111,7 @@ def configure(pelican: Any) -> None:
     cachefiles.refuse_tracked(root, root / settings["FURUSATO_CACHE_PATH"])
     urls = Urls(settings.get("SITEURL", ""), settings["FURUSATO_PREFECTURE"])
     globals_ = {**template_globals(urls, settings), "ENDONYMS": ENDONYMS, "lang": DEFAULT_LANG}
+    globals_.update(share_globals())  # sharing tags, event status names, calendar links
     template_settings(settings, globals_)
 
 

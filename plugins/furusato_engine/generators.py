@@ -26,6 +26,7 @@ from furusato.errors import BuildError
 from furusato.fingerprint import fingerprint
 from furusato.reading.loader import DocumentCache, Picture, load
 from furusato.reading.repository import cache_folder, options_from
+from furusato.sharing import ShareContext
 from furusato.urls import DEFAULT_LANG, LANGUAGES, Urls, relativize
 
 from .writer import SiteWriter
@@ -246,11 +247,22 @@ class SiteGenerator(Generator):
             return
         writer.write_bytes(path, self.page(url, template, {**data, **extra}), key)
 
+    def share_context(self, lang: str) -> ShareContext:
+        """Return what the sharing tags of every page in `lang` share (absolute URLs)."""
+        return ShareContext(
+            urls=self.absolute.edition(lang),
+            sitename=self.settings.get("SITENAME", "Furusato"),
+            publisher=self.settings.get("FURUSATO_PUBLISHER"),
+            site=self.site,
+        )
+
     def page(self, url: str, template: str, data: dict[str, Any]) -> bytes:
         """Return the bytes of the page serving `url`, rendered from `template` and `data`."""
         env = self.environment(data.get("lang", DEFAULT_LANG))
         names = [template + ext for ext in self.settings["TEMPLATE_EXTENSIONS"]]
-        html = env.select_template(names).render({**data, "site": self.site, "page_url": url})
+        share = self.share_context(data.get("lang", DEFAULT_LANG))
+        page_data = {**data, "site": self.site, "page_url": url, "share": share}
+        html = env.select_template(names).render(page_data)
         if self.settings.get("RELATIVE_URLS"):
             html = relativize(html, self.urls.save_as(url))
         return html.encode("utf-8")

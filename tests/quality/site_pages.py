@@ -52,6 +52,7 @@ REQUIRED_KINDS = (
 # Page types checked when the build has them.
 OPTIONAL_KINDS = (
     "article-ja",
+    "event-cancelled",  # an event page with its status notice (cancelled)
     "impact",
     "prefecture-impact",
     "impact-ja",
@@ -255,6 +256,13 @@ def pick_pages(output: Path) -> dict[str, str]:
         add("tag-index", output / slug / "tags")
         add("tag", _largest(_children(output / slug / "tags")))
         add("tag-ja", _largest(_children(output / slug / "ja" / "tags")))
+    cancelled = [
+        d
+        for candidate in slugs
+        for d in items(output, candidate, "events")
+        if parse_html(d / "index.html").xpath("//section[contains(@class, 'status-cancelled')]")
+    ]
+    add("event-cancelled", cancelled[0] if cancelled else None)
     add("about", output / "about")
     add("impact", output / "impact")
     if (output / "404.html").is_file():

@@ -51,10 +51,12 @@ def _settings(args: argparse.Namespace, **extra):
 def cmd_build(args: argparse.Namespace) -> int:
     from ..errors import BuildError
     from .build import build
+    from .serve import dev_siteurl
 
     started = time.perf_counter()
+    extra = {"FURUSATO_DEV_SITEURL": dev_siteurl(args.port)} if args.port else {}
     try:
-        settings = _settings(args)
+        settings = _settings(args, **extra)
     except Exception as exc:  # a settings file is Python: anything can go wrong in it
         print(f"cannot read the settings file {args.settings}: {exc}", file=sys.stderr)
         return 2
@@ -230,6 +232,12 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("build", help="validate content and build the site")
     site_options(p)
+    p.add_argument(
+        "--port",
+        type=int,
+        help="the port `furusato serve` will use: without SITEURL, feeds, calendars and the "
+        "sitemap link to http://127.0.0.1:PORT",
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("check", help="validate profiles, articles and events only")

@@ -56,10 +56,43 @@ def make_server(output: Path, port: int) -> http.server.ThreadingHTTPServer:
     return http.server.ThreadingHTTPServer((HOST, port), handler)
 
 
+def dev_siteurl(port: int) -> str:
+    """Return the base of a development build's absolute URLs served on `port`."""
+    return f"http://{HOST}:{port}"
+
+
+def built_for(output: Path) -> str | None:
+    """Return the base URL a built site's feeds, calendars and sitemap point at (from the
+    Sitemap line of its robots.txt), or None if it does not say."""
+    robots = output / "robots.txt"
+    if not robots.is_file():
+        return None
+    for line in robots.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.lower().startswith("sitemap:"):
+            return line.split(":", 1)[1].strip().removesuffix("/sitemap.xml")
+    return None
+
+
+def port_mismatch(output: Path, port: int) -> str | None:
+    """Say how to rebuild when `output` is a development build for another local port (its
+    feed and calendar links would lead nowhere); None when they match or it is published."""
+    base = built_for(output)
+    if base is None or not base.startswith(f"http://{HOST}:") or base == dev_siteurl(port):
+        return None
+    return (
+        f"note: {output}/ was built for {base}/, so its feeds, calendars and sitemap link "
+        f"there; rebuild it for this port with `make html PORT={port}` (or use "
+        f"`make devserver PORT={port}`, which builds for its own port)"
+    )
+
+
 def serve_forever(output: Path, port: int) -> None:
     """Serve `output` until interrupted."""
     server = make_server(output, port)
     print(f"Serving {output}/ at http://{HOST}:{server.server_address[1]}/ (Ctrl-C to stop)")
+    warning = port_mismatch(output, server.server_address[1])
+    if warning:
+        print(warning, file=sys.stderr)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -81,19 +114,22 @@ def devserver(args: Any, make_settings: Callable[..., dict], report: Callable) -
     from .build import build, check_output
 
     output = Path(args.output)
-    # Feeds and calendars link to the address this server really listens on.
-    dev_siteurl = f"http://{HOST}:{args.port}"
     try:  # never serve (or rebuild into) a source folder
-        check_output(make_settings(args, FURUSATO_DEV_SITEURL=dev_siteurl))
+        check_output(make_settings(args))
     except BuildError as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         return 2
+    # Bound before the first build, so feeds, calendars and the sitemap link to the address
+    # this server really listens on (the port the system chose, for --port 0).
+    output.mkdir(exist_ok=True)
+    server = make_server(output, args.port)
+    base = dev_siteurl(server.server_address[1])
 
     def rebuild() -> None:
         started = time.perf_counter()
         try:
             # One process: parsed documents stay in memory between rebuilds.
-            build(make_settings(args, FURUSATO_DEV_SITEURL=dev_siteurl), keep_documents=True)
+            build(make_settings(args, FURUSATO_DEV_SITEURL=base), keep_documents=True)
         except ContentError as exc:
             report(exc.problems)
             print("Still serving the last good build.")
@@ -104,8 +140,6 @@ def devserver(args: Any, make_settings: Callable[..., dict], report: Callable) -
         print(f"Rebuilt in {time.perf_counter() - started:.2f} s")
 
     rebuild()
-    output.mkdir(exist_ok=True)
-    server = make_server(output, args.port)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(
         f"Serving at http://{HOST}:{server.server_address[1]}/ ; watching "

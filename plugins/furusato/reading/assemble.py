@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import logging
 import posixpath
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -147,6 +147,7 @@ def assemble_site(
                 prefecture, person, slug, meta, entry, site_zone, options, sizes_seen
             )
             _check_results(event, today, entry, problems)
+            _check_changes(event, today, entry, problems)
             events.append(event)
     for (where, slug), places in slugs.items():
         if len(places) > 1:
@@ -280,6 +281,14 @@ def _make_event(
         published = start
     if meta.posted is not None:  # an announcement is news on the day it was posted
         published = _aware(meta.posted, site_zone)
+    first_start: date | datetime | None = None
+    if meta.rescheduled_from is not None:
+        first = meta.rescheduled_from
+        if meta.all_day:
+            first_start = first.date() if isinstance(first, datetime) else first
+        elif isinstance(first, datetime):
+            first_start = first.replace(tzinfo=zone)
+    changed = _aware(meta.changes[-1].date, site_zone) if meta.changes else None
     return Event(
         prefecture,
         organizer,
@@ -293,6 +302,8 @@ def _make_event(
         entry.source,
         digest,
         entry.images,
+        changed=changed,
+        first_start=first_start,
     )
 
 
@@ -326,6 +337,22 @@ def _check_results(event: Event, today: date, entry: Parsed, problems: Problems)
                 f"the event starts on {event.starts_on()}, after today ({today}), so "
                 f"it cannot have {what} yet; check the date in 'start', or add "
                 f"'{name}' once the event has taken place",
+            )
+
+
+def _check_changes(event: Event, today: date, entry: Parsed, problems: Problems) -> None:
+    """Refuse a change dated after today: calendars and feeds would date the event's last
+    change in the future. A day's grace lets a contributor in a zone ahead of the site's
+    date a change by their own calendar."""
+    for index, change in enumerate(event.meta.changes):
+        day = change.date.date() if isinstance(change.date, datetime) else change.date
+        if day > today + timedelta(days=1):
+            problems.add(
+                event.source,
+                entry.lines.line_of(("changes", index, "date")),
+                f"changes[{index}].date",
+                f"the change is dated {day}, which is still to come; date each change the "
+                "day you publish it (the date of a change tells calendars which news is newer)",
             )
 
 

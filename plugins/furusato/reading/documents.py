@@ -259,6 +259,7 @@ def _check_event(
                             f"{meta.timezone}: the clocks go forward that night; the same "
                             f"moment is {shown:%H:%M}, so write that (or another time)",
                         )
+    _check_status(meta, add)
     if meta.venue is None and meta.online_url is None:
         problems.add(
             source,
@@ -274,3 +275,40 @@ def _wall_clock(value: datetime, zone: ZoneInfo) -> datetime:
     return (
         value.replace(tzinfo=zone).astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
     )
+
+
+def _check_status(meta: EventSchema, add: Any) -> None:
+    """Check that a change of status says what readers and calendars need to know."""
+    if meta.status != "scheduled" and not meta.changes:
+        add(
+            "status",
+            f"an event marked '{meta.status}' needs a 'changes:' entry saying when and what "
+            "changed, such as '- {date: 2026-11-20, note: Cancelled because of the storm.}'",
+        )
+    if meta.status == "moved-online" and meta.online_url is None:
+        add(
+            "status",
+            "an event that moved online needs 'online_url:', the link to join it; add "
+            "'online_url: https://...' (or keep the status 'scheduled')",
+        )
+    if meta.rescheduled_from is None:
+        return
+    if meta.status != "postponed":
+        add(
+            "rescheduled_from",
+            "rescheduled_from is the start a postponed event was first planned for; add "
+            "'status: postponed' (with 'start:' the new date), or remove rescheduled_from",
+        )
+    elif meta.rescheduled_from == meta.start:
+        add(
+            "rescheduled_from",
+            "rescheduled_from is the same as start; write the new date in 'start:' and the "
+            "first planned one in 'rescheduled_from:', or remove rescheduled_from while the "
+            "new date is not known",
+        )
+    elif isinstance(meta.rescheduled_from, datetime) != isinstance(meta.start, datetime):
+        add(
+            "rescheduled_from",
+            "write rescheduled_from like start: a date and time (2026-12-05 18:30), or a "
+            "date only for an all-day event",
+        )
