@@ -21,6 +21,7 @@ from furusato.errors import BuildError
 from furusato_engine import SiteGenerator, SiteWriter, require
 
 FOLDER = "admin/"
+JAPANESE = "ja"  # the page shell's second language, beside English
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = REPO / "node_modules" / "@sveltia" / "cms"
 SHIM = REPO / "theme" / "admin" / "furusato-admin.js"
@@ -84,7 +85,7 @@ class AdminGenerator(SiteGenerator):
             "lang": "en",
             "configured": configured,
             "admin_csp": csp.meta(policy(settings)),
-            "japanese": lambda text: gettext("ja", str(text)),
+            "japanese": lambda text: gettext(JAPANESE, str(text)),
             "editor_version": cms.EDITOR_VERSION,
             "editor_locales": " ".join(LOCALES),
         }

@@ -32,6 +32,7 @@ from .wording import KIND_NAMES, LANG_NAMES
 
 # Where `make cms-config` writes the configuration, relative to the repository root.
 CONFIG_PATH = "theme/admin/config.yml"
+JAPANESE = "ja"  # the language hints and labels are given in beside English
 EDITOR_VERSION = "0.221.1"  # @sveltia/cms, pinned in package.json (test_cms_config checks)
 
 HEADER = """\
@@ -71,7 +72,7 @@ KINDS = {
 
 def bilingual(text: str) -> str:
     """Return an English msgid with its Japanese translation: "Story / 物語"."""
-    japanese = gettext("ja", text)
+    japanese = gettext(JAPANESE, text)
     return text if japanese == text else f"{text} / {japanese}"
 
 
