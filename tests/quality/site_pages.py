@@ -30,12 +30,25 @@ REQUIRED_KINDS = (
     "404-ja",
 )
 # Page types checked when the build has them.
-OPTIONAL_KINDS = ("article-ja", "impact", "prefecture-impact", "impact-ja", "about-ja")
+# "editor" is the /admin/ page shell (the editor itself is tests/quality/test_editor.py's).
+OPTIONAL_KINDS = ("article-ja", "impact", "prefecture-impact", "impact-ja", "about-ja", "editor")
 ALL_KINDS = REQUIRED_KINDS + OPTIONAL_KINDS
 
 # Top-level folders of the output that are never a prefecture microsite.
 NOT_PREFECTURES = frozenset(
-    {"regions", "theme", "about", "impact", "pages", "images", "static", "feeds", "tags", "ja"}
+    {
+        "regions",
+        "theme",
+        "about",
+        "impact",
+        "pages",
+        "images",
+        "static",
+        "feeds",
+        "tags",
+        "ja",
+        "admin",
+    }
 )
 SECTIONS = ("articles", "events", "ambassadors")
 
@@ -202,6 +215,7 @@ def pick_pages(output: Path) -> dict[str, str]:
     add("about-ja", output / "ja" / "about")
     if (output / "ja" / "404.html").is_file():
         pages["404-ja"] = "/ja/404.html"
+    add("editor", output / "admin")
     return {kind: pages[kind] for kind in ALL_KINDS if kind in pages}
 
 

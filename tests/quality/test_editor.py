@@ -50,9 +50,8 @@ LISTEN = (
 
 
 @pytest.fixture(scope="module")
-def editor_site(tmp_path_factory: pytest.TempPathFactory, require_tool) -> Path:
+def editor_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A build of two_prefectures with a repository set, its config.yml on `test-repo`."""
-    require_tool("Chromium", harness.CHROMIUM_PATH.exists(), "install chromium")
     out = tmp_path_factory.mktemp("editor") / "output"
     build_site(SITES / "two_prefectures", out, FURUSATO_REPOSITORY=REPOSITORY)
     profiles = load_profiles(Options(root=SITES / "two_prefectures")).values()
@@ -87,28 +86,26 @@ def stored(pg, path: str, *, list_folder: bool = False):
     return pg.evaluate(READ_STORE, [path, list_folder])
 
 
-def run_editor(site: Path, steps, *, locale: str = "en-US"):
-    """Open /admin/ of `site` in Chromium and run `steps(page, url)`; return what it returns,
-    the CSP violations the page reported and the requests that tried to leave 127.0.0.1."""
-    from playwright.sync_api import sync_playwright
-
+def run_editor(browser, site: Path, steps, *, locale: str = "en-US"):
+    """Open /admin/ of `site` in a fresh Chromium context (its own private file system) and
+    run `steps(page, url)`; return what it returns, the CSP violations the page reported and
+    the requests that tried to leave 127.0.0.1."""
     foreign: list[str] = []
-    with harness.serve(site) as url, sync_playwright() as p:
-        browser = harness.launch_chromium(p)
+    with harness.serve(site) as url:
+        context = browser.new_context(locale=locale, viewport=harness.DESKTOP)
         try:
-            context = browser.new_context(locale=locale, viewport=harness.DESKTOP)
             harness.block_other_hosts(context, foreign)
             pg = context.new_page()
             pg.add_init_script(LISTEN)
             result = steps(pg, url)
             violations = pg.evaluate("window.__violations")
         finally:
-            browser.close()
+            context.close()
     return result, violations, foreign
 
 
 def test_an_article_written_in_the_editor_passes_check_and_is_published(
-    editor_site: Path, tmp_path: Path
+    chromium_browser, editor_site: Path, tmp_path: Path
 ) -> None:
     def steps(pg, url):
         open_new_article(pg, url)
@@ -131,7 +128,7 @@ def test_an_article_written_in_the_editor_passes_check_and_is_published(
         assert len(names) == 1, names
         return names[0], stored(pg, f"content/tottori/articles/{names[0]}")
 
-    (name, text), violations, foreign = run_editor(editor_site, steps)
+    (name, text), violations, foreign = run_editor(chromium_browser, editor_site, steps)
     assert name.endswith("-snow-crab-season.md")
     front = yaml.safe_load(text.split("---")[1])
     assert front["title"] == "Snow crab season"
@@ -160,7 +157,9 @@ def test_an_article_written_in_the_editor_passes_check_and_is_published(
     shutil.copyfile(tmp_path / "editor-article.png", SCREENSHOTS / "editor-article.png")
 
 
-def test_the_editor_refuses_an_article_without_a_title(editor_site: Path, tmp_path: Path) -> None:
+def test_the_editor_refuses_an_article_without_a_title(
+    chromium_browser, editor_site: Path, tmp_path: Path
+) -> None:
     def steps(pg, url):
         open_new_article(pg, url)
         fill_article(pg, None)
@@ -177,14 +176,16 @@ def test_the_editor_refuses_an_article_without_a_title(editor_site: Path, tmp_pa
             saved = []
         return error, saved
 
-    (error, saved), _, foreign = run_editor(editor_site, steps)
+    (error, saved), _, foreign = run_editor(chromium_browser, editor_site, steps)
     assert "required" in error.lower(), error
     assert saved == []
     assert foreign == []
     shutil.copyfile(tmp_path / "editor-required.png", SCREENSHOTS / "editor-required.png")
 
 
-def test_the_editor_speaks_japanese_from_the_site_s_own_copy(editor_site: Path) -> None:
+def test_the_editor_speaks_japanese_from_the_site_s_own_copy(
+    chromium_browser, editor_site: Path
+) -> None:
     def steps(pg, url):
         pg.goto(url + "admin/", wait_until="domcontentloaded")
         button = pg.get_by_role("button", name="テストリポジトリで作業")
@@ -192,7 +193,7 @@ def test_the_editor_speaks_japanese_from_the_site_s_own_copy(editor_site: Path) 
         pg.screenshot(path=str(SCREENSHOTS / "editor-sign-in-ja.png"))
         return button.inner_text()
 
-    text, violations, foreign = run_editor(editor_site, steps, locale="ja-JP")
+    text, violations, foreign = run_editor(chromium_browser, editor_site, steps, locale="ja-JP")
     assert text == "テストリポジトリで作業"
     assert foreign == []
     assert all(uri.startswith(REFUSED) for _, uri in violations), violations
