@@ -9,6 +9,7 @@ private file system (OPFS); the configuration is furusato.cms's with that backen
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -26,6 +27,17 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 REPOSITORY = "https://github.com/example/furusato"
 SCREENSHOTS = REPO / "docs" / "screenshots"
+# docs/editor.md's pictures are this test's; FURUSATO_EDITOR_SCREENSHOTS=1 saves them there.
+SAVE_SCREENSHOTS = os.environ.get("FURUSATO_EDITOR_SCREENSHOTS") == "1"
+
+
+def keep_screenshot(taken: Path, name: str) -> None:
+    """Copy a screenshot the test took to docs/screenshots/ when asked to."""
+    if SAVE_SCREENSHOTS:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(taken, SCREENSHOTS / name)
+
+
 # What the editor's bundle asks of other hosts, which the page's policy refuses on purpose:
 # its update check and its fonts (served from /admin/fonts/ instead).
 REFUSED = ("https://unpkg.com/@sveltia/cms/package.json", "https://cdn.jsdelivr.net/fontsource/")
@@ -153,8 +165,7 @@ def test_an_article_written_in_the_editor_passes_check_and_is_published(
     article = page(out, "/tottori/articles/snow-crab-season/")
     assert article.xpath("string(//h1)").strip() == "Snow crab season"
     assert "port market opens at dawn" in article.xpath("string(//main)")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(tmp_path / "editor-article.png", SCREENSHOTS / "editor-article.png")
+    keep_screenshot(tmp_path / "editor-article.png", "editor-article.png")
 
 
 def test_the_editor_refuses_an_article_without_a_title(
@@ -180,21 +191,22 @@ def test_the_editor_refuses_an_article_without_a_title(
     assert "required" in error.lower(), error
     assert saved == []
     assert foreign == []
-    shutil.copyfile(tmp_path / "editor-required.png", SCREENSHOTS / "editor-required.png")
+    keep_screenshot(tmp_path / "editor-required.png", "editor-required.png")
 
 
 def test_the_editor_speaks_japanese_from_the_site_s_own_copy(
-    chromium_browser, editor_site: Path
+    chromium_browser, editor_site: Path, tmp_path: Path
 ) -> None:
     def steps(pg, url):
         pg.goto(url + "admin/", wait_until="domcontentloaded")
         button = pg.get_by_role("button", name="テストリポジトリで作業")
         button.wait_for()
-        pg.screenshot(path=str(SCREENSHOTS / "editor-sign-in-ja.png"))
+        pg.screenshot(path=str(tmp_path / "editor-sign-in-ja.png"))
         return button.inner_text()
 
     text, violations, foreign = run_editor(chromium_browser, editor_site, steps, locale="ja-JP")
     assert text == "テストリポジトリで作業"
+    keep_screenshot(tmp_path / "editor-sign-in-ja.png", "editor-sign-in-ja.png")
     assert foreign == []
     assert all(uri.startswith(REFUSED) for _, uri in violations), violations
 
