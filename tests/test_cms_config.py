@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from furusato import cms, schemas
+from furusato import cms, csp, schemas
 from furusato.commands import cms_config
 from furusato.commands.build import load_settings
 from furusato.reading.loader import Options, load_profiles
@@ -170,6 +170,9 @@ def test_without_a_repository_the_admin_page_says_what_to_set(tmp_path: Path) ->
     assert "set FURUSATO_REPOSITORY" in text
     assert admin.xpath("//script") == []
     assert admin.xpath("//link[@rel='cms-config-url']") == []
+    # Without the editor, the page runs nothing and keeps the site's policy.
+    policy = admin.xpath("string(//meta[@http-equiv='Content-Security-Policy']/@content)")
+    assert policy == csp.meta(csp.POLICY)
     assert not (out / "admin" / "config.yml").exists()
     assert not (out / "admin" / "sveltia-cms.js").exists()
     japanese = admin.xpath("//p[@lang='ja']/text()")
@@ -192,4 +195,7 @@ def test_with_a_repository_the_admin_folder_has_the_editor(tmp_path: Path) -> No
                  "fonts/source-sans-3.woff2", "fonts/material-symbols-outlined.woff2",
                  "furusato-admin.js", "LICENSE.txt"):  # fmt: skip
         assert (out / "admin" / name).is_file(), name
-    assert page(out, "/admin/").xpath("//script/@src") == ["furusato-admin.js", "sveltia-cms.js"]
+    assert page(out, "/admin/").xpath("//script/@src") == [
+        "/admin/furusato-admin.js",
+        "/admin/sveltia-cms.js",
+    ]
