@@ -45,7 +45,7 @@ BUILD_OPTS += --relative-urls
 endif
 
 .PHONY: help venv html clean regenerate serve devserver publish test check lint \
-        article event codeowners lock bench screenshots share-card github rsync_upload translations
+        article event codeowners lock bench screenshots share-card cms-config github rsync_upload translations
 
 help: ## List the targets
 	@echo 'Furusato: static portals for prefectural JET alumni networks'
@@ -65,7 +65,11 @@ $(VENV)/.installed: requirements.lock
 
 venv: $(VENV)/.installed ## Create .venv from requirements.lock
 
-html: $(VENV)/.installed ## Validate content and build the site into output/
+node_modules/.installed: package-lock.json
+	npm ci --ignore-scripts
+	@touch $@
+
+html: $(VENV)/.installed node_modules/.installed ## Validate content and build the site into output/
 	$(FURUSATO) build --settings $(CONFFILE) --output $(OUTPUTDIR) --port $(PORT) $(BUILD_OPTS)
 
 clean: ## Remove output/ and build caches
@@ -76,10 +80,10 @@ regenerate: devserver ## Alias of devserver (rebuild on change)
 serve: $(VENV)/.installed ## Serve output/ at http://127.0.0.1:$(PORT)/
 	$(FURUSATO) serve --output $(OUTPUTDIR) --port $(PORT)
 
-devserver: $(VENV)/.installed ## Build, serve on 127.0.0.1 and rebuild on every change
+devserver: $(VENV)/.installed node_modules/.installed ## Build, serve on 127.0.0.1 and rebuild on every change
 	$(FURUSATO) devserver --settings $(CONFFILE) --output $(OUTPUTDIR) --port $(PORT) $(BUILD_OPTS)
 
-publish: $(VENV)/.installed ## Production build with publishconf.py (needs SITEURL=https://...)
+publish: $(VENV)/.installed node_modules/.installed ## Production build with publishconf.py (needs SITEURL=https://...)
 	$(FURUSATO) build --settings $(PUBLISHCONF) --output $(OUTPUTDIR) $(BUILD_OPTS)
 
 github: publish ## Publish output/ to the gh-pages branch and push it (CNAME=host for a domain)
@@ -106,6 +110,9 @@ event: $(VENV)/.installed ## New event: make event PREFECTURE=tottori AUTHOR=amy
 
 codeowners: $(VENV)/.installed ## Write .github/CODEOWNERS from the profiles' coordinators
 	$(FURUSATO) codeowners
+
+cms-config: $(VENV)/.installed ## Write the web editor's configuration theme/admin/config.yml from the schemas
+	$(FURUSATO) cms-config --settings $(CONFFILE)
 
 test: $(VENV)/.installed ## Run the test suite
 	$(PYTHON) -m pytest $(PYTEST_ARGS)

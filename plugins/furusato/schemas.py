@@ -185,6 +185,68 @@ TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
 When = Annotated[date | datetime, BeforeValidator(_parse_when)]
 
 
+# What each front-matter field is for, in English and Japanese: the web editor shows these as
+# the fields' hints (furusato.cms reads them from the models' `description`).
+_HINTS = {
+    "title": "The headline readers see. / 読者に表示される見出しです。",
+    "date": "The day the article is published, as YYYY-MM-DD. / 記事の公開日（YYYY-MM-DD）。",
+    "author": "You: your id in your prefecture's profile. Not listed? Ask your coordinator "
+    "to add you to the prefecture's profile in prefectures/. / 筆者（都道府県プロフィールに"
+    "登録されたアンバサダー）。一覧にない場合はコーディネーターに登録を依頼してください。",
+    "summary": "One or two sentences of your own, shown in lists and feeds. / 一覧やフィードに"
+    "表示される一、二文の紹介文です。",
+    "updated": "The day you changed the article after publishing it (optional). / 公開後に"
+    "内容を更新した日（任意）。",
+    "kind": "Story, guide, news or policy proposal. / ストーリー、ガイド、ニュース、政策提言"
+    "のいずれか。",
+    "lang": "The language you write in. / 本文の言語。",
+    "tags": "A few words readers can browse by (optional). / 分類のためのタグ（任意）。",
+    "image": "A photo for the top of the article (optional); JPEG, PNG or WebP. / 記事の先頭に"
+    "表示する写真（任意、JPEG・PNG・WebP）。",
+    "image_alt": "What the photo shows, for readers who cannot see it (needed with a photo). / "
+    "写真が見えない読者のための説明（写真がある場合は必須）。",
+    "translation": "The address name (slug) of the same text in the other language, such as "
+    "sand-dunes-in-winter (optional). / もう一方の言語で書かれた同じ記事のスラッグ（任意）。",
+    "status": "Policy proposals only: submitted, adopted or declined. / 政策提言のみ：提出済み、"
+    "採択、不採択。",
+    "event_title": "The event's name. / イベントの名前です。",
+    "start": "When it starts, as YYYY-MM-DD HH:MM in the event's own time zone. / 開始日時"
+    "（現地時間、YYYY-MM-DD HH:MM）。",
+    "end": "When it ends (optional). / 終了日時（任意）。",
+    "all_day": "Tick for an event without times. / 時刻のないイベントの場合はオンにします。",
+    "timezone": "Where the clock times are, as an IANA name such as Europe/London; leave empty "
+    "for Japan. / 時刻のタイムゾーン（例：Europe/London）。日本の場合は空欄。",
+    "venue": "Where it takes place (or give an online link). / 開催場所（オンラインの場合は"
+    "リンクを記入）。",
+    "online_url": "The link to join online (optional). / オンライン参加用のリンク（任意）。",
+    "organizer": "The ambassador who organises it. / 主催するアンバサダー。",
+    "posted": "When the announcement was published (optional). / 告知を公開した日（任意）。",
+    "registration_url": "Where people sign up (optional). / 参加申込みのページ（任意）。",
+    "cost": "What it costs, as you would say it (optional). / 参加費（任意）。",
+    "event_summary": "One or two sentences about the event. / イベントの一、二文の紹介です。",
+    "attendance": "After the event: how many came (optional). / 終了後：参加者数（任意）。",
+    "funds_raised": "After the event: money raised, in one currency (optional). / 終了後："
+    "集まった寄付（任意）。",
+    "venue_name": "The venue's name. / 会場の名前。",
+    "address": "Street address (optional). / 住所（任意）。",
+    "city": "City. / 都市。",
+    "country": "Country. / 国。",
+    "amount": "The amount, such as 1200.50. / 金額（例：1200.50）。",
+    "currency": "Three-letter currency code, such as JPY, GBP or USD. / 通貨コード（例：JPY）。",
+    "event_status": "Leave 'scheduled' unless the event was cancelled, postponed or moved "
+    "online; then also add a change below. / 予定どおりなら scheduled のまま。中止・延期・"
+    "オンライン開催への変更のときは、下の「変更のお知らせ」にも一件追加してください。",
+    "rescheduled_from": "Postponed to a new date: the start first announced, with the new "
+    "date in Starts (optional). / 延期して日程が決まった場合：当初の開始日時（新しい日時は"
+    "「開始」に）。",
+    "changes": "One entry per published change, oldest first: the day and a short note. "
+    "Never edit an old entry; add a new one. / 公表した変更ごとに一件（古い順）：日付と短い"
+    "説明。過去の記録は書き換えず、新しく追加してください。",
+    "page_title": "The page's title. / ページのタイトル。",
+    "order": "Where the page comes in the menu: lower first. / メニューでの順番（小さいほど先）。",
+}
+
+
 class _Schema(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -332,19 +394,27 @@ class ProfileSchema(_Schema):
 class ArticleSchema(_Schema):
     """The front matter of `content/<slug>/articles/*.md`."""
 
-    title: Text
-    date: When
-    author: Slug
-    summary: Summary
-    updated: When | None = None
-    kind: ArticleKind = "story"
-    lang: Language = "en"
-    tags: tuple[Tag, ...] = Field(default=(), max_length=MAX_TAGS)
+    title: Text = Field(title="Title / タイトル", description=_HINTS["title"])
+    date: When = Field(title="Date / 日付", description=_HINTS["date"])
+    author: Slug = Field(title="Author / 筆者", description=_HINTS["author"])
+    summary: Summary = Field(title="Summary / 概要", description=_HINTS["summary"])
+    updated: When | None = Field(None, title="Updated / 更新日", description=_HINTS["updated"])
+    kind: ArticleKind = Field("story", title="Kind / 種類", description=_HINTS["kind"])
+    lang: Language = Field("en", title="Language / 言語", description=_HINTS["lang"])
+    tags: tuple[Tag, ...] = Field(
+        default=(), max_length=MAX_TAGS, title="Tags / タグ", description=_HINTS["tags"]
+    )
     slug: Slug | None = None
-    image: FilePath | None = None
-    image_alt: Alt | None = None
-    translation: Slug | None = None
-    status: ProposalStatus | None = None
+    image: FilePath | None = Field(None, title="Picture / 写真", description=_HINTS["image"])
+    image_alt: Alt | None = Field(
+        None, title="Picture description / 写真の説明", description=_HINTS["image_alt"]
+    )
+    translation: Slug | None = Field(
+        None, title="Translation / 翻訳", description=_HINTS["translation"]
+    )
+    status: ProposalStatus | None = Field(
+        None, title="Proposal status / 提言の状況", description=_HINTS["status"]
+    )
     example: bool = False
 
     @field_validator("status")
@@ -360,17 +430,21 @@ class ArticleSchema(_Schema):
 class Venue(_Schema):
     """Where an event takes place."""
 
-    name: Text
-    address: Text | None = None
-    city: Text
-    country: Text
+    name: Text = Field(title="Venue name / 会場名", description=_HINTS["venue_name"])
+    address: Text | None = Field(None, title="Address / 住所", description=_HINTS["address"])
+    city: Text = Field(title="City / 都市", description=_HINTS["city"])
+    country: Text = Field(title="Country / 国", description=_HINTS["country"])
 
 
 class Money(_Schema):
     """An amount in one currency (ISO 4217 code); amounts in different currencies never add up."""
 
-    amount: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    amount: Decimal = Field(
+        ge=0, max_digits=14, decimal_places=2, title="Amount / 金額", description=_HINTS["amount"]
+    )
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(
+        title="Currency / 通貨", description=_HINTS["currency"]
+    )
 
 
 EventStatus = Literal["scheduled", "cancelled", "postponed", "moved-online"]
@@ -407,27 +481,52 @@ class Change(_Schema):
 class EventSchema(_Schema):
     """The front matter of `content/<slug>/events/*.md`."""
 
-    title: Text
-    start: When
-    end: When | None = None
-    all_day: bool = False
-    timezone: TimeZoneName | None = None
-    venue: Venue | None = None
-    online_url: Url | None = None
-    organizer: Slug
-    posted: When | None = None  # when the announcement was published; feeds date it so
-    registration_url: Url | None = None
-    cost: Text | None = None
-    summary: Summary
-    tags: tuple[Tag, ...] = Field(default=(), max_length=MAX_TAGS)
+    title: Text = Field(title="Title / タイトル", description=_HINTS["event_title"])
+    start: When = Field(title="Starts / 開始", description=_HINTS["start"])
+    end: When | None = Field(None, title="Ends / 終了", description=_HINTS["end"])
+    all_day: bool = Field(False, title="All day / 終日", description=_HINTS["all_day"])
+    timezone: TimeZoneName | None = Field(
+        None, title="Time zone / タイムゾーン", description=_HINTS["timezone"]
+    )
+    venue: Venue | None = Field(None, title="Venue / 会場", description=_HINTS["venue"])
+    online_url: Url | None = Field(
+        None, title="Online link / オンライン参加のリンク", description=_HINTS["online_url"]
+    )
+    organizer: Slug = Field(title="Organiser / 主催者", description=_HINTS["organizer"])
+    # when the announcement was published; feeds date it so
+    posted: When | None = Field(None, title="Announced / 告知日", description=_HINTS["posted"])
+    registration_url: Url | None = Field(
+        None, title="Registration link / 申込みリンク", description=_HINTS["registration_url"]
+    )
+    cost: Text | None = Field(None, title="Cost / 参加費", description=_HINTS["cost"])
+    summary: Summary = Field(title="Summary / 概要", description=_HINTS["event_summary"])
+    tags: tuple[Tag, ...] = Field(
+        default=(), max_length=MAX_TAGS, title="Tags / タグ", description=_HINTS["tags"]
+    )
     slug: Slug | None = None
-    attendance: int | None = Field(default=None, ge=0, le=MAX_ATTENDANCE)
-    funds_raised: Money | None = None
-    lang: Language = "en"
-    translation: Slug | None = None  # the slug of the same event's post in the other language
-    status: EventStatus = "scheduled"
-    rescheduled_from: When | None = None  # a postponed event's first planned start
-    changes: tuple[Change, ...] = Field(default=(), max_length=MAX_CHANGES)
+    attendance: int | None = Field(
+        default=None, ge=0, le=MAX_ATTENDANCE, title="Attendance / 参加者数",
+        description=_HINTS["attendance"],
+    )  # fmt: skip
+    funds_raised: Money | None = Field(
+        None, title="Funds raised / 集まった寄付", description=_HINTS["funds_raised"]
+    )
+    lang: Language = Field("en", title="Language / 言語", description=_HINTS["lang"])
+    # the slug of the same event's post in the other language
+    translation: Slug | None = Field(
+        None, title="Translation / 翻訳", description=_HINTS["translation"]
+    )
+    status: EventStatus = Field(
+        "scheduled", title="Status / 状況", description=_HINTS["event_status"]
+    )
+    # a postponed event's first planned start
+    rescheduled_from: When | None = Field(
+        None, title="First planned start / 当初の開始日時", description=_HINTS["rescheduled_from"]
+    )
+    changes: tuple[Change, ...] = Field(
+        default=(), max_length=MAX_CHANGES, title="Changes / 変更のお知らせ",
+        description=_HINTS["changes"],
+    )  # fmt: skip
     example: bool = False
 
     @model_validator(mode="before")
@@ -465,9 +564,14 @@ def _day_of(value: date) -> date:
 class PageSchema(_Schema):
     """The front matter of `content/pages/*.md`."""
 
-    title: Text
-    summary: Summary | None = None
+    title: Text = Field(title="Title / タイトル", description=_HINTS["page_title"])
+    summary: Summary | None = Field(None, title="Summary / 概要", description=_HINTS["summary"])
     slug: Slug | None = None
-    order: int = Field(default=0, ge=-1000, le=1000)
-    lang: Language = "en"
-    translation: Slug | None = None  # the slug of the same page in the other language
+    order: int = Field(
+        default=0, ge=-1000, le=1000, title="Order / 並び順", description=_HINTS["order"]
+    )
+    lang: Language = Field("en", title="Language / 言語", description=_HINTS["lang"])
+    # the slug of the same page in the other language
+    translation: Slug | None = Field(
+        None, title="Translation / 翻訳", description=_HINTS["translation"]
+    )

@@ -20,7 +20,8 @@ def write_sitemap(build: Build) -> None:
     """List every page of the site in sitemap.xml, and point robots.txt to it."""
     writer = build.writer
     assert writer is not None
-    pages = [p for p in writer.paths() if p.endswith("index.html")]
+    # The editor's page (/admin/) is for contributors, not readers: it says noindex.
+    pages = [p for p in writer.paths() if p.endswith("index.html") and not p.startswith("admin/")]
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '

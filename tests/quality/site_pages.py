@@ -60,12 +60,25 @@ OPTIONAL_KINDS = (
     # A prefecture with no ambassador, article or event: its home invites the first ones.
     "prefecture-empty",
     "prefecture-empty-ja",
+    "editor",  # the /admin/ page shell (the editor itself is tests/quality/test_editor.py's)
 )
 ALL_KINDS = REQUIRED_KINDS + OPTIONAL_KINDS
 
 # Top-level folders of the output that are never a prefecture microsite.
 NOT_PREFECTURES = frozenset(
-    {"regions", "theme", "about", "impact", "pages", "images", "static", "feeds", "tags", "ja"}
+    {
+        "regions",
+        "theme",
+        "about",
+        "impact",
+        "pages",
+        "images",
+        "static",
+        "feeds",
+        "tags",
+        "ja",
+        "admin",
+    }
 )
 SECTIONS = ("articles", "events", "ambassadors")
 
@@ -278,6 +291,7 @@ def pick_pages(output: Path) -> dict[str, str]:
     add("about-ja", output / "ja" / "about")
     if (output / "ja" / "404.html").is_file():
         pages["404-ja"] = "/ja/404.html"
+    add("editor", output / "admin")
     return {kind: pages[kind] for kind in ALL_KINDS if kind in pages}
 
 

@@ -1,4 +1,5 @@
-"""The `furusato` command line that the Makefile calls: build, check, new, codeowners, serve."""
+"""The `furusato` command line that the Makefile calls: build, check, new, codeowners,
+cms-config, serve."""
 
 from __future__ import annotations
 
@@ -193,6 +194,50 @@ def cmd_codeowners(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cms_config(args: argparse.Namespace) -> int:
+    from .. import cms
+    from .. import settings as declared
+    from ..reading.loader import Options, load_profiles
+    from . import cms_config
+    from .build import load_settings
+
+    root = Path(args.root)
+    try:
+        settings = declared.with_defaults(load_settings(Path(args.settings)))
+    except Exception as exc:  # a settings file is Python: anything can go wrong in it
+        print(f"cannot read the settings file {args.settings}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        text = cms_config.text(load_profiles(Options(root=root)).values(), settings)
+    except ContentError as exc:
+        report(exc.problems)
+        return 1
+    path = root / cms.CONFIG_PATH
+    current = path.read_text(encoding="utf-8") if path.exists() else None
+    if args.check:
+        if current != text:
+            print(
+                f"{cms.CONFIG_PATH} does not match the schemas and prefectures/*.yaml; "
+                "run `make cms-config` and commit the result",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"{cms.CONFIG_PATH} is up to date")
+        return 0
+    if current != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"Wrote {cms.CONFIG_PATH}")
+    else:
+        print(f"{cms.CONFIG_PATH} is already up to date")
+    if settings.get("FURUSATO_REPOSITORY") is None:
+        print(
+            f"note: FURUSATO_REPOSITORY is not set in {args.settings}, so the editor has no "
+            "repository to save to; set it (https://github.com/<owner>/<name>) to use /admin/"
+        )
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve_forever
 
@@ -262,6 +307,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--check", action="store_true", help="only say whether it is up to date")
     p.add_argument("--root", default=".", help="repository root")
     p.set_defaults(func=cmd_codeowners, debug=False)
+
+    p = sub.add_parser("cms-config", help="write the web editor's configuration")
+    p.add_argument("--check", action="store_true", help="only say whether it is up to date")
+    p.add_argument("--root", default=".", help="repository root")
+    p.add_argument("--settings", default="pelicanconf.py", help="Pelican settings file")
+    p.set_defaults(func=cmd_cms_config, debug=False)
 
     p = sub.add_parser("serve", help="serve output/ on 127.0.0.1")
     p.add_argument("--output", default="output")
