@@ -116,7 +116,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def pages(out: Path) -> list[Path]:
-    return sorted(p for p in out.rglob("*.html") if p.name != "404.html")
+    """Every page readers share: not the 404 page, nor the editor at /admin/ (noindex)."""
+    return sorted(
+        p
+        for p in out.rglob("*.html")
+        if p.name != "404.html" and p.relative_to(out).parts[0] != "admin"
+    )
 
 
 def head(path: Path) -> lxml.html.HtmlElement:
