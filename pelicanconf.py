@@ -35,6 +35,7 @@ PLUGINS = [
     "calendars",  # iCalendar: /<slug>/events.ics, one event.ics per event, national /events.ics
     "feeds",  # RSS and Atom per prefecture and national, feeds.opml (feedgen)
     "impact",  # local return reports: /<slug>/impact/, /impact/ and their CSV and JSON
+    "digest",  # monthly fan-club digest: /<slug>/digest/ pages, emails (.eml) and digest.xml
     "sitemap",  # sitemap.xml and robots.txt, once every page is written
     "host_config",  # _headers (CSP, caching) and .nojekyll, once every file is made
 ]
