@@ -62,7 +62,11 @@ class DigestGenerator(SiteGenerator):
         if prefecture is None:
             content: list[Any] = [list(site.prefectures.values()), site.articles, site.events]
         else:
-            content = [prefecture, site.articles_of(prefecture.slug), site.events_of(prefecture.slug)]
+            content = [
+                prefecture,
+                site.articles_of(prefecture.slug),
+                site.events_of(prefecture.slug),
+            ]
         extra = [site.today, self.sender, self.authority, self.sitename, self.css]
         return f"digest|{self.site_key}|{fingerprint([content, extra])}"
 
@@ -151,7 +155,10 @@ class DigestGenerator(SiteGenerator):
         self.register_editions(pages)
         files = {
             "page": urls.save_as(pages[lang]),
-            **{kind: urls.save_as(urls.digest_file(p, month, kind)) for kind in ("html", "text", "eml")},
+            **{
+                kind: urls.save_as(urls.digest_file(p, month, kind))
+                for kind in ("html", "text", "eml")
+            },
         }
         if writer.all_up_to_date(list(files.values()), key):
             return

@@ -30,7 +30,6 @@ from zoneinfo import ZoneInfo
 
 from furusato.entities import Article, Event, Prefecture, Site
 from furusato.schemas import Ambassador
-
 from impact.figures import YearFigures, figures
 
 UPCOMING_MONTHS = 2  # how many months after the issue's month "Coming up" covers
@@ -53,7 +52,9 @@ class Month:
         try:
             parsed = datetime.strptime(text.strip(), "%Y-%m")
         except ValueError:
-            raise ValueError(f"{text!r} is not a month; write it as YYYY-MM, such as 2026-11") from None
+            raise ValueError(
+                f"{text!r} is not a month; write it as YYYY-MM, such as 2026-11"
+            ) from None
         return cls(parsed.year, parsed.month)
 
     def __str__(self) -> str:
@@ -133,9 +134,7 @@ def status_changes(proposal: Article) -> list[tuple[str, date]]:
     return [(proposal.meta.status or "submitted", proposal.published.date())]
 
 
-def first_contributions(
-    site: Site, prefectures: Iterable[Prefecture]
-) -> list[NewAmbassador]:
+def first_contributions(site: Site, prefectures: Iterable[Prefecture]) -> list[NewAmbassador]:
     """Return each ambassador who contributed anything, with the day of their first item."""
     found = []
     for p in prefectures:

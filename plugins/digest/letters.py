@@ -139,7 +139,7 @@ def plain_text(issue: Issue, urls: Urls, w: Words) -> str:
     lang = issue.lang
     _ = lambda message: gettext(lang, message)  # noqa: E731
     out: list[str] = [w.title, "=" * min(WIDTH, _columns(w.title)), ""]
-    out += wrap(w.figures, lang) + [""]
+    out += [*wrap(w.figures, lang), ""]
 
     def heading(text: str) -> None:
         out.extend([text, "-" * min(WIDTH, _columns(text)), ""])
@@ -179,15 +179,12 @@ def plain_text(issue: Issue, urls: Urls, w: Words) -> str:
         for e in issue.upcoming:
             item(f"* {e.title}", _event_facts(e, lang, national), None, urls.event(e))
     else:
-        out += wrap(_(N_("No events are announced for the next two months yet.")), lang) + [""]
-    out.append("-- ")
-    out += wrap(_(N_("Read this issue on the web:")), lang) + [
-        f"  {urls.digest_issue(issue.prefecture, str(issue.month))}"
-    ]
-    out += wrap(_(N_("Every issue, and the digest feed:")), lang) + [
-        f"  {urls.digest(issue.prefecture)}",
-        f"  {urls.digest_feed(issue.prefecture)}",
-    ]
+        out += [*wrap(_(N_("No events are announced for the next two months yet.")), lang), ""]
+    out.append("-- ")  # the signature separator: mail programs grey out what follows
+    out += wrap(_(N_("Read this issue on the web:")), lang)
+    out.append(f"  {urls.digest_issue(issue.prefecture, str(issue.month))}")
+    out += wrap(_(N_("Every issue, and the digest feed:")), lang)
+    out += [f"  {urls.digest(issue.prefecture)}", f"  {urls.digest_feed(issue.prefecture)}"]
     return "\n".join(out) + "\n"
 
 

@@ -13,8 +13,8 @@ import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 from email.utils import parseaddr
+from typing import Any
 from urllib.parse import urlsplit
 
 from . import csp
@@ -155,7 +155,7 @@ def _repository(value: Any) -> str | None:
 
 def _mailbox(value: Any) -> str | None:
     if isinstance(value, str) and "\n" not in value and "\r" not in value:
-        name, address = parseaddr(value)
+        _, address = parseaddr(value)
         if re.fullmatch(r"[^@\s<>]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", address):
             return None
     return "must be an e-mail address, such as 'Tottori alumni <news@alumni.example.org>'"

@@ -72,7 +72,8 @@ class Located:
         urls = Urls("", single)
         self.archive = output / urls.save_as(urls.digest(prefecture))
         self.feeds = {
-            lang: output / Urls("", single, lang).save_as(Urls("", single, lang).digest_feed(prefecture))
+            lang: output
+            / Urls("", single, lang).save_as(Urls("", single, lang).digest_feed(prefecture))
             for lang in LANGUAGES
         }
 
@@ -98,7 +99,9 @@ def _check_target(args: argparse.Namespace, settings: dict[str, Any]) -> str | N
             f"--prefecture {single}"
         )
     if single and slug != single:
-        raise sending.SendError(f"this site is built for {single} alone; give --prefecture {single}")
+        raise sending.SendError(
+            f"this site is built for {single} alone; give --prefecture {single}"
+        )
     today = _today(settings)
     if args.month > f"{today:%Y-%m}":
         raise sending.SendError(
@@ -168,13 +171,19 @@ def _send(args: argparse.Namespace, settings_of) -> int:
     root = Path(settings["PATH"]).parent
     subscribers_path = Path(args.subscribers)
     sending.refuse_inside(subscribers_path, root, "subscriber list")
-    log = Path(args.log) if args.log else subscribers_path.with_name(subscribers_path.name + ".sent.jsonl")
+    log = (
+        Path(args.log)
+        if args.log
+        else subscribers_path.with_name(subscribers_path.name + ".sent.jsonl")
+    )
     sending.refuse_inside(log, root, "send log")
     if args.dry_run:
         sending.refuse_inside(Path(args.dry_run), root, "dry-run mailbox")
     subscribers = sending.read_subscribers(subscribers_path)
     if not subscribers:
-        raise sending.SendError(f"{subscribers_path}: the list has no addresses; nothing to send", 1)
+        raise sending.SendError(
+            f"{subscribers_path}: the list has no addresses; nothing to send", 1
+        )
     config = None if args.dry_run else sending.SmtpConfig.from_environment(os.environ)
     located, slug = _locate(args, settings_of, rebuild=True)
     eml = located.files[args.lang]["eml"]
@@ -234,7 +243,9 @@ def add_parser(sub, settings_options) -> None:
             help="the prefecture's slug, or 'national' (the default) for every prefecture",
         )
         q.add_argument("--month", type=_month, required=True, help="the month, YYYY-MM")
-        q.add_argument("--site", dest="single", help="the prefecture a one-prefecture site is built for")
+        q.add_argument(
+            "--site", dest="single", help="the prefecture a one-prefecture site is built for"
+        )
         q.add_argument("--debug", action="store_true", help="verbose logging")
         if action == "send":
             q.add_argument("--lang", choices=LANGUAGES, default="en", help="the edition to send")

@@ -31,8 +31,6 @@ from urllib.parse import quote, urlsplit
 SECURITY = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
-# A subscriber list's file name; .gitignore and `make check` keep these out of the repository.
-SUBSCRIBER_PATTERNS = ("subscribers*.csv", "*.subscribers.csv", "*-subscribers.csv")
 
 
 class SendError(Exception):
@@ -81,7 +79,9 @@ class SmtpConfig:
             )
         port_text = env.get("FURUSATO_SMTP_PORT", "").strip()
         if port_text and not (port_text.isdigit() and 0 < int(port_text) < 65536):
-            raise SendError(f"FURUSATO_SMTP_PORT is {port_text!r}; write a port number, such as 587")
+            raise SendError(
+                f"FURUSATO_SMTP_PORT is {port_text!r}; write a port number, such as 587"
+            )
         user = env.get("FURUSATO_SMTP_USER") or None
         password = env.get("FURUSATO_SMTP_PASSWORD") or None
         if user and not password:
@@ -202,10 +202,6 @@ def personal_copy(send: Send, subscriber: Subscriber, when: float | None = None)
     return msg
 
 
-def log_key(key: Mapping[str, str], address: str) -> tuple[str, ...]:
-    return (key["prefecture"], key["month"], key["lang"], address.lower())
-
-
 def already_sent(log: Path, key: Mapping[str, str]) -> set[str]:
     """Return the addresses the log says were mailed this month's digest in this edition."""
     done: set[str] = set()
@@ -216,9 +212,11 @@ def already_sent(log: Path, key: Mapping[str, str]) -> set[str]:
             entry = json.loads(line)
         except json.JSONDecodeError:
             continue  # a line cut short when the machine stopped: that message was not logged
-        if isinstance(entry, dict) and entry.get("status") in ("sent", "refused"):
-            if log_key(entry, entry.get("address", "")) == log_key(key, entry.get("address", "")):
-                done.add(str(entry["address"]).lower())
+        if not isinstance(entry, dict) or entry.get("status") not in ("sent", "refused"):
+            continue
+        address = str(entry.get("address", ""))
+        if all(entry.get(k) == key[k] for k in ("prefecture", "month", "lang")):
+            done.add(address.lower())
     return done
 
 
@@ -307,8 +305,9 @@ def run(
             except smtplib.SMTPRecipientsRefused as exc:
                 outcome.refused.append(subscriber.address)
                 code, reason = next(iter(exc.recipients.values()))
-                _append(send.log, {**send.key, "address": subscriber.address, "status": "refused",
-                                   "reason": f"{code} {reason.decode(errors='replace')}"})  # fmt: skip
+                why = f"{code} {reason.decode(errors='replace')}"
+                entry = {"address": subscriber.address, "status": "refused", "reason": why}
+                _append(send.log, {**send.key, **entry})
                 say(f"refused by the server: {subscriber.address} ({code})")
                 continue
             except (smtplib.SMTPException, OSError) as exc:
