@@ -169,7 +169,7 @@ class DigestGenerator(SiteGenerator):
         email = env.get_template("email/digest.html").render(
             {**data, "urls": absolute, "site": self.site, "email_image": letters.email_image}
         )
-        html = letters.inline(email, self.css)
+        html = letters.inline(email, self.css).rstrip("\n") + "\n"
         text = letters.plain_text(issue, absolute, words)
         writer.write_bytes(files["html"], html.encode("utf-8"), key)
         writer.write_bytes(files["text"], text.encode("utf-8"), key)

@@ -297,9 +297,9 @@ def message(
     msg["Message-ID"] = f"<digest.{issue.month}.{where}.{issue.lang}@{domain}>"
     msg["List-Id"] = f"<{where}.digest.{domain}>"
     msg["List-Archive"] = f"<{list_url}>"
-    msg["Content-Language"] = issue.lang
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    msg["Content-Language"] = issue.lang  # after the parts: set_content moves Content-* headers
     seed = f"{issue.key}|{issue.lang}|{text}|{html}".encode()
     msg.set_boundary(f"=_furusato_{hashlib.sha256(seed).hexdigest()[:32]}")
     return msg.as_bytes()

@@ -8,6 +8,8 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
+from furusato.urls import DIGEST_FILES
+
 # Page types every full build has (DESIGN.md, "Outputs"), in the order reports list them.
 REQUIRED_KINDS = (
     "home",
@@ -42,7 +44,13 @@ SECTIONS = ("articles", "events", "ambassadors")
 
 def html_files(output: Path) -> list[Path]:
     """List every HTML file of the built site, sorted."""
-    return sorted(p for p in output.rglob("*.html") if p.is_file())
+    return sorted(p for p in output.rglob("*.html") if p.is_file() and not is_email(p))
+
+
+def is_email(path: Path) -> bool:
+    """Tell whether an HTML file is a digest email (not a site page: no navigation, styles
+    inlined for mail programs; tests/quality/test_digest_email.py checks it instead)."""
+    return path.name == DIGEST_FILES["html"] and path.parent.parent.name == "digest"
 
 
 def url_of(output: Path, path: Path) -> str:
