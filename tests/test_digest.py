@@ -104,7 +104,7 @@ def test_every_eml_is_a_complete_multipart_message(two_prefectures: Path) -> Non
         where = path.relative_to(two_prefectures).parts[0]
         where = "all" if where in ("digest", "ja") else where
         assert msg["Message-ID"] == f"<digest.{month}.{where}.{lang}@furusato.example>"
-        assert msg["From"] == "Furusato digest (example) <digest@furusato.example>"
+        assert msg["From"] == "Furusato example digest <digest@furusato.example>"
         assert b"\r\n" in path.read_bytes()  # RFC 5322 line ends
 
 

@@ -182,7 +182,7 @@ class Setting:
 
 
 # The digest's From address until a site sets its own: clearly an example (RFC 2606 .example).
-DIGEST_EXAMPLE_FROM = "Furusato digest (example) <digest@furusato.example>"
+DIGEST_EXAMPLE_FROM = "Furusato example digest <digest@furusato.example>"
 
 SETTINGS: tuple[Setting, ...] = (
     # --- what is built -------------------------------------------------------------------
