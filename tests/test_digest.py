@@ -198,7 +198,7 @@ def test_two_builds_give_identical_digest_bytes(two_prefectures: Path, tmp_path:
         if p.is_file() and ("digest" in p.parts or p.name == "digest.xml")
     )
     assert len(names) > 40
-    same, different, missing = filecmp.cmpfiles(two_prefectures, again, names, shallow=False)
+    _, different, missing = filecmp.cmpfiles(two_prefectures, again, names, shallow=False)
     assert (different, missing) == ([], [])
 
 

@@ -39,7 +39,7 @@ class Recorder:
         self.fail_after = fail_after
         self.drop = drop
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's name
         if self.fail_after is not None and len(self.messages) >= self.fail_after:
             if self.drop:
                 server.transport.close()

@@ -167,19 +167,39 @@ def cmd_send(args: argparse.Namespace, settings_of) -> int:
         return exc.code
 
 
+def _repository_roots(settings: dict[str, Any]) -> list[Path]:
+    """Return the repository's root: the folder above content/, and git's top folder."""
+    root = Path(settings["PATH"]).parent
+    roots = [root]
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return roots
+    if done.returncode == 0 and done.stdout.strip():
+        roots.append(Path(done.stdout.strip()))
+    return roots
+
+
 def _send(args: argparse.Namespace, settings_of) -> int:
     settings = settings_of(args)
-    root = Path(settings["PATH"]).parent
     subscribers_path = Path(args.subscribers)
-    sending.refuse_inside(subscribers_path, root, "subscriber list")
     log = (
         Path(args.log)
         if args.log
-        else subscribers_path.with_name(subscribers_path.name + ".sent.jsonl")
+        else subscribers_path.with_name(f"{subscribers_path.name}.sent.jsonl")
     )
-    sending.refuse_inside(log, root, "send log")
-    if args.dry_run:
-        sending.refuse_inside(Path(args.dry_run), root, "dry-run mailbox")
+    for root in _repository_roots(settings):
+        sending.refuse_inside(subscribers_path, root, "subscriber list")
+        sending.refuse_inside(log, root, "send log")
+        if args.dry_run:
+            sending.refuse_inside(Path(args.dry_run), root, "dry-run mailbox")
     subscribers = sending.read_subscribers(subscribers_path)
     if not subscribers:
         raise sending.SendError(
