@@ -32,7 +32,17 @@ REQUIRED_KINDS = (
     "404-ja",
 )
 # Page types checked when the build has them.
-OPTIONAL_KINDS = ("article-ja", "impact", "prefecture-impact", "impact-ja", "about-ja")
+OPTIONAL_KINDS = (
+    "article-ja",
+    "impact",
+    "prefecture-impact",
+    "impact-ja",
+    "about-ja",
+    "digest",
+    "digest-archive",
+    "digest-ja",
+    "digest-archive-ja",
+)
 ALL_KINDS = REQUIRED_KINDS + OPTIONAL_KINDS
 
 # Top-level folders of the output that are never a prefecture microsite.
@@ -127,6 +137,12 @@ def prefecture_slugs(output: Path) -> list[str]:
     return slugs
 
 
+def newest_issue(digest: Path) -> Path | None:
+    """Pick the newest month's issue of a digest folder (folders named YYYY-MM), if any."""
+    months = [d for d in _children(digest) if len(d.name) == 7 and d.name[4] == "-"]
+    return max(months, key=lambda d: d.name) if months else None
+
+
 def _largest(folders: list[Path]) -> Path | None:
     """Pick the folder whose page is largest (the most to check); ties go to the first name."""
     if not folders:
@@ -194,6 +210,10 @@ def pick_pages(output: Path) -> dict[str, str]:
             if japanese:
                 add("article-ja", japanese[0])
                 break
+
+        for edition, suffix in ((base, ""), (base / "ja", "-ja")):
+            add(f"digest-archive{suffix}", edition / "digest")
+            add(f"digest{suffix}", newest_issue(edition / "digest"))
 
     add("about", output / "about")
     add("impact", output / "impact")
