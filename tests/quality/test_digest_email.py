@@ -13,8 +13,7 @@ MIN_TEXT_PX = 14  # the smallest text the email may show (meta lines, footer)
 WIDTHS = (600, 320)
 
 # Every visible element that holds text directly: its font size and whether it overflows.
-MEASURE_JS = (
-    """() => {
+MEASURE_JS = """() => {
   const small = [];
   for (const el of document.body.querySelectorAll('*')) {
     const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
@@ -24,9 +23,7 @@ MEASURE_JS = (
     if (size < MIN_TEXT_PX) small.push(`${el.tagName.toLowerCase()}.${el.className}: ${size}px`);
   }
   return {scroll: document.documentElement.scrollWidth, width: window.innerWidth, small};
-}"""
-    % MIN_TEXT_PX
-)
+}""".replace("MIN_TEXT_PX", str(MIN_TEXT_PX))
 
 # Relative luminance contrast (WCAG) of an element's text on its table cell's background.
 CONTRAST_JS = """(selector) => {
