@@ -16,7 +16,7 @@ from markupsafe import Markup
 from pelican import signals
 
 from furusato.catalog import N_, gettext
-from furusato.entities import Prefecture
+from furusato.entities import Article, Event, Prefecture
 from furusato.fingerprint import fingerprint
 from furusato.urls import LANGUAGES, Urls
 from furusato.wording import month_label
@@ -52,31 +52,45 @@ class DigestGenerator(SiteGenerator):
             targets.insert(0, None)
         for prefecture in targets:
             digests = Digests(site, prefecture, self.zone)
-            key = self.key_of(prefecture)
             for lang in LANGUAGES:
-                self.write_digest(writer, digests.archive(lang), key)
+                self.write_digest(writer, digests.archive(lang))
 
-    def key_of(self, prefecture: Prefecture | None) -> str:
-        """Fingerprint all a digest shows: its content, today, and the email settings."""
-        site = self.site
-        if prefecture is None:
-            content: list[Any] = [list(site.prefectures.values()), site.articles, site.events]
-        else:
-            content = [
-                prefecture,
-                site.articles_of(prefecture.slug),
-                site.events_of(prefecture.slug),
-            ]
-        extra = [site.today, self.sender, self.authority, self.sitename, self.css]
-        return f"digest|{self.site_key}|{fingerprint([content, extra])}"
+    def issue_key(self, issue: Issue) -> str:
+        """Fingerprint all an issue shows (its items, figures and the email settings), so an
+        edit renders again only the issues that show what changed."""
 
-    def write_digest(self, writer: SiteWriter, archive: Archive, key: str) -> None:
+        def document(item: Article | Event) -> list[Any]:
+            # What a digest shows of an article or event: never its body.
+            person = item.author if isinstance(item, Article) else item.organizer
+            size = list(item.image_size or ()) if isinstance(item, Article) else []
+            return [item.key, item.lang, item.meta, person, size]
+
+        shown = [
+            str(issue.month),
+            issue.lang,
+            issue.prefecture,
+            [document(a) for a in issue.articles],
+            [document(e) for e in issue.events],
+            [(n.prefecture, n.ambassador, n.since) for n in issue.ambassadors],
+            [(document(c.proposal), c.status, c.on) for c in issue.proposals],
+            [document(e) for e in issue.upcoming],
+            repr(issue.figures),
+            issue.dated.isoformat(),
+        ]
+        extra = [self.sender, self.authority, self.sitename, self.css]
+        return f"digest|{self.site_key}|{fingerprint([shown, extra])}"
+
+    def write_digest(self, writer: SiteWriter, archive: Archive) -> None:
         p, lang = archive.prefecture, archive.lang
         urls, absolute = self.urls_for(lang), self.absolute.edition(lang)
         pages = self.editions(lambda u: u.digest(p))
         self.register_editions(pages)
-        for issue in archive.issues:
-            self.write_issue(writer, issue, letters.words(issue, self.sitename), key)
+        keys = [self.issue_key(issue) for issue in archive.issues]
+        for issue, issue_key in zip(archive.issues, keys, strict=True):
+            self.write_issue(writer, issue, letters.words(issue, self.sitename), issue_key)
+        # The archive shows the months and which have an issue; the feed, every issue.
+        months = [(str(m), issue is not None) for m, issue in archive.months]
+        key = f"digest|{self.site_key}|{fingerprint([lang, p, months, self.sitename])}"
         path = urls.save_as(pages[lang])
         if not writer.up_to_date(path, key):
             data = self.common(p, lang, pages)
@@ -85,6 +99,8 @@ class DigestGenerator(SiteGenerator):
             writer.write_bytes(path, self.page(pages[lang], "digest_archive", data), key)
         feed_url = absolute.digest_feed(p)
         feed_path = self.absolute.save_as(feed_url)
+        limit = self.settings["FURUSATO_FEED_ITEMS"]
+        key = f"digest|{self.site_key}|{fingerprint([key, keys, limit])}"
         if writer.up_to_date(feed_path, key):
             return
         feed = digest_feed.DigestFeed(

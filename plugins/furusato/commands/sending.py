@@ -52,7 +52,7 @@ class Subscriber:
 
 @dataclass(frozen=True)
 class SmtpConfig:
-    """Where and how to hand messages over (from FURUSATO_SMTP_* environment variables)."""
+    """Where and how to hand messages over (from the FURUSATO_SMTP_HOST... variables)."""
 
     host: str
     port: int
