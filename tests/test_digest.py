@@ -254,3 +254,19 @@ def test_make_digest_prints_where_each_file_is(
     code, _, err = _cli(["digest", "show", *bad], capsys)
     assert code == 2
     assert err.startswith("'tottorri' is not a prefecture: there is no prefectures/tottorri.yaml")
+
+
+def test_publishing_needs_a_real_from_address_only_while_the_digest_is_on() -> None:
+    from furusato.settings import DIGEST_EXAMPLE_FROM, missing_ownership
+    from tests.sitebuild import OWNERSHIP
+
+    published = {**OWNERSHIP, "FURUSATO_REQUIRE_OWNERSHIP": True}
+    assert missing_ownership(published) == []
+    example = {**published, "FURUSATO_DIGEST_FROM": DIGEST_EXAMPLE_FROM}
+    assert missing_ownership(example) == [
+        "the settings file: FURUSATO_DIGEST_FROM is still the example address "
+        f"{DIGEST_EXAMPLE_FROM!r}; a published digest must come from your own address, such as "
+        "'Tottori alumni <news@alumni.example.org>' (set it in publishconf.py, or set "
+        "FURUSATO_DIGEST = False to build no digest)"
+    ]
+    assert missing_ownership({**example, "FURUSATO_DIGEST": False}) == []
