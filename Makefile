@@ -45,7 +45,7 @@ BUILD_OPTS += --relative-urls
 endif
 
 .PHONY: help venv html clean regenerate serve devserver publish test check lint \
-        article event codeowners lock bench screenshots share-card cms-config github rsync_upload translations
+        article event codeowners lock bench screenshots share-card cms-config github rsync_upload translations digest
 
 help: ## List the targets
 	@echo 'Furusato: static portals for prefectural JET alumni networks'
@@ -107,6 +107,12 @@ article: $(VENV)/.installed ## New article: make article PREFECTURE=tottori AUTH
 event: $(VENV)/.installed ## New event: make event PREFECTURE=tottori AUTHOR=amy-chen TITLE="..." DATE=2026-12-05
 	$(FURUSATO) new event --prefecture "$$PREFECTURE" --author "$$AUTHOR" --title "$$TITLE" \
 	    --slug "$$SLUG" --date "$$DATE" --timezone "$$TIMEZONE"
+
+# PREFECTURE names the digest here (or "national"); the whole site is built, as by make html.
+digest: $(VENV)/.installed ## One month's digest files: make digest PREFECTURE=tottori MONTH=2026-11
+	@test -n "$(MONTH)" || { echo 'give the month: make digest PREFECTURE=tottori MONTH=2026-11'; exit 2; }
+	$(FURUSATO) digest show --settings $(CONFFILE) --output $(OUTPUTDIR) \
+	    --prefecture "$(or $(PREFECTURE),national)" --month "$(MONTH)"
 
 codeowners: $(VENV)/.installed ## Write .github/CODEOWNERS from the profiles' coordinators
 	$(FURUSATO) codeowners

@@ -37,6 +37,7 @@ PLUGINS = [
     "browse",  # /articles/, /events/, /regions/, tag pages, lists by kind, events by country
     "impact",  # local return reports: /<slug>/impact/, /impact/ and their CSV and JSON
     "admin",  # /admin/: the web editor (Sveltia CMS) and its configuration
+    "digest",  # monthly fan-club digest: /<slug>/digest/ pages, emails (.eml) and digest.xml
     "sitemap",  # sitemap.xml and robots.txt, once every page is written
     "host_config",  # _headers (CSP, caching) and .nojekyll, once every file is made
 ]

@@ -38,6 +38,7 @@ OWNERSHIP = {
         "ja": "この例示サイトはクッキーを使いません。",
     },
     "FURUSATO_REPOSITORY": "https://git.example.org/alumni/furusato",
+    "FURUSATO_DIGEST_FROM": "Example Alumni Network <digest@example.org>",
 }
 
 

@@ -14,6 +14,7 @@ or attribute appears that the theme, the charts and the Markdown sanitizer do no
 from __future__ import annotations
 
 import csv
+import email.policy
 import inspect
 import io
 import json
@@ -21,6 +22,7 @@ import re
 import types
 import typing
 from collections.abc import Iterator
+from email.parser import BytesParser
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import unquote_plus
@@ -38,7 +40,8 @@ from furusato import schemas as model
 from furusato.reading import safety
 from furusato.slugs import slugify
 from furusato.tagging import tag_key
-from furusato.urls import Urls
+from furusato.urls import DIGEST_FILES, Urls
+from tests.quality.site_pages import is_email
 from tests.sitebuild import REPO, build_site, copy_site
 from tests.test_host_config import (
     EXPECTED_CSP,
@@ -339,6 +342,24 @@ def _ics_unescape(match: re.Match[str]) -> str:
     return "\n" if match.group(1) in "nN" else match.group(1)
 
 
+def unwrapped(text: str) -> str:
+    """Return a digest's plain text with its line wrapping undone (it wraps contributors' text
+    at 72 columns, between words: whitespace, never the words themselves, changes)."""
+    return re.sub(r"[ \t]*\r?\n[ \t]*", " ", text)
+
+
+def eml_strings(data: bytes, where: str) -> Iterator[tuple[str, str, bool]]:
+    """Yield the headers and the text of each part of a message, as a mail program reads it."""
+    msg = BytesParser(policy=email.policy.default).parsebytes(data)
+    for name, value in msg.items():
+        yield f"{where} {name}", str(value), False
+    for part in msg.walk():
+        if part.get_content_type() == "text/plain":
+            yield f"{where} text/plain", unwrapped(part.get_content()), False
+        elif part.get_content_type() == "text/html":
+            yield from html_strings(lxml.html.fromstring(part.get_content()), f"{where} html")
+
+
 def json_strings(value: Any, where: str) -> Iterator[tuple[str, str, bool]]:
     if isinstance(value, dict):
         for key, item in value.items():
@@ -360,15 +381,19 @@ def output_strings(out: Path) -> Iterator[tuple[str, str, bool]]:
             yield from html_strings(lxml.html.fromstring(data), name)
         elif path.suffix in (".xml", ".opml"):
             yield from xml_strings(lxml.etree.fromstring(data), name)
-            if path.name in ("feed.xml", "atom.xml"):
+            if path.name in ("feed.xml", "atom.xml", "digest.xml"):
                 yield from feedparser_strings(data, name)
         elif path.suffix == ".ics":
             yield from ics_strings(data, name)
+        elif path.suffix == ".eml":
+            yield from eml_strings(data, name)
         elif path.suffix == ".json":
             yield from json_strings(json.loads(data), name)
         elif path.suffix == ".csv":
             for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")):
                 yield from ((name, cell, False) for cell in row)
+        elif path.name == DIGEST_FILES["text"]:
+            yield name, unwrapped(data.decode("utf-8")), False
         elif path.suffix in (".txt", "") or path.name == "_headers":
             yield name, data.decode("utf-8"), False
         elif path.suffix not in (".css", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"):
@@ -423,23 +448,27 @@ def markup_problems(out: Path, baseline: Path) -> list[str]:
     xml_names = _xml_names(baseline)
     problems = []
 
-    def check_html(tree: Any, where: str) -> None:
+    def check_html(tree: Any, where: str, email: bool = False) -> None:
+        # A digest email's styles are inlined (css-inline): style attributes and one <style>.
+        extra = {"style"} if email else set()
         for element in tree.iter():
             if not isinstance(element.tag, str):
                 continue
             tag = element.tag.lower()
             if is_data_block(element):
                 continue
-            if tag not in tags:
+            if tag not in tags | extra:
                 problems.append(f"{where}: <{tag}>")
-            problems.extend(f"{where}: <{tag} {a}>" for a in element.attrib if a not in attributes)
+            problems.extend(
+                f"{where}: <{tag} {a}>" for a in element.attrib if a not in attributes | extra
+            )
             if tag == "img" and not element.get("src", "").endswith((".svg", ".png", ".jpg")):
                 problems.append(f"{where}: <img src={element.get('src')!r}>")
 
     for path in sorted(out.rglob("*")):
         name = path.relative_to(out).as_posix()
         if path.suffix == ".html":
-            check_html(lxml.html.fromstring(path.read_bytes()), name)
+            check_html(lxml.html.fromstring(path.read_bytes()), name, email=is_email(path))
         elif path.suffix in (".xml", ".opml"):
             root = lxml.etree.fromstring(path.read_bytes())
             for element in root.iter():

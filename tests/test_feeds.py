@@ -510,6 +510,12 @@ def test_pelican_writes_no_feed_of_its_own(two_prefectures):
         "tottori/ja/atom.xml",
         "shimane/ja/feed.xml",
         "shimane/ja/atom.xml",
+        # the monthly digest's own feeds (plugins/digest), one item per month
+        *(
+            f"{site}{edition}digest.xml"
+            for site in ("", "tottori/", "shimane/")
+            for edition in ("", "ja/")
+        ),
     }
 
 

@@ -13,6 +13,7 @@ import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -152,6 +153,23 @@ def _repository(value: Any) -> str | None:
     )
 
 
+def _mailbox(value: Any) -> str | None:
+    if isinstance(value, str) and "\n" not in value and "\r" not in value:
+        _, address = parseaddr(value)
+        if re.fullmatch(r"[^@\s<>]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", address):
+            return None
+    return "must be an e-mail address, such as 'Tottori alumni <news@alumni.example.org>'"
+
+
+def _unsubscribe(value: Any) -> str | None:
+    if _contact(value) is None:
+        return None
+    return (
+        "must be a mailto: address or an https:// page where readers unsubscribe, such as "
+        "'mailto:news@example.org?subject=unsubscribe'"
+    )
+
+
 @dataclass(frozen=True)
 class Setting:
     """One setting: its name, default, one-line meaning, check, and whether it changes pages."""
@@ -162,6 +180,9 @@ class Setting:
     check: Check
     changes_output: bool = True
 
+
+# The digest's From address until a site sets its own: clearly an example (RFC 2606 .example).
+DIGEST_EXAMPLE_FROM = "Furusato example digest <digest@furusato.example>"
 
 SETTINGS: tuple[Setting, ...] = (
     # --- what is built -------------------------------------------------------------------
@@ -200,8 +221,19 @@ SETTINGS: tuple[Setting, ...] = (
         ".xml": "application/xml; charset=utf-8",
         ".txt": "text/plain; charset=utf-8",
         ".csv": "text/csv; charset=utf-8",
+        "digest.xml": "application/rss+xml; charset=utf-8",
+        ".eml": "message/rfc822",
         ".json": "application/json; charset=utf-8",
     }, "Content-Type by file name (first) or suffix", _str_dict(str)),
+    # --- the monthly fan-club digest (plugins/digest, `furusato digest`) -----------------
+    Setting("FURUSATO_DIGEST", True, "build the monthly digest of each prefecture and the "
+            "nation (web pages, emails, digest.xml)", _flag),
+    Setting("FURUSATO_DIGEST_FROM", DIGEST_EXAMPLE_FROM, "the From address of the digest "
+            "emails (`make publish` requires your own when FURUSATO_DIGEST is on)", _mailbox),
+    Setting("FURUSATO_DIGEST_UNSUBSCRIBE", None, "where subscribers unsubscribe when their "
+            "row of the subscriber list gives no address: a mailto: address or an https:// "
+            "page (only `furusato digest send` uses it)", _optional(_unsubscribe),
+            changes_output=False),
     # --- who publishes the site (all required by `make publish`) -------------------------
     Setting("FURUSATO_PUBLISHER", None, "who publishes the site, in both languages: "
             "{'en': ..., 'ja': ...}", _optional(_bilingual)),
@@ -266,12 +298,22 @@ def missing_ownership(settings: Mapping[str, Any], source: str = "the settings f
     """Return one message per ownership setting a published site lacks (when required)."""
     if not settings.get("FURUSATO_REQUIRE_OWNERSHIP"):
         return []
-    return [
+    found = [
         f"{source}: {name} is not set; a published site must say {BY_NAME[name].meaning} "
         f"(set it in publishconf.py)"
         for name in OWNERSHIP
         if settings.get(name) is None
     ]
+    if settings.get("FURUSATO_DIGEST", True) and settings.get(
+        "FURUSATO_DIGEST_FROM", DIGEST_EXAMPLE_FROM
+    ) in (None, DIGEST_EXAMPLE_FROM):
+        found.append(
+            f"{source}: FURUSATO_DIGEST_FROM is still the example address "
+            f"{DIGEST_EXAMPLE_FROM!r}; a published digest must come from your own address, "
+            "such as 'Tottori alumni <news@alumni.example.org>' (set it in publishconf.py, or "
+            "set FURUSATO_DIGEST = False to build no digest)"
+        )
+    return found
 
 
 def pin_time_zones() -> None:

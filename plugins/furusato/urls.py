@@ -27,7 +27,7 @@ NATIONAL_NAMES = frozenset(
         "index.html", "404.html", "404", "_headers", ".nojekyll", "robots.txt", "sitemap.xml",
         "feed.xml", "atom.xml", "feeds.opml", "events.ics",
         "articles", "events", "regions", "tags", "search", "admin", "theme", "ja",
-        "impact", "impact.csv", "impact.json", "impact.xlsx",
+        "impact", "impact.csv", "impact.json", "impact.xlsx", "digest", "digest.xml",
     }
 )  # fmt: skip
 # What each prefecture's site holds at its top (/<prefecture>/...; at / when built alone).
@@ -45,6 +45,9 @@ LIST_NAMES = frozenset({"page", "index.html"})
 # which an article slug may not take either.
 KIND_LIST_NAMES = frozenset(ARTICLE_KINDS)
 
+
+# The files of one month's digest beside its web page (/<slug>/digest/<yyyy-mm>/).
+DIGEST_FILES = {"html": "email.html", "text": "email.txt", "eml": "digest.eml"}
 
 LANGUAGES = ("en", "ja")  # English is the default edition (x-default); Japanese under ja/
 DEFAULT_LANG = "en"
@@ -171,6 +174,26 @@ class Urls:
         if p is None:
             return self.edition_national(name)
         return self._in(p if isinstance(p, str) else p.slug, name)
+
+    def digest(self, p: Prefecture | str | None = None) -> str:
+        """Return this edition's digest archive of a prefecture, or the national one."""
+        if p is None:
+            return self.edition_national("digest/")
+        return self._in(p if isinstance(p, str) else p.slug, "digest/")
+
+    def digest_issue(self, p: Prefecture | str | None, month: str) -> str:
+        """Return the web page of one month's digest (`month` is YYYY-MM)."""
+        return f"{self.digest(p)}{month}/"
+
+    def digest_file(self, p: Prefecture | str | None, month: str, kind: str) -> str:
+        """Return one month's digest as an email: kind "html", "text" or "eml"."""
+        return self.digest_issue(p, month) + DIGEST_FILES[kind]
+
+    def digest_feed(self, p: Prefecture | str | None = None) -> str:
+        """Return this edition's digest feed (RSS, one item per month)."""
+        if p is None:
+            return self.edition_national("digest.xml")
+        return self._in(p if isinstance(p, str) else p.slug, "digest.xml")
 
     def asset(self, path: str) -> str:
         """Return the URL of a theme asset such as css/base.css."""

@@ -238,6 +238,13 @@ def long_date(value: date | datetime, *, lang: str = "en") -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+def month_label(year: int, month: int, *, lang: str = "en") -> str:
+    """Name a month: 'November 2026', or '2026年11月' in Japanese."""
+    if _japanese(lang):
+        return f"{year}年{month}月"
+    return f"{MONTHS[month - 1]} {year}"
+
+
 def iso_date(value: date | datetime, *, lang: str = "en") -> str:
     """Format a date as 2026-12-05, for <time datetime> (the same in every language)."""
     _japanese(lang)

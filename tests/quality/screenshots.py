@@ -74,6 +74,29 @@ def take_screenshots(output: Path, dest: Path, full_page: bool = False) -> list[
     return written
 
 
+def email_screenshot(output: Path, dest: Path) -> Path | None:
+    """Save the newest digest email of the richest prefecture, whole, at 600 px."""
+    from playwright.sync_api import sync_playwright
+
+    pages = site_pages.pick_pages(output)
+    issue = pages.get("digest")
+    if issue is None:
+        return None
+    email = output / issue.lstrip("/") / "email.html"
+    target = dest / "digest-email.png"
+    with sync_playwright() as playwright:
+        browser = harness.launch_chromium(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 600, "height": 900})
+            page.goto(email.resolve().as_uri(), wait_until="load")
+            page.evaluate(SETTLE_JS)
+            page.screenshot(path=str(target), full_page=True, animations="disabled")
+        finally:
+            browser.close()
+    print(f"{target}  ({issue}email.html at 600 px)")
+    return target
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -92,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{harness.CHROMIUM_PATH} not found: apt-get install chromium fonts-ipafont-gothic"
         )
     take_screenshots(args.output, args.dest, full_page=args.full_page)
+    email_screenshot(args.output, args.dest)
     return 0
 
 

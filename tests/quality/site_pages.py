@@ -9,6 +9,7 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 
 from furusato.schemas import ARTICLE_KINDS
+from furusato.urls import DIGEST_FILES
 
 # Page types every full build has (DESIGN.md, "Outputs"), in the order reports list them.
 REQUIRED_KINDS = (
@@ -61,6 +62,10 @@ OPTIONAL_KINDS = (
     "prefecture-empty",
     "prefecture-empty-ja",
     "editor",  # the /admin/ page shell (the editor itself is tests/quality/test_editor.py's)
+    "digest",
+    "digest-archive",
+    "digest-ja",
+    "digest-archive-ja",
 )
 ALL_KINDS = REQUIRED_KINDS + OPTIONAL_KINDS
 
@@ -85,7 +90,13 @@ SECTIONS = ("articles", "events", "ambassadors")
 
 def html_files(output: Path) -> list[Path]:
     """List every HTML file of the built site, sorted."""
-    return sorted(p for p in output.rglob("*.html") if p.is_file())
+    return sorted(p for p in output.rglob("*.html") if p.is_file() and not is_email(p))
+
+
+def is_email(path: Path) -> bool:
+    """Tell whether an HTML file is a digest email (not a site page: no navigation, styles
+    inlined for mail programs; tests/quality/test_digest_email.py checks it instead)."""
+    return path.name == DIGEST_FILES["html"] and path.parent.parent.name == "digest"
 
 
 def url_of(output: Path, path: Path) -> str:
@@ -178,6 +189,12 @@ def prefecture_slugs(output: Path) -> list[str]:
     return slugs
 
 
+def newest_issue(digest: Path) -> Path | None:
+    """Pick the newest month's issue of a digest folder (folders named YYYY-MM), if any."""
+    months = [d for d in _children(digest) if len(d.name) == 7 and d.name[4] == "-"]
+    return max(months, key=lambda d: d.name) if months else None
+
+
 def _largest(folders: list[Path]) -> Path | None:
     """Pick the folder whose page is largest (the most to check); ties go to the first name."""
     if not folders:
@@ -245,6 +262,10 @@ def pick_pages(output: Path) -> dict[str, str]:
             if japanese:
                 add("article-ja", japanese[0])
                 break
+
+        for edition, suffix in ((base, ""), (base / "ja", "-ja")):
+            add(f"digest-archive{suffix}", edition / "digest")
+            add(f"digest{suffix}", newest_issue(edition / "digest"))
 
     empty = [s for s in slugs if not any(items(output, s, section) for section in SECTIONS)]
     if empty:

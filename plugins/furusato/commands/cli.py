@@ -1,5 +1,5 @@
 """The `furusato` command line that the Makefile calls: build, check, new, codeowners,
-cms-config, serve."""
+cms-config, serve, digest."""
 
 from __future__ import annotations
 
@@ -245,6 +245,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _digest_settings(args: argparse.Namespace):
+    """Return the settings of `furusato digest` (whose --prefecture names a digest; --site
+    names the prefecture a one-prefecture site is built for)."""
+    from .build import load_settings
+
+    return load_settings(
+        args.settings,
+        OUTPUT_PATH=str(Path(args.output).resolve()),
+        FURUSATO_PREFECTURE=args.single,
+    )
+
+
 def cmd_devserver(args: argparse.Namespace) -> int:
     from .serve import devserver
 
@@ -323,6 +335,10 @@ def main(argv: list[str] | None = None) -> int:
     site_options(p)
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(func=cmd_devserver)
+
+    from .digest import add_parser as add_digest
+
+    add_digest(sub, _digest_settings)
 
     args = parser.parse_args(argv)
     logging.basicConfig(

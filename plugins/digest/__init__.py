@@ -1,0 +1,214 @@
+"""Write the monthly fan-club digest of each prefecture and of the nation, in every edition:
+each issue's web page, its email (HTML, plain text, .eml), the archive and the digest feed.
+
+What an issue holds is decided in `digest.issues`; its email form in `digest.letters`; its
+feed in `digest.feed`. This module renders the templates and writes the files.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
+from pelican import signals
+
+from furusato.catalog import N_, gettext
+from furusato.entities import Article, Event, Prefecture
+from furusato.fingerprint import fingerprint
+from furusato.urls import LANGUAGES, Urls
+from furusato.wording import month_label
+from furusato_engine import SiteGenerator, SiteWriter, require
+
+from . import feed as digest_feed
+from . import letters
+from .issues import Archive, Digests, Issue
+
+EMAIL_CSS = Path("email") / "digest.css"  # under the theme: inlined into the email HTML
+
+
+class DigestGenerator(SiteGenerator):
+    """Every digest's archive, issues (page, email HTML, text, .eml) and feed, per edition."""
+
+    def prepare(self) -> None:
+        s = self.settings
+        self.zone = ZoneInfo(s["TIMEZONE"])
+        self.authority = s["FURUSATO_TAG_AUTHORITY"]
+        self.sender = s["FURUSATO_DIGEST_FROM"]
+        self.sitename = s.get("SITENAME", "Furusato")
+        self.css = (Path(self.theme) / EMAIL_CSS).read_text(encoding="utf-8")
+        self.env.globals["DIGEST_STATUS_NAMES"] = letters.STATUS_NAMES
+        year = int(self.authority.split(",", 1)[1][:4])
+        self.empty_date = datetime(year, 1, 1, tzinfo=UTC)
+
+    def write(self, writer: SiteWriter) -> None:
+        if not self.settings["FURUSATO_DIGEST"]:
+            return
+        site = self.site
+        targets: list[Prefecture | None] = list(site.prefectures.values())
+        if site.single is None:
+            targets.insert(0, None)
+        for prefecture in targets:
+            digests = Digests(site, prefecture, self.zone)
+            for lang in LANGUAGES:
+                self.write_digest(writer, digests.archive(lang))
+
+    def issue_key(self, issue: Issue) -> str:
+        """Fingerprint all an issue shows (its items, figures and the email settings), so an
+        edit renders again only the issues that show what changed."""
+
+        def document(item: Article | Event) -> list[Any]:
+            # What a digest shows of an article or event: never its body.
+            person = item.author if isinstance(item, Article) else item.organizer
+            size = list(item.image_size or ()) if isinstance(item, Article) else []
+            return [item.key, item.lang, item.meta, person, size]
+
+        shown = [
+            str(issue.month),
+            issue.lang,
+            issue.prefecture,
+            [document(a) for a in issue.articles],
+            [document(e) for e in issue.events],
+            [(n.prefecture, n.ambassador, n.since) for n in issue.ambassadors],
+            [(document(c.proposal), c.status, c.on) for c in issue.proposals],
+            [document(e) for e in issue.upcoming],
+            repr(issue.figures),
+            issue.dated.isoformat(),
+        ]
+        extra = [self.sender, self.authority, self.sitename, self.css]
+        return f"digest|{self.site_key}|{fingerprint([shown, extra])}"
+
+    def write_digest(self, writer: SiteWriter, archive: Archive) -> None:
+        p, lang = archive.prefecture, archive.lang
+        urls, absolute = self.urls_for(lang), self.absolute.edition(lang)
+        pages = self.editions(lambda u: u.digest(p))
+        self.register_editions(pages)
+        keys = [self.issue_key(issue) for issue in archive.issues]
+        for issue, issue_key in zip(archive.issues, keys, strict=True):
+            self.write_issue(writer, issue, letters.words(issue, self.sitename), issue_key)
+        # The archive shows the months and which have an issue; the feed, every issue.
+        months = [(str(m), issue is not None) for m, issue in archive.months]
+        key = f"digest|{self.site_key}|{fingerprint([lang, p, months, self.sitename])}"
+        path = urls.save_as(pages[lang])
+        if not writer.up_to_date(path, key):
+            data = self.common(p, lang, pages)
+            labels = {m: month_label(m.year, m.month, lang=lang) for m, _ in archive.months}
+            data.update(archive=archive, labels=labels)
+            writer.write_bytes(path, self.page(pages[lang], "digest_archive", data), key)
+        feed_url = absolute.digest_feed(p)
+        feed_path = self.absolute.save_as(feed_url)
+        limit = self.settings["FURUSATO_FEED_ITEMS"]
+        key = f"digest|{self.site_key}|{fingerprint([key, keys, limit])}"
+        if writer.up_to_date(feed_path, key):
+            return
+        feed = digest_feed.DigestFeed(
+            key=(p.slug if p else "all") + ("" if lang == "en" else f"/{lang}"),
+            lang=lang,
+            title=self.feed_title(p, lang),
+            description=gettext(
+                lang,
+                N_(
+                    "One item a month: what JET alumni of %(where)s published and held, who "
+                    "is new, and what is coming up."
+                ),
+            )
+            % {"where": self.where(p, lang)},
+            home=absolute.digest(p),
+            url=feed_url,
+            items=tuple(
+                self.feed_item(issue, absolute)
+                for issue in archive.issues[: self.settings["FURUSATO_FEED_ITEMS"]]
+            ),
+            empty_date=self.empty_date,
+        )
+        writer.write_bytes(feed_path, digest_feed.render(feed, self.authority), key)
+
+    def where(self, p: Prefecture | None, lang: str) -> str:
+        return getattr(p.name, lang) if p else gettext(lang, N_("all prefectures"))
+
+    def feed_title(self, p: Prefecture | None, lang: str) -> str:
+        if p is None:
+            return gettext(lang, N_("%(site)s national digest")) % {"site": self.sitename}
+        return gettext(lang, N_("%(prefecture)s digest")) % {"prefecture": getattr(p.name, lang)}
+
+    def common(self, p: Prefecture | None, lang: str, alternates: dict[str, str]) -> dict:
+        """Return what every digest page is given besides its issue or archive."""
+        switch = {other: alternates[other] for other in alternates if other != lang}
+        return {
+            "prefecture": p,
+            "lang": lang,
+            "alternates": alternates,
+            "switch": switch,
+            "feed_title": self.feed_title(p, lang),
+        }
+
+    def sections(self, issue: Issue, words: letters.Words, urls: Urls) -> Markup:
+        """Return the issue's sections as HTML (the feed item's content), linked by `urls`."""
+        env = self.environment(issue.lang)
+        html = env.get_template("partials/digest_sections.html").module.digest_sections(
+            issue, words, urls
+        )
+        return Markup(str(html).strip())
+
+    def feed_item(self, issue: Issue, absolute: Urls) -> digest_feed.DigestItem:
+        words = letters.words(issue, self.sitename)
+        return digest_feed.DigestItem(
+            key=issue.key,
+            title=words.title,
+            link=absolute.digest_issue(issue.prefecture, str(issue.month)),
+            summary=words.figures,
+            html=self.sections(issue, words, absolute),
+            dated=issue.dated,
+        )
+
+    def write_issue(self, writer: SiteWriter, issue: Issue, words: letters.Words, key: str) -> None:
+        """Write one issue's web page and its email files."""
+        p, lang, month = issue.prefecture, issue.lang, str(issue.month)
+        urls, absolute = self.urls_for(lang), self.absolute.edition(lang)
+        pages = self.editions(lambda u: u.digest_issue(p, month))
+        self.register_editions(pages)
+        files = {
+            "page": urls.save_as(pages[lang]),
+            **{
+                kind: urls.save_as(urls.digest_file(p, month, kind))
+                for kind in ("html", "text", "eml")
+            },
+        }
+        if writer.all_up_to_date(list(files.values()), key):
+            return
+        data = self.common(p, lang, pages)
+        data.update(issue=issue, words=words)
+        writer.write_bytes(files["page"], self.page(pages[lang], "digest", data), key)
+        env = self.environment(lang)
+        email = env.get_template("email/digest.html").render(
+            {**data, "urls": absolute, "site": self.site, "email_image": letters.email_image}
+        )
+        html = letters.inline(email, self.css).rstrip("\n") + "\n"
+        text = letters.plain_text(issue, absolute, words)
+        writer.write_bytes(files["html"], html.encode("utf-8"), key)
+        writer.write_bytes(files["text"], text.encode("utf-8"), key)
+        eml = letters.message(
+            issue,
+            words,
+            text,
+            html,
+            sender=self.sender,
+            authority=self.authority,
+            list_url=absolute.digest(p),
+        )
+        writer.write_bytes(files["eml"], eml, key)
+
+
+def get_generators(pelican: Any) -> type[SiteGenerator]:
+    return DigestGenerator
+
+
+def initialized(pelican: Any) -> None:
+    require(pelican, "digest")
+
+
+def register() -> None:
+    signals.initialized.connect(initialized)
+    signals.get_generators.connect(get_generators)
