@@ -24,6 +24,15 @@ def report(problems: list[Problem], stream=None) -> None:
             print(problem.annotation(), file=sys.stdout)
 
 
+def warn(warnings: list[Problem], stream=None) -> None:
+    """Print warnings (they do not stop publishing), plus Actions annotations in CI."""
+    for warning in warnings:
+        print(f"warning: {warning.format()}", file=stream or sys.stderr)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for warning in warnings:
+            print(warning.annotation("warning"), file=sys.stdout)
+
+
 def _prefecture(value: str) -> str:
     """Accept PREFECTURE= / --prefecture only as a slug (said as the command line's, not as
     the settings file's mistake)."""
@@ -74,7 +83,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from .. import cachefiles
     from .. import settings as declared
-    from ..reading.loader import DocumentCache, load_site
+    from ..reading.loader import DocumentCache, load
     from ..reading.repository import cache_folder, options_from
     from .build import load_settings
 
@@ -107,11 +116,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         cachefiles.refuse_tracked(root, cache_path)
         cache = DocumentCache.for_folder(cache_path / "documents")
-        site = load_site(options, cache)
+        loaded = load(options, cache)
     except ContentError as exc:
         report(exc.problems)
         return 1
     cache.save()
+    warn(loaded.warnings)
+    site = loaded.site
     print(
         f"OK: {len(site.prefectures)} profiles, {len(site.articles)} articles, "
         f"{len(site.events)} events, {len(site.pages)} pages; no problems found"

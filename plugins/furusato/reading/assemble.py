@@ -14,8 +14,10 @@ from ..errors import Problems
 from ..schemas import EventSchema
 from ..slugs import slug_from_filename
 from ..urls import LIST_NAMES, NATIONAL_NAMES, PREFECTURE_NAMES
+from ..renditions import Plan, responsive_html
 from . import images
 from .documents import Parsed
+from .pictures import plan_of
 from .markup import LOCAL_PREFIX
 from .repository import (
     PAGES_DIR,
@@ -42,7 +44,7 @@ def assemble_site(
     events: list[Event] = []
     pages: list[Page] = []
     slugs: dict[tuple[str, str], list[tuple[str, int]]] = {}
-    sizes_seen: dict[str, tuple[int, int] | None] = {}
+    sizes_seen: dict[str, images.Inspection | None] = {}
     for entry in parsed:
         if entry.meta is None:
             continue
@@ -114,7 +116,7 @@ def assemble_site(
         if entry.folder == "articles":
             published = _aware(meta.date, site_zone)
             updated = _aware(meta.updated, site_zone) if meta.updated else published
-            html, digest, sizes = _with_image_sizes(entry, options, sizes_seen)
+            html, digest, plans, sizes = _with_image_sizes(entry, options, sizes_seen)
             hero = posixpath.normpath(posixpath.join(pref_slug, meta.image)) if meta.image else None
             articles.append(
                 Article(
@@ -129,6 +131,7 @@ def assemble_site(
                     digest,
                     entry.images,
                     image_size=sizes.get(hero) if hero else None,
+                    hero=plans.get(hero) if hero else None,
                 )
             )
         else:
@@ -252,9 +255,9 @@ def _make_event(
     entry: Parsed,
     site_zone: ZoneInfo,
     options: Options,
-    sizes_seen: dict[str, tuple[int, int] | None],
+    sizes_seen: dict[str, images.Inspection | None],
 ) -> Event:
-    html, digest, _sizes = _with_image_sizes(entry, options, sizes_seen)
+    html, digest, _plans, _sizes = _with_image_sizes(entry, options, sizes_seen)
     if meta.all_day:
         zone = ZoneInfo(meta.timezone) if meta.timezone else None
         start: date | datetime = (
@@ -288,20 +291,29 @@ def _make_event(
 
 
 def _with_image_sizes(
-    entry: Parsed, options: Options, seen: dict[str, tuple[int, int] | None]
-) -> tuple[str, str, dict]:
-    """Give the entry's pictures their pixel sizes; fold the sizes into its digest so a
-    resized picture re-renders the pages that show it."""
+    entry: Parsed, options: Options, seen: dict[str, images.Inspection | None]
+) -> tuple[str, str, dict[str, Plan], dict[str, tuple[int, int]]]:
+    """Show the entry's pictures at their web sizes (photos) or their pixel sizes (drawings);
+    fold the sizes into its digest so a changed picture re-renders the pages that show it.
+    Return the HTML, the digest, the plan of every photo and the size of every drawing."""
+    plans: dict[str, Plan] = {}
     sizes: dict[str, tuple[int, int]] = {}
     for image, _line, _field in entry.pictures:
         if image not in seen:
-            seen[image] = images.dimensions(options.root / "content" / image)
-        if seen[image] is not None:
-            sizes[image] = seen[image]
-    if not sizes:
-        return entry.html, entry.digest, sizes
-    html = images.add_sizes(entry.html, sizes, LOCAL_PREFIX)
-    return html, sha1(f"{entry.digest}:{sorted(sizes.items())}".encode()), sizes
+            seen[image] = images.inspected(options.root / "content" / image)
+        result = seen[image]
+        if result is None:
+            continue
+        plan = plan_of(image, result)
+        if plan is not None:
+            plans[image] = plan
+        elif result.size is not None:
+            sizes[image] = result.size
+    if not plans and not sizes:
+        return entry.html, entry.digest, plans, sizes
+    html = responsive_html(entry.html, plans, sizes, LOCAL_PREFIX)
+    key = f"{entry.digest}:{sorted(sizes.items())}:{sorted(map(repr, plans.values()))}"
+    return html, sha1(key.encode()), plans, sizes
 
 
 def _check_results(event: Event, today: date, entry: Parsed, problems: Problems) -> None:
