@@ -19,7 +19,7 @@ from pelican import signals as pelican_signals
 
 from furusato import cachefiles
 from furusato import settings as declared
-from furusato.errors import BuildError
+from furusato.errors import BuildError, Problem
 from furusato.schemas import iana_zones
 from furusato.urls import DEFAULT_LANG, ENDONYMS, Urls
 from furusato.wording import template_globals
@@ -53,6 +53,7 @@ class BuildResult:
     stats: Stats
     files: int  # files the site consists of
     timings: dict[str, float]  # seconds: load, render, commit, total
+    warnings: tuple[Problem, ...] = ()  # said about the content, which published anyway
 
 
 def plugin_names(settings: dict[str, Any]) -> list[str]:
@@ -136,7 +137,9 @@ def finish(pelican: Any) -> None:
     stats = writer.commit()  # type: ignore[attr-defined]  # SafeWriter's, not the protocol's
     build.timings["commit"] = time.perf_counter() - rendered
     build.timings["total"] = time.perf_counter() - build.started
-    result = BuildResult(Path(pelican.settings["OUTPUT_PATH"]), stats, files, build.timings)
+    result = BuildResult(
+        Path(pelican.settings["OUTPUT_PATH"]), stats, files, build.timings, build.warnings
+    )
     signals.build_finished.send(result)
 
 

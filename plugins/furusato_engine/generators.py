@@ -22,7 +22,7 @@ from pelican.generators import Generator
 
 from furusato import cachefiles
 from furusato.entities import Site
-from furusato.errors import BuildError
+from furusato.errors import BuildError, Problem
 from furusato.fingerprint import fingerprint
 from furusato.reading.loader import DocumentCache, Picture, load
 from furusato.reading.repository import cache_folder, options_from
@@ -43,6 +43,7 @@ class Build:
     settings: Mapping[str, Any]
     site: Site
     pictures: list[Picture]
+    warnings: tuple[Problem, ...]  # what the load said about content that still publishes
     picture_cache: PictureCache
     picture_sizes: dict[str, int]  # bytes of each published picture file, by path under content/
     urls: Urls  # links inside the site (under SITEURL, or root-relative)
@@ -91,8 +92,6 @@ class LoadGenerator(Generator):
         cache = DocumentCache.for_folder(cache_folder(settings) / "documents")
         loaded = load(options_from(settings), cache)
         cache.save()
-        for warning in loaded.warnings:
-            log.warning("%s", warning.format())
         site = loaded.site
         pictures = PictureCache(cache_folder(settings) / "pictures")
         # Feeds, calendars and the sitemap are read outside the site: their URLs are absolute,
@@ -102,6 +101,7 @@ class LoadGenerator(Generator):
             settings=settings,
             site=site,
             pictures=loaded.pictures,
+            warnings=tuple(loaded.warnings),
             picture_cache=pictures,
             picture_sizes=published_sizes(loaded.pictures, pictures),
             urls=Urls(settings.get("SITEURL", ""), site.single),

@@ -68,13 +68,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"cannot read the settings file {args.settings}: {exc}", file=sys.stderr)
         return 2
     try:
-        build(settings)
+        result = build(settings)
     except ContentError as exc:
         report(exc.problems)
         return 1
     except BuildError as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         return 2
+    warn(list(result.warnings))
     where = f" ({args.prefecture} only)" if args.prefecture else ""
     print(f"Built {args.output}/{where} in {time.perf_counter() - started:.2f} s")
     return 0
