@@ -100,9 +100,11 @@ def test_the_photo_publishes_as_web_sizes_and_never_as_the_original(built, photo
             assert path.read_bytes() != photo, path
     for name, path in files.items():
         with Image.open(path) as im:
-            width = int(name.split("-")[1].removesuffix("w.webp").removesuffix("w.jpg")) if (
-                "-" in name
-            ) else 1600
+            width = (
+                int(name.split("-")[1].removesuffix("w.webp").removesuffix("w.jpg"))
+                if ("-" in name)
+                else 1600
+            )
             # the phone held it upright: 2000 wide, 3000 high once turned; never upscaled
             assert im.size == (width, width * 3 // 2), name
             assert im.format == ("WEBP" if name.endswith(".webp") else "JPEG")

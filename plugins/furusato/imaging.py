@@ -19,7 +19,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms
 
 from .reading.images import MAX_PIXELS
 from .renditions import Plan

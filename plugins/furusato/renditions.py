@@ -148,9 +148,7 @@ def responsive_html(
             title = Markup(attrs["title"]) if "title" in attrs else None
             return picture_html(plans[path], Markup(attrs.get("alt", "")), prefix, title=title)
         if path in sizes:
-            kept = "".join(
-                f' {k}="{v}"' for k, v in attrs.items() if k not in ("width", "height")
-            )
+            kept = "".join(f' {k}="{v}"' for k, v in attrs.items() if k not in ("width", "height"))
             width, height = sizes[path]
             return f'<img{kept} width="{width}" height="{height}">'
         return tag

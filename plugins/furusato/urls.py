@@ -173,9 +173,13 @@ class Urls:
         text = _PLACEHOLDER.sub(lambda m: m.group(1) + self.content_file(m.group(2)), str(html))
         if "srcset=" in text:
             text = _SRCSET.sub(
-                lambda m: m.group(1)
-                + _IN_SRCSET.sub(lambda n: n.group(1) + self.content_file(n.group(2)), m.group(2))
-                + '"',
+                lambda m: (
+                    m.group(1)
+                    + _IN_SRCSET.sub(
+                        lambda n: n.group(1) + self.content_file(n.group(2)), m.group(2)
+                    )
+                    + '"'
+                ),
                 text,
             )
         return Markup(text)
@@ -218,10 +222,12 @@ def relativize(html: str, page: str) -> str:
     if "srcset=" not in html:
         return html
     return _SRCSET.sub(
-        lambda m: m.group(1)
-        + _ROOTED_IN_SRCSET.sub(
-            lambda n: n.group(1) + (up + n.group(2) if n.group(2) else "index.html"), m.group(2)
-        )
-        + '"',
+        lambda m: (
+            m.group(1)
+            + _ROOTED_IN_SRCSET.sub(
+                lambda n: n.group(1) + (up + n.group(2) if n.group(2) else "index.html"), m.group(2)
+            )
+            + '"'
+        ),
         html,
     )

@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 
 from ..entities import Article, Event, Page, Prefecture, Site
 from ..errors import Problems
+from ..renditions import Plan, responsive_html
 from ..schemas import EventSchema
 from ..slugs import slug_from_filename
 from ..urls import LIST_NAMES, NATIONAL_NAMES, PREFECTURE_NAMES
-from ..renditions import Plan, responsive_html
 from . import images
 from .documents import Parsed
-from .pictures import plan_of
 from .markup import LOCAL_PREFIX
+from .pictures import plan_of
 from .repository import (
     PAGES_DIR,
     Options,

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from stat import S_ISREG
 
 from ..errors import Problems
+from ..renditions import Plan
 from .documents import Parsed
 from .files import Found, name_message, unsafe_name
-from ..renditions import Plan
 from .images import HEIC_MESSAGE, HEIF_SUFFIXES, PICTURE_SUFFIXES, Inspection, inspect_file
 from .layout import NOT_PUBLISHED_MESSAGE
 from .repository import IMAGE_DIR, PAGES_DIR, Options

@@ -63,9 +63,7 @@ def options_from(settings: Mapping[str, Any]) -> Options:
         today=date.fromisoformat(today) if isinstance(today, str) else today,
         jobs=settings.get("FURUSATO_JOBS"),
         max_image_bytes=round(settings.get("FURUSATO_IMAGE_MAX_MB", MAX_IMAGE_MB) * 1_000_000),
-        warn_image_bytes=round(
-            settings.get("FURUSATO_IMAGE_WARN_MB", WARN_IMAGE_MB) * 1_000_000
-        ),
+        warn_image_bytes=round(settings.get("FURUSATO_IMAGE_WARN_MB", WARN_IMAGE_MB) * 1_000_000),
     )
 
 
