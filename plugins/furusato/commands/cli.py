@@ -132,7 +132,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .scaffold import Request, ScaffoldError, create
+    from .scaffold import Request, ScaffoldError, create, left_to_write
 
     values = {k: (v.strip() if isinstance(v, str) else v) or None for k, v in vars(args).items()}
     missing = [name.upper() for name in ("prefecture", "author", "title") if not values[name]]
@@ -165,9 +165,10 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"cannot create the {args.kind}: {exc}", file=sys.stderr)
         return 1
     rel = path.relative_to(root).as_posix()
+    todo = ", ".join(left_to_write(path, root, args.kind))
     print(
-        f"Created {rel}\nOpen it in a text editor, fill in the fields and write your text, "
-        "then run `make check` and `make serve` to see it."
+        f"Created {rel}\nOpen it in a text editor and replace the template's sample text "
+        f"({todo}) with your own, then run `make check` and `make serve` to see it."
     )
     return 0
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from ..entities import Article, Event, Page, Prefecture, Site
 from ..errors import Problems
+from ..placeholders import AMBASSADOR_ID
 from ..renditions import Plan, responsive_html
 from ..schemas import EventSchema
 from ..slugs import slug_from_filename
@@ -102,6 +103,8 @@ def assemble_site(
         )
         person_field = "author" if entry.folder == "articles" else "organizer"
         person = prefecture.ambassador(getattr(meta, person_field))
+        if person is None and getattr(meta, person_field) == AMBASSADOR_ID:
+            continue  # reported as the template's sample, with how to find one's id
         if person is None:
             known = ", ".join(a.id for a in prefecture.ambassadors) or "none yet"
             problems.add(

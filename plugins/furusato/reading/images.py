@@ -49,10 +49,10 @@ MAX_PIXELS = 64_000_000  # a 48-megapixel phone photo passes; a decompression bo
 _HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"})
 HEIC_MESSAGE = (
     "this is a HEIC photo (an iPhone's own format), which most browsers cannot show; "
-    "convert it to JPEG and commit the .jpg instead: on an iPhone, share the photo and pick "
-    "Options > Most Compatible (or set Settings > Camera > Formats > Most Compatible); on a "
-    "Mac, open it in Preview and choose File > Export > JPEG; on Windows, open it in Photos "
-    "and choose Save as > .jpg"
+    "commit it as JPEG instead: upload it from the iPhone's own browser (iOS sends photos to "
+    "web pages as JPEG), or on a Mac open it in Preview and choose File > Export > JPEG, or "
+    "on Windows open it in Photos and save a copy as .jpg (for future photos: Settings > "
+    "Camera > Formats > Most Compatible)"
 )
 
 _KIND_OF_SUFFIX = {
