@@ -17,7 +17,7 @@ from typing import Any
 
 from pelican import signals as pelican_signals
 
-from furusato import cachefiles
+from furusato import cachefiles, contribute
 from furusato import settings as declared
 from furusato.errors import BuildError, Problem
 from furusato.schemas import iana_zones
@@ -111,6 +111,7 @@ def configure(pelican: Any) -> None:
     cachefiles.refuse_tracked(root, root / settings["FURUSATO_CACHE_PATH"])
     urls = Urls(settings.get("SITEURL", ""), settings["FURUSATO_PREFECTURE"])
     globals_ = {**template_globals(urls, settings), "ENDONYMS": ENDONYMS, "lang": DEFAULT_LANG}
+    globals_["write_for"] = contribute.link_maker(settings, root)
     template_settings(settings, globals_)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemBytecodeCache
 from pelican.generators import Generator
 
-from furusato import cachefiles
+from furusato import cachefiles, contribute
 from furusato.entities import Site
 from furusato.errors import BuildError, Problem
 from furusato.fingerprint import fingerprint
@@ -112,6 +112,10 @@ class LoadGenerator(Generator):
                     site.single,
                     [(p.slug, p.name, p.region, p.tile, p.code) for p in site.prefectures.values()],
                     [(p.slug, p.title) for p in site.pages],
+                    # the "Write for" links carry the article template
+                    contribute.template_digest(
+                        contribute.read_template(Path(settings["PATH"]).parent)
+                    ),
                 ]
             ),
         )
