@@ -187,11 +187,10 @@ def cmd_codeowners(args: argparse.Namespace) -> int:
     current = path.read_text(encoding="utf-8") if path.exists() else None
     if args.check:
         if current != text:
-            print(
-                f"{codeowners.PATH.as_posix()} does not match the coordinators in "
-                "prefectures/*.yaml; run `make codeowners` and commit the result",
-                file=sys.stderr,
-            )
+            message = codeowners.stale_message(current, text)
+            print(message, file=sys.stderr)
+            if os.environ.get("GITHUB_ACTIONS") == "true":
+                print(codeowners.annotation(message), file=sys.stdout)
             return 1
         print(f"{codeowners.PATH.as_posix()} is up to date")
         return 0
