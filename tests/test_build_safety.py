@@ -406,13 +406,13 @@ def test_check_reads_the_settings_file(
     seen = []
     import furusato.reading.loader
 
-    original = furusato.reading.loader.load_site
+    original = furusato.reading.loader.load
 
     def spy(options, cache=None):
         seen.append(options)
         return original(options, cache)
 
-    monkeypatch.setattr(furusato.reading.loader, "load_site", spy)
+    monkeypatch.setattr(furusato.reading.loader, "load", spy)
     assert cli.main(["check", "--root", str(root), "--settings", str(settings)]) == 0
     assert (seen[0].timezone, str(seen[0].today)) == ("Europe/London", "2026-11-24")
     assert (root / "elsewhere/documents/tottori.json").is_file()

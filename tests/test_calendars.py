@@ -156,7 +156,7 @@ def test_event_properties_come_from_content(site):
     events = by_summary(read(site / "tottori/events.ics"))
     london = events["Tottori evening in London"]
     assert london.url.value == f"{SITEURL}/tottori/events/london-evening/"
-    assert london.location.value == "Example Hall, 1 Example Street, London, United Kingdom"
+    assert london.location.value == "Riverside Hall, 1 Bridge Street, London, United Kingdom"
     assert london.description.value == (
         "Photos, stories; and tea, in London.\n\n"
         "Organised by Amy Chen (Tottori JET alumni network).\n"

@@ -200,11 +200,11 @@ MISTAKES = {
     "image too large": (
         {
             A: GOOD_ARTICLE + "\n![Big](../images/big.jpg)\n",
-            "content/tottori/images/big.jpg": b"\xff" * 1_500_000,
+            "content/tottori/images/big.jpg": b"\xff" * 15_500_000,
         },
-        f"{A}:9: image: the picture 'content/tottori/images/big.jpg' is 1.5 MB; pictures must "
-        "be at most 1 MB, so make it smaller (for example 1600 pixels wide, saved as JPEG at "
-        "quality 80)",
+        f"{A}:9: image: the picture 'content/tottori/images/big.jpg' is 15.5 MB; pictures "
+        "must be at most 15 MB, so make it smaller (for example 2400 pixels wide, saved as "
+        "JPEG at quality 85)",
     ),
     "image outside images/": (
         {
@@ -292,10 +292,10 @@ def test_adding_the_missing_picture_fixes_the_problem(tmp_path, capsys, monkeypa
     assert run_check(root, capsys, monkeypatch)[0] == 1
     (root / "content/tottori/images/dunes.png").write_bytes(png(3, 2))
     assert run_check(root, capsys, monkeypatch)[0] == 0
-    (root / "content/tottori/images/dunes.png").write_bytes(b"\0" * 1_000_001)
+    (root / "content/tottori/images/dunes.png").write_bytes(b"\0" * 15_000_001)
     code, _, err = run_check(root, capsys, monkeypatch)
     assert code == 1
-    assert "is 1.0 MB; pictures must be at most 1 MB" in err
+    assert "is 15.0 MB; pictures must be at most 15 MB" in err
 
 
 # Values of the wrong kind for every field of every schema: each must give a message written

@@ -109,8 +109,8 @@ def test_upcoming_event_page(site):
     assert texts(tree, "//h1") == ["Tottori evening in London"]
     assert facts(tree) == {
         "When": "Sat 5 December 2026, 18:30–21:00 GMT (UTC+00:00), Europe/London",
-        "Where": "Example Hall, 1 Example Street, London, United Kingdom "
-        "Map of Example Hall (OpenStreetMap)",
+        "Where": "Riverside Hall, 1 Bridge Street, London, United Kingdom "
+        "Map of Riverside Hall (OpenStreetMap)",
         "Organiser": "Amy Chen, Tottori JET alumni network",
         "Cost": "£5",
         "Registration": "Register for Tottori evening in London",
@@ -118,7 +118,7 @@ def test_upcoming_event_page(site):
     assert tree.xpath("//dd//time/@datetime") == ["2026-12-05T18:30+00:00"]
     links = tree.xpath("//dl[@class='event-facts']//a/@href")
     assert links == [
-        "https://www.openstreetmap.org/search?query=Example+Hall%2C+1+Example+Street%2C+"
+        "https://www.openstreetmap.org/search?query=Riverside+Hall%2C+1+Bridge+Street%2C+"
         "London%2C+United+Kingdom",
         f"{SITEURL}/tottori/ambassadors/amy-chen/",
         "https://example.org/register/london",

@@ -308,7 +308,7 @@ def test_an_event_post_links_to_its_page_and_says_when_and_where(two_prefectures
     assert item.findtext(f"{DC}creator") == "Amy Chen"
     text = " ".join(lxml_fragment(item.findtext(CONTENT)).text_content().split())
     when = "Sat 5 December 2026, 18:30–21:00 GMT (UTC+00:00), Europe/London"
-    assert text == f"When: {when} Where: Example hall, London, United Kingdom Come along."
+    assert text == f"When: {when} Where: Riverside hall, London, United Kingdom Come along."
     # One formatter per fact: the event page says it in the same words.
     page_text = texts(page(two_prefectures, "/tottori/events/london-evening/"), "//dd/time")
     assert when in page_text

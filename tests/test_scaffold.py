@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from furusato import placeholders
 from furusato.commands import cli
 from furusato.schemas import ArticleSchema, EventSchema
 from tests.sitebuild import REPO, build_site, copy_site, page, texts
@@ -29,7 +30,36 @@ def new(root: Path, capsys, *args: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
+# What a contributor writes over the template's samples that the scaffold leaves.
+EDITS = {
+    "summary": "My own summary.",
+    "venue.name": "Riverside Hall",
+    "venue.address": "1 Bridge Street",
+    "venue.city": "Paris",
+    "venue.country": "France",
+}
+
+
+def write_over_samples(root: Path) -> None:
+    """Do what the contributor is told: replace every sample value left in a new file."""
+    for path in (root / "content").rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        folder = path.parent.name
+        for field, sample in placeholders.PLACEHOLDERS.get(folder, {}).items():
+            if field in EDITS:
+                key = field.rsplit(".", 1)[-1]
+                text = text.replace(f"{key}: {sample}", f"{key}: {EDITS[field]}")
+        if folder in placeholders.BODIES:
+            text = text.replace(placeholders.BODIES[folder], "My own words.")
+        path.write_text(text, encoding="utf-8")
+
+
 def check(root: Path, capsys) -> str:
+    """Check a site with new files: refused while the samples are there, then accepted."""
+    assert cli.main(["check", "--root", str(root)]) == 1
+    refused = capsys.readouterr().err.splitlines()[:-1]
+    assert refused and all(placeholders.MARK in line for line in refused), refused
+    write_over_samples(root)
     assert cli.main(["check", "--root", str(root)]) == 0, capsys.readouterr().err
     return capsys.readouterr().out
 
@@ -57,7 +87,7 @@ def test_make_article_writes_a_file_that_passes_check_and_builds(root, tmp_path,
         "Created content/tottori/articles/2026-05-01-sand-dunes-winter-more.md\n"
     )
     text = path.read_text(encoding="utf-8")
-    assert '\ntitle: "Sand dunes: \\"winter\\" & more"   # the headline' in text
+    assert re.search(r'\ntitle: "Sand dunes: \\"winter\\" & more" +# the headline', text)
     assert "\ndate: 2026-05-01  " in text and "\nauthor: amy-chen  " in text
     assert check(root, capsys).startswith("OK: 2 profiles, 15 articles,")
     out = build_site(root, tmp_path / "out")
@@ -217,7 +247,7 @@ def test_templates_explain_every_field(kind, schema):
             assert re.search(r"\s#\s\S", line), line
 
 
-def test_templates_as_copied_by_hand_pass_check(tmp_path, capsys):
+def test_templates_as_copied_by_hand_are_refused_until_every_sample_is_replaced(tmp_path, capsys):
     files = {
         "content/tottori/articles/2026-05-01-my-article.md": (
             REPO / "docs/templates/article.md"
@@ -227,4 +257,26 @@ def test_templates_as_copied_by_hand_pass_check(tmp_path, capsys):
         ).read_text(encoding="utf-8"),
     }
     root = copy_site("two_prefectures", tmp_path / "site", files)
-    assert check(root, capsys).startswith("OK: 2 profiles, 15 articles, 3 events")
+    assert cli.main(["check", "--root", str(root)]) == 1
+    refused = capsys.readouterr().err.splitlines()[:-1]
+    fields = sorted(line.split(": ", 2)[1] for line in refused)
+    article = ["title", "author", "summary", "body"]
+    event = ["title", "organizer", "summary", "body"]
+    event += ["venue.name", "venue.address", "venue.city", "venue.country"]
+    assert fields == sorted(article + event)
+    for path, text in files.items():
+        for field in ("title", "author", "organizer"):
+            sample = placeholders.PLACEHOLDERS[path.split("/")[2]].get(field)
+            if sample:
+                text = text.replace(
+                    f"{field}: {sample}",
+                    f"{field}: amy-chen" if field != "title" else f"{field}: Mine",
+                )
+        (root / path).write_text(text, encoding="utf-8")
+    write_over_samples(root)
+    assert check_ok(root, capsys).startswith("OK: 2 profiles, 15 articles, 3 events")
+
+
+def check_ok(root: Path, capsys) -> str:
+    assert cli.main(["check", "--root", str(root)]) == 0, capsys.readouterr().err
+    return capsys.readouterr().out

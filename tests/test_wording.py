@@ -322,11 +322,11 @@ def test_english_filters_give_todays_text_for_the_sample_events(events):
     )
     assert en["iso_date"](events["london-evening"].published) == "2026-12-05"
     venue = events["london-evening"].meta.venue
-    assert en["venue_line"](venue) == "Example Hall, 1 Example Street, London, United Kingdom"
+    assert en["venue_line"](venue) == "Riverside Hall, 1 Bridge Street, London, United Kingdom"
     assert en["venue_place"](venue) == "London, United Kingdom"
     assert en["map_url"](venue) == (
         "https://www.openstreetmap.org/search?"
-        "query=Example+Hall%2C+1+Example+Street%2C+London%2C+United+Kingdom"
+        "query=Riverside+Hall%2C+1+Bridge+Street%2C+London%2C+United+Kingdom"
     )
     assert en["money"](events["fundraiser"].meta.funds_raised) == "GBP 1,250"
     assert en["money"](events["late-night"].meta.funds_raised) == "GBP 1,250.50"

@@ -55,7 +55,8 @@ def test_forks_cannot_get_write_access_or_secrets(path):
     workflow = yaml.safe_load(text)
     triggers = _triggers(workflow)
     assert "pull_request_target" not in triggers
-    assert "workflow_run" not in triggers  # runs with write access after a fork's workflow
+    if path.name != "preview-deploy.yml":  # held to its own rules below
+        assert "workflow_run" not in triggers  # runs with write access after a fork's workflow
     if "pull_request" in triggers:
         assert workflow.get("permissions") == {"contents": "read"}
         for job in workflow["jobs"].values():
@@ -77,7 +78,13 @@ def test_pr_workflow_checks_tests_builds_and_uploads_a_preview():
     steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
     runs = [s.get("run") for s in steps if "run" in s]
     # RELATIVE=1: the downloaded preview opens from disk (tests/quality/test_preview_from_disk.py)
-    assert runs == ["make venv", "make check", "bash .ci/run", "make html RELATIVE=1"]
+    assert runs == [
+        "make venv",
+        "make check",
+        "bash .ci/run",
+        "make html RELATIVE=1",
+        "PYTHONPATH=plugins .venv/bin/python -m furusato codeowners --check",
+    ]
     upload = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
     assert [s["with"]["path"] for s in upload] == ["output/"]
     # Debian's real chromium package (Ubuntu's is a snap stub), as on the project's CI machine
@@ -112,3 +119,64 @@ def test_pull_request_template_has_a_checklist():
     text = (REPO / ".github/pull_request_template.md").read_text(encoding="utf-8")
     assert len(re.findall(r"^- \[ \] ", text, re.M)) >= 6
     assert "make check" in text
+
+
+# --- the optional deploy-preview workflow ------------------------------------------------------
+
+PREVIEW = REPO / ".github/workflows/preview-deploy.yml"
+# What a step may run: GitHub's CLI, the pinned Cloudflare CLI, shell built-ins. Nothing from
+# the repository (make, scripts, python, npm install of its package.json).
+_REPOSITORY_CODE = re.compile(
+    r"\b(make|python3?|pip|bash|sh|npm (?:ci|install|run)|node|pytest|furusato)\b|\./|\.ci/|"
+    r"plugins/|\.venv"
+)
+
+
+def _preview() -> tuple[dict, dict]:
+    workflow = yaml.safe_load(PREVIEW.read_text(encoding="utf-8"))
+    (job,) = workflow["jobs"].values()
+    return workflow, job
+
+
+def test_preview_deploy_runs_after_the_pull_request_workflow_only():
+    workflow, job = _preview()
+    pr_name = yaml.safe_load((REPO / ".github/workflows/pr.yml").read_text())["name"]
+    assert _triggers(workflow) == {"workflow_run": {"workflows": [pr_name], "types": ["completed"]}}
+    condition = " ".join(job["if"].split())
+    assert "vars.PREVIEW_PAGES_PROJECT != ''" in condition  # off until set up
+    assert "github.event.workflow_run.event == 'pull_request'" in condition
+    assert "github.event.workflow_run.conclusion == 'success'" in condition
+
+
+def test_preview_deploy_has_minimal_permissions():
+    workflow, job = _preview()
+    assert workflow["permissions"] == {}
+    assert job["permissions"] == {"actions": "read", "pull-requests": "write"}
+
+
+def test_preview_deploy_never_checks_out_or_runs_the_pull_requests_code():
+    _, job = _preview()
+    text = PREVIEW.read_text(encoding="utf-8")
+    assert "actions/checkout" not in text and "ref:" not in text
+    uses = [s["uses"] for s in job["steps"] if "uses" in s]
+    assert [u.split("@")[0] for u in uses] == ["actions/download-artifact"]
+    download = next(s for s in job["steps"] if "uses" in s)
+    assert download["with"]["run-id"] == "${{ github.event.workflow_run.id }}"
+    assert download["with"]["name"] == "site-preview-pr-${{ steps.pr.outputs.number }}"
+    for step in job["steps"]:
+        script = step.get("run", "")
+        assert not _REPOSITORY_CODE.search(script), (step["name"], script)
+        assert "${{" not in script, step["name"]  # values reach the shell as variables only
+    scripts = "\n".join(s.get("run", "") for s in job["steps"])
+    assert "npx --yes wrangler@4.164.0 pages deploy site" in scripts  # pinned, the built files
+    # the pull request is found from the trusted event, its commit compared
+    assert job["env"]["HEAD_SHA"] == "${{ github.event.workflow_run.head_sha }}"
+    assert '.head.sha == \\"$HEAD_SHA\\"' in scripts
+
+
+def test_preview_deploy_uses_secrets_only_in_the_publishing_step():
+    _, job = _preview()
+    for step in job["steps"]:
+        if "secrets." in str(step):
+            assert step["name"].startswith("Publish it to the preview project")
+    assert "secrets." not in str(job["env"])

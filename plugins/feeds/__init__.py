@@ -7,7 +7,7 @@ FEED_* settings to None), so there is one feed stack.
 
 from __future__ import annotations
 
-from pathlib import Path
+import posixpath
 from typing import Any
 
 from pelican import signals
@@ -25,11 +25,11 @@ class FeedsGenerator(SiteGenerator):
 
     def prepare(self) -> None:
         s = self.settings
-        content = Path(s["PATH"])
+        sizes = self.build.picture_sizes  # of the published file, not the committed original
         self.ctx = feeds.FeedContext(
             urls=self.absolute,
             authority=s["FURUSATO_TAG_AUTHORITY"],
-            file_size=lambda path: (content / path).stat().st_size,
+            file_size=lambda path: sizes[posixpath.normpath(path)],
         )
         self.empty_date = feeds.check_authority(s["FURUSATO_TAG_AUTHORITY"])
 

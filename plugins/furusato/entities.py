@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from .regions import Region
+from .renditions import Plan
 from .schemas import (
     ARTICLE_KINDS,
     Ambassador,
@@ -89,6 +90,7 @@ class Article(_HasBody):
     digest: str
     images: tuple[str, ...] = ()
     image_size: tuple[int, int] | None = None  # pixel size of meta.image, when readable
+    hero: Plan | None = None  # the web sizes of meta.image, when it is a photo
 
     kind_name = "article"
 

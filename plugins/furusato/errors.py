@@ -19,11 +19,13 @@ class Problem:
         """Return the `path:line: field: message` form printed by make check and make html."""
         return f"{self.path}:{self.line}: {self.field}: {self.message}"
 
-    def annotation(self) -> str:
-        """Return the GitHub Actions `::error` workflow command for this problem."""
+    def annotation(self, level: str = "error") -> str:
+        """Return the GitHub Actions workflow command (`::error`, or `::warning`) for this
+        problem."""
         title = _escape_property(self.field)
         path = _escape_property(self.path)
-        return f"::error file={path},line={self.line},title={title}::{_escape_data(self.message)}"
+        message = _escape_data(self.message)
+        return f"::{level} file={path},line={self.line},title={title}::{message}"
 
 
 def _escape_data(text: str) -> str:
@@ -54,10 +56,19 @@ class ContentError(Exception):
 
 
 class Problems:
-    """An accumulator: collect every problem first, then fail once."""
+    """An accumulator: collect every problem first, then fail once.
+
+    Warnings are said but publish anyway (a photo larger than it needs to be): `make check`
+    and the build print them and still succeed.
+    """
 
     def __init__(self) -> None:
         self.items: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def warn(self, path: str, line: int, field: str, message: str) -> None:
+        """Record something worth fixing that does not stop publishing."""
+        self.warnings.append(Problem(path, max(line, 1), field, message))
 
     def add(self, path: str, line: int, field: str, message: str) -> None:
         """Record one problem."""

@@ -200,6 +200,11 @@ SETTINGS: tuple[Setting, ...] = (
             _whole(0)),
     Setting("FURUSATO_HOME_EVENTS", 6, "upcoming events on the national and prefecture homes",
             _whole(0)),
+    # --- pictures ------------------------------------------------------------------------
+    Setting("FURUSATO_IMAGE_MAX_MB", 15, "the largest picture file accepted in "
+            "content/<prefecture>/images/, in megabytes (a phone photo is 2 to 8)", _whole(1)),
+    Setting("FURUSATO_IMAGE_WARN_MB", 4, "pictures larger than this many megabytes publish "
+            "with a warning saying how to shrink them", _whole(1)),
     # --- feeds and calendars -------------------------------------------------------------
     Setting("FURUSATO_FEED_ITEMS", 50, "items in each feed, newest first", _whole(1)),
     Setting("FURUSATO_TAG_AUTHORITY", "furusato.example,2026", "the 'domain,year' of feed "

@@ -12,12 +12,16 @@ from markupsafe import Markup, escape
 
 from .entities import Article, Event, Page, Prefecture
 from .regions import Region
+from .renditions import Plan, picture_html
 from .schemas import ARTICLE_KINDS, Ambassador
 
 # Local links and pictures in rendered Markdown are written `furusato:<path under content/>`
 # and expanded to real URLs at render time, so one cached rendering serves every layout.
 LOCAL_PREFIX = "furusato:"
 _PLACEHOLDER = re.compile(r'(\s(?:href|src)=")' + re.escape(LOCAL_PREFIX) + r'([^"#]*)')
+# srcset holds several addresses, each followed by its width ("a.webp 480w, b.webp 960w").
+_SRCSET = re.compile(r'(\ssrcset=")([^"]*)"')
+_IN_SRCSET = re.compile(r"(^|,\s*)" + re.escape(LOCAL_PREFIX) + r"([^\s,]+)")
 # Names Furusato itself writes (the URL contract in DESIGN.md, "Outputs"), the one list that
 # contributors' slugs are checked against. A site page is written at /<slug>/ beside them,
 # and a prefecture's site at /<prefecture>/; tests/test_values.py checks that a build writes
@@ -216,9 +220,23 @@ class Urls:
             return escape(html)
         if LOCAL_PREFIX not in html:
             return html
-        return Markup(
-            _PLACEHOLDER.sub(lambda m: m.group(1) + self.content_file(m.group(2)), str(html))
-        )
+        text = _PLACEHOLDER.sub(lambda m: m.group(1) + self.content_file(m.group(2)), str(html))
+        if "srcset=" in text:
+            text = _SRCSET.sub(
+                lambda m: (
+                    m.group(1)
+                    + _IN_SRCSET.sub(
+                        lambda n: n.group(1) + self.content_file(n.group(2)), m.group(2)
+                    )
+                    + '"'
+                ),
+                text,
+            )
+        return Markup(text)
+
+    def picture(self, plan: Plan, alt: str, css_class: str | None = None) -> Markup:
+        """Return the <picture> showing a photo's web sizes (`alt` is escaped)."""
+        return self.expand(picture_html(plan, alt, LOCAL_PREFIX, css_class=css_class))
 
     def save_as(self, url: str) -> str:
         """Return the output file (relative to output/) that serves `url`."""
@@ -234,6 +252,7 @@ def _listing(folder: str, page: int, kind: str | None = None) -> str:
 
 
 _ROOTED = re.compile(r'(\s(?:href|src)=")/(?!/)([^"]*)"')
+_ROOTED_IN_SRCSET = re.compile(r"(^|,\s*)/(?!/)([^\s,]*)")
 
 
 def relativize(html: str, page: str) -> str:
@@ -255,4 +274,16 @@ def relativize(html: str, page: str) -> str:
         tail = (f"?{query}" if query else "") + (f"#{fragment}" if fragment else "")
         return f'{match.group(1)}{target}{tail}"'
 
-    return _ROOTED.sub(local, html)
+    html = _ROOTED.sub(local, html)
+    if "srcset=" not in html:
+        return html
+    return _SRCSET.sub(
+        lambda m: (
+            m.group(1)
+            + _ROOTED_IN_SRCSET.sub(
+                lambda n: n.group(1) + (up + n.group(2) if n.group(2) else "index.html"), m.group(2)
+            )
+            + '"'
+        ),
+        html,
+    )

@@ -17,9 +17,9 @@ from typing import Any
 
 from pelican import signals as pelican_signals
 
-from furusato import cachefiles
+from furusato import cachefiles, contribute
 from furusato import settings as declared
-from furusato.errors import BuildError
+from furusato.errors import BuildError, Problem
 from furusato.schemas import iana_zones
 from furusato.urls import DEFAULT_LANG, ENDONYMS, Urls
 from furusato.wording import template_globals
@@ -54,6 +54,7 @@ class BuildResult:
     stats: Stats
     files: int  # files the site consists of
     timings: dict[str, float]  # seconds: load, render, commit, total
+    warnings: tuple[Problem, ...] = ()  # said about the content, which published anyway
 
 
 def plugin_names(settings: dict[str, Any]) -> list[str]:
@@ -112,6 +113,7 @@ def configure(pelican: Any) -> None:
     urls = Urls(settings.get("SITEURL", ""), settings["FURUSATO_PREFECTURE"])
     globals_ = {**template_globals(urls, settings), "ENDONYMS": ENDONYMS, "lang": DEFAULT_LANG}
     globals_.update(share_globals())  # sharing tags, event status names, calendar links
+    globals_["write_for"] = contribute.link_maker(settings, root)
     template_settings(settings, globals_)
 
 
@@ -138,7 +140,9 @@ def finish(pelican: Any) -> None:
     stats = writer.commit()  # type: ignore[attr-defined]  # SafeWriter's, not the protocol's
     build.timings["commit"] = time.perf_counter() - rendered
     build.timings["total"] = time.perf_counter() - build.started
-    result = BuildResult(Path(pelican.settings["OUTPUT_PATH"]), stats, files, build.timings)
+    result = BuildResult(
+        Path(pelican.settings["OUTPUT_PATH"]), stats, files, build.timings, build.warnings
+    )
     signals.build_finished.send(result)
 
 

@@ -20,15 +20,16 @@ from typing import Any
 from jinja2 import Environment, FileSystemBytecodeCache
 from pelican.generators import Generator
 
-from furusato import cachefiles
+from furusato import cachefiles, contribute
 from furusato.entities import Site
-from furusato.errors import BuildError
+from furusato.errors import BuildError, Problem
 from furusato.fingerprint import fingerprint
 from furusato.reading.loader import DocumentCache, Picture, load
 from furusato.reading.repository import cache_folder, options_from
 from furusato.sharing import ShareContext
 from furusato.urls import DEFAULT_LANG, LANGUAGES, Urls, relativize
 
+from .pictures import PictureCache, published_sizes, render_key
 from .writer import SiteWriter
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,9 @@ class Build:
     settings: Mapping[str, Any]
     site: Site
     pictures: list[Picture]
+    warnings: tuple[Problem, ...]  # what the load said about content that still publishes
+    picture_cache: PictureCache
+    picture_sizes: dict[str, int]  # bytes of each published picture file, by path under content/
     urls: Urls  # links inside the site (under SITEURL, or root-relative)
     absolute: Urls  # what is read outside the site (feeds, calendars, sitemap): absolute
     site_key: str  # fingerprint of what every page shows besides its own data
@@ -90,6 +94,7 @@ class LoadGenerator(Generator):
         loaded = load(options_from(settings), cache)
         cache.save()
         site = loaded.site
+        pictures = PictureCache(cache_folder(settings) / "pictures")
         # Feeds, calendars and the sitemap are read outside the site: their URLs are absolute,
         # from SITEURL, or in development builds from FURUSATO_DEV_SITEURL.
         base = settings.get("SITEURL") or settings["FURUSATO_DEV_SITEURL"]
@@ -97,6 +102,9 @@ class LoadGenerator(Generator):
             settings=settings,
             site=site,
             pictures=loaded.pictures,
+            warnings=tuple(loaded.warnings),
+            picture_cache=pictures,
+            picture_sizes=published_sizes(loaded.pictures, pictures),
             urls=Urls(settings.get("SITEURL", ""), site.single),
             absolute=Urls(base, site.single),
             site_key=fingerprint(
@@ -107,6 +115,10 @@ class LoadGenerator(Generator):
                     [(p.slug, p.title) for p in site.pages],
                     site.has_examples,  # the footer's demo-content notice
                     site.tags.told_apart(),  # tag links on every page that shows tags
+                    # the "Write for" links carry the article template
+                    contribute.template_digest(
+                        contribute.read_template(Path(settings["PATH"]).parent)
+                    ),
                 ]
             ),
         )
@@ -118,10 +130,19 @@ class LoadGenerator(Generator):
         build = build_of(self.context)
         build.writer = writer
         # Exactly the pictures the load checked and `make check` accepts: nothing else in
-        # images/ (a web page, a link, a script in an SVG) is ever copied.
+        # images/ (a web page, a link, a script in an SVG) is ever published, and of a photo
+        # only its web sizes, never the committed original (with its EXIF and GPS).
         urls = build.urls
         for picture in build.pictures:
-            writer.copy_file(Path(picture.path), urls.save_as(urls.content_file(picture.rel)))
+            if picture.plan is None:
+                writer.copy_file(Path(picture.path), urls.save_as(urls.content_file(picture.rel)))
+                continue
+            key = render_key(picture)
+            paths = {n: urls.save_as(urls.content_file(n)) for n in picture.files()}
+            if writer.all_up_to_date(list(paths.values()), key):
+                continue
+            for name, body in build.picture_cache.files(picture).items():
+                writer.write_bytes(paths[name], body, key)
         static = Path(self.theme) / "static"
         for path in sorted(static.rglob("*")):
             if path.is_file():

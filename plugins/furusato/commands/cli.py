@@ -25,6 +25,15 @@ def report(problems: list[Problem], stream=None) -> None:
             print(problem.annotation(), file=sys.stdout)
 
 
+def warn(warnings: list[Problem], stream=None) -> None:
+    """Print warnings (they do not stop publishing), plus Actions annotations in CI."""
+    for warning in warnings:
+        print(f"warning: {warning.format()}", file=stream or sys.stderr)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for warning in warnings:
+            print(warning.annotation("warning"), file=sys.stdout)
+
+
 def _prefecture(value: str) -> str:
     """Accept PREFECTURE= / --prefecture only as a slug (said as the command line's, not as
     the settings file's mistake)."""
@@ -62,13 +71,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"cannot read the settings file {args.settings}: {exc}", file=sys.stderr)
         return 2
     try:
-        build(settings)
+        result = build(settings)
     except ContentError as exc:
         report(exc.problems)
         return 1
     except BuildError as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         return 2
+    warn(list(result.warnings))
     where = f" ({args.prefecture} only)" if args.prefecture else ""
     print(f"Built {args.output}/{where} in {time.perf_counter() - started:.2f} s")
     return 0
@@ -77,7 +87,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from .. import cachefiles
     from .. import settings as declared
-    from ..reading.loader import DocumentCache, load_site
+    from ..reading.loader import DocumentCache, load
     from ..reading.repository import cache_folder, options_from
     from .build import load_settings
 
@@ -110,11 +120,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         cachefiles.refuse_tracked(root, cache_path)
         cache = DocumentCache.for_folder(cache_path / "documents")
-        site = load_site(options, cache)
+        loaded = load(options, cache)
     except ContentError as exc:
         report(exc.problems)
         return 1
     cache.save()
+    warn(loaded.warnings)
+    site = loaded.site
     print(
         f"OK: {len(site.prefectures)} profiles, {len(site.articles)} articles, "
         f"{len(site.events)} events, {len(site.pages)} pages; no problems found"
@@ -123,7 +135,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .scaffold import Request, ScaffoldError, create
+    from .scaffold import Request, ScaffoldError, create, left_to_write
 
     values = {k: (v.strip() if isinstance(v, str) else v) or None for k, v in vars(args).items()}
     missing = [name.upper() for name in ("prefecture", "author", "title") if not values[name]]
@@ -156,9 +168,10 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"cannot create the {args.kind}: {exc}", file=sys.stderr)
         return 1
     rel = path.relative_to(root).as_posix()
+    todo = ", ".join(left_to_write(path, root, args.kind))
     print(
-        f"Created {rel}\nOpen it in a text editor, fill in the fields and write your text, "
-        "then run `make check` and `make serve` to see it."
+        f"Created {rel}\nOpen it in a text editor and replace the template's sample text "
+        f"({todo}) with your own, then run `make check` and `make serve` to see it."
     )
     return 0
 
@@ -177,11 +190,10 @@ def cmd_codeowners(args: argparse.Namespace) -> int:
     current = path.read_text(encoding="utf-8") if path.exists() else None
     if args.check:
         if current != text:
-            print(
-                f"{codeowners.PATH.as_posix()} does not match the coordinators in "
-                "prefectures/*.yaml; run `make codeowners` and commit the result",
-                file=sys.stderr,
-            )
+            message = codeowners.stale_message(current, text)
+            print(message, file=sys.stderr)
+            if os.environ.get("GITHUB_ACTIONS") == "true":
+                print(codeowners.annotation(message), file=sys.stdout)
             return 1
         print(f"{codeowners.PATH.as_posix()} is up to date")
         return 0

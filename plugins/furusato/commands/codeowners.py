@@ -1,8 +1,10 @@
 """Generate .github/CODEOWNERS from the `coordinators` of every prefecture profile.
 
 A pull request that touches `content/<slug>/` or `prefectures/<slug>.yaml` then asks that
-prefecture's coordinators for review. `make codeowners` writes the file; a test fails when
-the committed copy differs from what the profiles say.
+prefecture's coordinators for review. `make codeowners` writes the file. The pull-request
+workflow runs `furusato codeowners --check`, which, when the committed copy no longer matches
+the profiles, prints a GitHub annotation on .github/CODEOWNERS with the command that fixes it
+(a stale copy is a pull request to fix, not a broken test suite).
 """
 
 from __future__ import annotations
@@ -43,3 +45,32 @@ def generate(prefectures: Iterable[Prefecture]) -> str:
             lines.append(f"/content/{prefecture.slug}/ {owners}")
         lines.append("")
     return "\n".join(lines)
+
+
+FIX = "make codeowners && git add .github/CODEOWNERS && git commit -m 'Update CODEOWNERS'"
+
+
+def stale_message(current: str | None, expected: str) -> str:
+    """Return what is wrong with a stale CODEOWNERS (which owner lines change) and the fix."""
+    old = {line for line in (current or "").splitlines() if line.startswith("/")}
+    new = {line for line in expected.splitlines() if line.startswith("/")}
+    changes = [f"  expected: {line}" for line in sorted(new - old)]
+    changes += [f"  remove:   {line}" for line in sorted(old - new)]
+    head = (
+        f"{PATH.as_posix()} is missing"
+        if current is None
+        else f"{PATH.as_posix()} does not match the coordinators in prefectures/*.yaml"
+    )
+    return "\n".join(
+        [
+            f"{head}; run `{FIX}` (anyone with a clone can, and push it to this pull "
+            "request's branch)",
+            *changes,
+        ]
+    )
+
+
+def annotation(message: str) -> str:
+    """Return the GitHub Actions `::error` command that shows `message` on CODEOWNERS."""
+    data = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::error file={PATH.as_posix()},line=1,title=CODEOWNERS is stale::{data}"

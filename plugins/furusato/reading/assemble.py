@@ -11,12 +11,15 @@ from zoneinfo import ZoneInfo
 
 from ..entities import Article, Event, Page, Prefecture, Site
 from ..errors import Problems
+from ..placeholders import AMBASSADOR_ID
+from ..renditions import Plan, responsive_html
 from ..schemas import EventSchema
 from ..slugs import slug_from_filename
 from ..urls import KIND_LIST_NAMES, LIST_NAMES, NATIONAL_NAMES, PREFECTURE_NAMES
 from . import images
 from .documents import Parsed
 from .markup import LOCAL_PREFIX
+from .pictures import plan_of
 from .repository import (
     PAGES_DIR,
     Options,
@@ -42,7 +45,7 @@ def assemble_site(
     events: list[Event] = []
     pages: list[Page] = []
     slugs: dict[tuple[str, str], list[tuple[str, int]]] = {}
-    sizes_seen: dict[str, tuple[int, int] | None] = {}
+    sizes_seen: dict[str, images.Inspection | None] = {}
     for entry in parsed:
         if entry.meta is None:
             continue
@@ -109,6 +112,8 @@ def assemble_site(
         )
         person_field = "author" if entry.folder == "articles" else "organizer"
         person = prefecture.ambassador(getattr(meta, person_field))
+        if person is None and getattr(meta, person_field) == AMBASSADOR_ID:
+            continue  # reported as the template's sample, with how to find one's id
         if person is None:
             known = ", ".join(a.id for a in prefecture.ambassadors) or "none yet"
             problems.add(
@@ -123,7 +128,7 @@ def assemble_site(
         if entry.folder == "articles":
             published = _aware(meta.date, site_zone)
             updated = _aware(meta.updated, site_zone) if meta.updated else published
-            html, digest, sizes = _with_image_sizes(entry, options, sizes_seen)
+            html, digest, plans, sizes = _with_image_sizes(entry, options, sizes_seen)
             hero = posixpath.normpath(posixpath.join(pref_slug, meta.image)) if meta.image else None
             articles.append(
                 Article(
@@ -138,6 +143,7 @@ def assemble_site(
                     digest,
                     entry.images,
                     image_size=sizes.get(hero) if hero else None,
+                    hero=plans.get(hero) if hero else None,
                 )
             )
         else:
@@ -262,9 +268,9 @@ def _make_event(
     entry: Parsed,
     site_zone: ZoneInfo,
     options: Options,
-    sizes_seen: dict[str, tuple[int, int] | None],
+    sizes_seen: dict[str, images.Inspection | None],
 ) -> Event:
-    html, digest, _sizes = _with_image_sizes(entry, options, sizes_seen)
+    html, digest, _plans, _sizes = _with_image_sizes(entry, options, sizes_seen)
     if meta.all_day:
         zone = ZoneInfo(meta.timezone) if meta.timezone else None
         start: date | datetime = (
@@ -308,20 +314,29 @@ def _make_event(
 
 
 def _with_image_sizes(
-    entry: Parsed, options: Options, seen: dict[str, tuple[int, int] | None]
-) -> tuple[str, str, dict]:
-    """Give the entry's pictures their pixel sizes; fold the sizes into its digest so a
-    resized picture re-renders the pages that show it."""
+    entry: Parsed, options: Options, seen: dict[str, images.Inspection | None]
+) -> tuple[str, str, dict[str, Plan], dict[str, tuple[int, int]]]:
+    """Show the entry's pictures at their web sizes (photos) or their pixel sizes (drawings);
+    fold the sizes into its digest so a changed picture re-renders the pages that show it.
+    Return the HTML, the digest, the plan of every photo and the size of every drawing."""
+    plans: dict[str, Plan] = {}
     sizes: dict[str, tuple[int, int]] = {}
     for image, _line, _field in entry.pictures:
         if image not in seen:
-            seen[image] = images.dimensions(options.root / "content" / image)
-        if seen[image] is not None:
-            sizes[image] = seen[image]
-    if not sizes:
-        return entry.html, entry.digest, sizes
-    html = images.add_sizes(entry.html, sizes, LOCAL_PREFIX)
-    return html, sha1(f"{entry.digest}:{sorted(sizes.items())}".encode()), sizes
+            seen[image] = images.inspected(options.root / "content" / image)
+        result = seen[image]
+        if result is None:
+            continue
+        plan = plan_of(image, result)
+        if plan is not None:
+            plans[image] = plan
+        elif result.size is not None:
+            sizes[image] = result.size
+    if not plans and not sizes:
+        return entry.html, entry.digest, plans, sizes
+    html = responsive_html(entry.html, plans, sizes, LOCAL_PREFIX)
+    key = f"{entry.digest}:{sorted(sizes.items())}:{sorted(map(repr, plans.values()))}"
+    return html, sha1(key.encode()), plans, sizes
 
 
 def _check_results(event: Event, today: date, entry: Parsed, problems: Problems) -> None:

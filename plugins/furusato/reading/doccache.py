@@ -39,7 +39,7 @@ def _code_version() -> str:
     """
     here = Path(__file__).parent
     digest = hashlib.sha1(usedforsecurity=False)
-    core = ("schemas", "slugs", "errors", "urls", "cachefiles", "regions")
+    core = ("schemas", "slugs", "errors", "urls", "cachefiles", "regions", "placeholders")
     for path in [*sorted(here.glob("*.py")), *(here.parent / f"{name}.py" for name in core)]:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

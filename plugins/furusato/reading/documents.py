@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
+from .. import placeholders
 from ..errors import Problem, Problems
 from ..schemas import ArticleSchema, EventSchema, PageSchema
 from . import yamlsource
@@ -107,6 +108,10 @@ def parse_document(folder: str, source: str, raw: bytes, digest: str, renderer: 
             _check_event(entry.meta, source, lines, problems)  # type: ignore[arg-type]
         elif folder == "articles":
             _check_article(entry.meta, source, lines, problems)  # type: ignore[arg-type]
+    if data is not None:
+        problems.extend(
+            placeholders.find(folder, source, data, lines.line_of, front.body, front.body_line)
+        )
     if not _body_is_readable(front, source, problems):
         entry.problems = problems.items
         return entry

@@ -1,5 +1,17 @@
 """Check that a picture file is the picture its name says, and read its pixel size.
 
+A JPEG, PNG, WebP or GIF is then decoded with Pillow, bounded: its header size is checked
+against ``MAX_SIDE`` and ``MAX_PIXELS`` before a single pixel is decoded (a decompression bomb
+is a content error, not a crash), and a file that does not decode to the end is refused, so
+what ``make check`` accepts the build can always resize (see ``furusato.imaging``). The size
+reported is the one people see, after the EXIF orientation is applied.
+
+HEIC/HEIF (an iPhone's own format) is recognised and refused with how to convert it: iOS
+already sends JPEG when a photo is uploaded through a web page (GitHub's "Upload files"), so
+HEIC only arrives copied from a computer; decoding it would need libheif and the HEVC decoder
+libde265 (a large native video decoder run on strangers' pull requests, under patent and
+LGPL/GPL terms), for a file browsers other than Safari cannot show anyway.
+
 Every parse is bounded: headers are read by index with their lengths checked first (a cut-short
 upload is reported, never a ``struct.error``), the JPEG marker walk moves forward on every step,
 and sizes outside 1..20,000 pixels (0, ``1e999``, NaN) are reported.
@@ -17,6 +29,7 @@ pass; anything else gets a message naming what to remove, or saying to export a 
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import re
@@ -28,7 +41,19 @@ from xml.parsers import expat
 from .files import read_regular
 
 PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
+RASTER_KINDS = frozenset({"JPEG", "PNG", "GIF", "WebP"})  # decoded and re-encoded by the build
+HEIF_SUFFIXES = (".heic", ".heif")  # recognised, refused with how to convert them
 MAX_SIDE = 20_000  # pixels: larger is a mistake (or an attack on the reader's memory)
+MAX_PIXELS = 64_000_000  # a 48-megapixel phone photo passes; a decompression bomb does not
+# ISO base media "ftyp" brands of HEIF pictures (HEVC-coded or not).
+_HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"})
+HEIC_MESSAGE = (
+    "this is a HEIC photo (an iPhone's own format), which most browsers cannot show; "
+    "commit it as JPEG instead: upload it from the iPhone's own browser (iOS sends photos to "
+    "web pages as JPEG), or on a Mac open it in Preview and choose File > Export > JPEG, or "
+    "on Windows open it in Photos and save a copy as .jpg (for future photos: Settings > "
+    "Camera > Formats > Most Compatible)"
+)
 
 _KIND_OF_SUFFIX = {
     ".jpg": "JPEG",
@@ -45,17 +70,25 @@ _SUFFIX_OF_KIND = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WebP": ".webp"
 class Inspection:
     """What a picture file is: its size in pixels (if known) and what is wrong with it."""
 
-    size: tuple[int, int] | None
+    size: tuple[int, int] | None  # as people see it: after the EXIF orientation
     problem: str | None = None  # what is wrong and the fix; None if it may be published
     line: int = 1  # the line of the file the problem is on (SVG), else 1
+    kind: str | None = None  # JPEG, PNG, GIF, WebP or SVG, once the bytes are known
+    alpha: bool = False  # a raster picture with transparency (kept as PNG, never JPEG)
+    animated: bool = False  # several frames (GIF, WebP): published at its own size only
+    digest: str = ""  # SHA-256 of the bytes: the key of its web sizes in the cache
 
 
 def inspect(data: bytes, suffix: str) -> Inspection:
     """Check that `data` is a picture of the kind `suffix` names, and read its size."""
+    if suffix.lower() in HEIF_SUFFIXES:
+        return Inspection(None, HEIC_MESSAGE)
     expected = _KIND_OF_SUFFIX.get(suffix.lower())
     if expected is None:
         return Inspection(None, "not a picture")
     found = _kind(data)
+    if found == "HEIC":
+        return Inspection(None, HEIC_MESSAGE)
     if found != expected:
         if found is None:
             what = "a web page or text" if _looks_like_text(data) else "damaged or another format"
@@ -85,7 +118,34 @@ def inspect(data: bytes, suffix: str) -> Inspection:
                 f"1 to {MAX_SIDE:,} pixels on each side, so export it again at a normal "
                 "size (for example 1600 pixels wide)",
             )
-    return Inspection(size)
+        if found in RASTER_KINDS:
+            return _decode(found, data, size)
+    return Inspection(size, kind=found)
+
+
+def _decode(kind: str, data: bytes, size: tuple[int, int]) -> Inspection:
+    """Decode a raster picture with Pillow (after the header check), within MAX_PIXELS."""
+    width, height = size
+    if width * height > MAX_PIXELS:
+        return Inspection(None, bomb_message(width, height))
+    from .. import imaging  # Pillow is imported only when a raster picture is checked
+
+    try:
+        seen = imaging.inspect_pixels(data)
+    except imaging.PictureError as exc:
+        return Inspection(None, str(exc))
+    digest = hashlib.sha256(data).hexdigest()
+    return Inspection(seen.size, kind=kind, alpha=seen.alpha, animated=seen.animated, digest=digest)
+
+
+def bomb_message(width: int, height: int) -> str:
+    """Return the message for a picture with more pixels than MAX_PIXELS."""
+    return (
+        f"the picture is {width:,} × {height:,} pixels ({width * height / 1e6:.0f} "
+        f"megapixels); at most {MAX_PIXELS / 1e6:.0f} megapixels can be published (more is "
+        "how a 'decompression bomb' exhausts memory), so export it again at a normal size "
+        "(for example 1600 pixels wide)"
+    )
 
 
 _CUT_SHORT = (
@@ -103,6 +163,8 @@ def _kind(data: bytes) -> str | None:
         return "GIF"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "WebP"
+    if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
+        return "HEIC"
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"<?xml", b"<svg", b"<!--", b"<!DOCTYPE svg")) and b"<svg" in data:
         return "SVG"
@@ -415,8 +477,8 @@ def inspect_file(path: str, stat: os.stat_result) -> Inspection:
     return result
 
 
-def dimensions(path: Path) -> tuple[int, int] | None:
-    """Return (width, height) of a publishable picture, or None if unknown or not one."""
+def inspected(path: Path) -> Inspection | None:
+    """Return the inspection of a publishable picture, or None if it is not one."""
     if path.suffix.lower() not in PICTURE_SUFFIXES:
         return None
     try:
@@ -426,22 +488,10 @@ def dimensions(path: Path) -> tuple[int, int] | None:
     if not S_ISREG(st.st_mode):  # a link or a pipe: never read (reported by the loader)
         return None
     result = inspect_file(str(path), st)
-    return None if result.problem else result.size
+    return None if result.problem else result
 
 
-def add_sizes(html: str, sizes: dict[str, tuple[int, int]], prefix: str) -> str:
-    """Give every `<img src="{prefix}path">` of known size its width and height attributes."""
-    if "width=" in html:  # raw HTML may size some pictures itself: look at each tag
-        return re.sub(r"<img\b[^>]*>", lambda m: _fill(m.group(0), sizes, prefix), html)
-    for path, (width, height) in sizes.items():  # the common case: plain string replacement
-        src = f'src="{prefix}{path}"'
-        html = html.replace(src, f'{src} width="{width}" height="{height}"')
-    return html
-
-
-def _fill(tag: str, sizes: dict[str, tuple[int, int]], prefix: str) -> str:
-    src = re.search(r'src="' + re.escape(prefix) + r'([^"#]+)"', tag)
-    if src is None or "width=" in tag or src.group(1) not in sizes:
-        return tag
-    width, height = sizes[src.group(1)]
-    return tag[:-1].rstrip("/").rstrip() + f' width="{width}" height="{height}">'
+def dimensions(path: Path) -> tuple[int, int] | None:
+    """Return (width, height) of a publishable picture as shown, or None if unknown."""
+    result = inspected(path)
+    return result.size if result else None

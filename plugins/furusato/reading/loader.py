@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..entities import Site
-from ..errors import Problems
+from ..errors import Problem, Problems
 from .assemble import assemble_site
 from .doccache import CACHE_VERSION, DocumentCache
 from .documents import Parsed, parse_document
@@ -48,6 +48,7 @@ class Loaded:
 
     site: Site
     pictures: list[Picture]
+    warnings: list[Problem] = field(default_factory=list)  # said, but publishing goes on
 
 
 def load_site(options: Options, cache: DocumentCache | None = None) -> Site:
@@ -72,7 +73,7 @@ def load(options: Options, cache: DocumentCache | None = None) -> Loaded:
     site = assemble_site(options, prefectures, parsed, problems, invalid_profiles)
     problems.extend(committed_subscriber_lists(options.root))
     problems.raise_if_any()
-    return Loaded(site, published)
+    return Loaded(site, published, sorted(set(problems.warnings)))
 
 
 def _parse_documents(

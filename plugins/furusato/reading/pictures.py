@@ -1,11 +1,15 @@
 """Decide which files of content/<prefecture>/images/ are published, and check the pictures
 that articles and events show.
 
-``publishable()`` is the one judge: ``make check`` reports what it refuses, and the build copies
-exactly the files it returns, nothing else from ``images/``. A file is published only if it is a
-regular file (see ``reading.files``), its name needs no escaping, it ends in a picture suffix,
-it is no larger than the size limit, and its bytes are the picture its suffix names (see
-``furusato.reading.images``; an SVG must pass the allow-list there).
+``publishable()`` is the one judge: ``make check`` reports what it refuses, and the build
+publishes exactly the files it returns, nothing else from ``images/``. A file is published only
+if it is a regular file (see ``reading.files``), its name needs no escaping, it ends in a
+picture suffix, it is no larger than the size limit (FURUSATO_IMAGE_MAX_MB), and its bytes are
+the picture its suffix names and decode completely (see ``furusato.reading.images``; an SVG
+must pass the allow-list there). An SVG is published as it is; a photo as the web sizes of its
+``renditions.Plan``, never as the committed original. A photo larger than
+FURUSATO_IMAGE_WARN_MB is published with a warning, and a web size that would take the name
+of another committed file is refused.
 """
 
 from __future__ import annotations
@@ -18,19 +22,34 @@ from dataclasses import dataclass
 from stat import S_ISREG
 
 from ..errors import Problems
+from ..renditions import Plan
 from .documents import Parsed
 from .files import Found, name_message, unsafe_name
-from .images import PICTURE_SUFFIXES, inspect_file
+from .images import HEIC_MESSAGE, HEIF_SUFFIXES, PICTURE_SUFFIXES, Inspection, inspect_file
 from .layout import NOT_PUBLISHED_MESSAGE
 from .repository import IMAGE_DIR, PAGES_DIR, Options
 
 
 @dataclass(frozen=True)
 class Picture:
-    """A picture that may be published: its path under content/ and the file to copy."""
+    """A picture that may be published: its path under content/, the committed file, and
+    the web sizes it is published as (None: an SVG, published as it is)."""
 
     rel: str  # such as tottori/images/dunes.svg
     path: str
+    plan: Plan | None = None
+    digest: str = ""  # SHA-256 of the committed bytes (photos)
+
+    def files(self) -> list[str]:
+        """Return the paths under content/ this picture is published as."""
+        return self.plan.files() if self.plan else [self.rel]
+
+
+def plan_of(rel: str, result: Inspection) -> Plan | None:
+    """Return the web sizes of a checked picture (None for an SVG or an unknown size)."""
+    if result.kind in (None, "SVG") or result.size is None:
+        return None
+    return Plan(rel, result.kind, result.size, result.alpha, result.animated)
 
 
 def _suffixes() -> str:
@@ -70,6 +89,9 @@ def publishable(
         if suggestion is not None:
             problems.add(found.rel, 1, "file name", name_message(name, suggestion))
             continue
+        if name.lower().endswith(HEIF_SUFFIXES):
+            problems.add(found.rel, 1, "picture", HEIC_MESSAGE)
+            continue
         if not name.lower().endswith(PICTURE_SUFFIXES):
             problems.add(
                 found.rel,
@@ -89,8 +111,45 @@ def publishable(
         if result.problem is not None:
             problems.add(found.rel, result.line, "picture", result.problem)
             continue
-        published.append(Picture(rel, found.path))
-    return published
+        if size > options.warn_image_bytes and result.kind != "SVG":
+            problems.warn(found.rel, 1, "picture", big_original(rel, size, options))
+        published.append(Picture(rel, found.path, plan_of(rel, result), result.digest))
+    return _without_clashes(published, problems)
+
+
+def _without_clashes(published: list[Picture], problems: Problems) -> list[Picture]:
+    """Refuse a picture whose published file would take a name another one publishes."""
+    owner: dict[str, str] = {}
+    for picture in sorted(published, key=lambda p: (p.plan is not None, p.rel)):
+        for name in picture.files():
+            owner.setdefault(name, picture.rel)
+    kept = []
+    for picture in published:
+        clash = next((n for n in picture.files() if owner[n] != picture.rel), None)
+        if clash is None:
+            kept.append(picture)
+            continue
+        problems.add(
+            f"content/{picture.rel}",
+            1,
+            "file name",
+            f"this picture would be published as 'content/{clash}', the name of "
+            f"'content/{owner[clash]}' (the build makes smaller copies of photos named "
+            "<name>-<width>w); rename one of the two files (and change the links to it)",
+        )
+    return kept
+
+
+def big_original(rel: str, size: int, options: Options) -> str:
+    """Return the warning for a picture that publishes but is larger than it needs to be."""
+    return (
+        f"the picture 'content/{rel}' is {size / 1e6:.1f} MB; it will be published (the "
+        "build makes web sizes of it), but every clone of the repository carries the "
+        f"original, so pictures over {options.warn_image_bytes / 1e6:g} MB are better made "
+        "smaller first: for example 2400 pixels wide, saved as JPEG at quality 85 (on a "
+        "phone, share it with a smaller size; on a computer, export it from Photos, Preview "
+        "or GIMP)"
+    )
 
 
 def report_stray(stray: list[Found], shown: Collection[str], problems: Problems) -> None:
@@ -106,7 +165,7 @@ def too_large(rel: str, size: int, options: Options) -> str:
     return (
         f"the picture 'content/{rel}' is {size / 1e6:.1f} MB; pictures must "
         f"be at most {options.max_image_bytes / 1e6:g} MB, so make it smaller "
-        "(for example 1600 pixels wide, saved as JPEG at quality 80)"
+        "(for example 2400 pixels wide, saved as JPEG at quality 85)"
     )
 
 

@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 DOCUMENT_FOLDERS = ("articles", "events")  # the folders of a prefecture that hold Markdown
 
 
-MAX_IMAGE_BYTES = 1_000_000
+MAX_IMAGE_MB = 15  # a photo straight from a phone passes (FURUSATO_IMAGE_MAX_MB)
+WARN_IMAGE_MB = 4  # larger originals publish, with a warning on how to shrink them
 
 
 PAGES_DIR = "pages"
@@ -40,7 +41,8 @@ class Options:
 
     root: Path
     single: str | None = None  # build one prefecture's site alone, rooted at /
-    max_image_bytes: int = MAX_IMAGE_BYTES  # larger pictures are rejected (slow on phones)
+    max_image_bytes: int = MAX_IMAGE_MB * 1_000_000  # larger pictures are refused
+    warn_image_bytes: int = WARN_IMAGE_MB * 1_000_000  # larger ones publish with a warning
     timezone: str = "Asia/Tokyo"  # the zone of article dates written without one
     today: date | None = None  # "upcoming" is decided against this date
     jobs: int | None = None  # processes parsing new or changed files (None: one per CPU)
@@ -60,6 +62,8 @@ def options_from(settings: Mapping[str, Any]) -> Options:
         timezone=settings.get("TIMEZONE") or "Asia/Tokyo",
         today=date.fromisoformat(today) if isinstance(today, str) else today,
         jobs=settings.get("FURUSATO_JOBS"),
+        max_image_bytes=round(settings.get("FURUSATO_IMAGE_MAX_MB", MAX_IMAGE_MB) * 1_000_000),
+        warn_image_bytes=round(settings.get("FURUSATO_IMAGE_WARN_MB", WARN_IMAGE_MB) * 1_000_000),
     )
 
 
