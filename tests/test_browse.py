@@ -110,9 +110,11 @@ def _card_dates(out: Path, first: str) -> list[str]:
     return [
         d
         for tree in _list_pages(out, first)
-        for d in tree.xpath("//main//li[contains(concat(' ', @class, ' '), ' card ')]//time/@datetime")
+        for d in tree.xpath(f"//main//li[{CARD}]//time/@datetime")
     ]
 
+
+CARD = "contains(concat(' ', @class, ' '), ' card ')"  # a card, whatever its region
 
 # -- national lists ---------------------------------------------------------------------------
 
@@ -132,7 +134,7 @@ def test_national_article_list_has_every_article_once_newest_first(
     dates = _card_dates(built, f"/{edition}articles/")
     assert dates == sorted(dates, reverse=True)
     first = page(built, f"/{edition}articles/")
-    metas = texts(first, "//main//li[contains(concat(' ', @class, ' '), ' card ')]/p[@class='meta']")
+    metas = texts(first, f"//main//li[{CARD}]/p[@class='meta']")
     shimane = "島根県" if edition else "Shimane"
     assert any(shimane in m for m in metas)  # the prefecture is named on each card
 
@@ -187,7 +189,7 @@ def test_kind_pages_list_only_their_kind_and_the_counts_match(built: Path, first
         assert len(listed) == count
         assert set(listed) <= set(everything)
         for tree in _list_pages(built, url):
-            for meta in texts(tree, "//main//li[contains(concat(' ', @class, ' '), ' card ')]/p[@class='meta']"):
+            for meta in texts(tree, f"//main//li[{CARD}]/p[@class='meta']"):
                 assert f"· {label}" in meta
             assert _filter(tree)[label][2]  # aria-current on its own filter
 
