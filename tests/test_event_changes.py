@@ -26,8 +26,8 @@ start: 2026-12-05 18:30
 end: 2026-12-05 21:00
 timezone: Europe/London
 venue:
-  name: Example Hall
-  address: 1 Example Street
+  name: Riverside Hall
+  address: 1 Riverside Street
   city: London
   country: United Kingdom
 organizer: amy-chen
@@ -299,7 +299,7 @@ def test_add_to_google_calendar_carries_the_event_in_utc(before: Path) -> None:
         "text": ["Tottori evening in London"],
         "dates": ["20261205T183000Z/20261205T210000Z"],  # GMT in December: UTC+0
         "details": [f"Photos, stories; and tea, in London.\n\n{LONDON_URL}"],
-        "location": ["Example Hall, 1 Example Street, London, United Kingdom"],
+        "location": ["Riverside Hall, 1 Riverside Street, London, United Kingdom"],
     }
     assert " " not in links[1].get("href")
     vancouver = page(before, "/tottori/events/winter-picnic/")

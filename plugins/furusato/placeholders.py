@@ -53,7 +53,8 @@ WORKING_FIELDS = frozenset(
     {
         "date", "updated", "kind", "lang", "tags", "status", "example",
         "start", "end", "timezone", "posted", "all_day", "cost", "attendance",
-        "funds_raised", "funds_raised.amount", "funds_raised.currency",
+        "funds_raised", "funds_raised.amount", "funds_raised.currency", "rescheduled_from",
+        "changes", "changes.date", "changes.note",
     }
 )  # fmt: skip
 MARK = "this is the template's sample"  # every message starts so (the scaffold leaves these)

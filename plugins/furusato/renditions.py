@@ -50,6 +50,12 @@ class Plan:
         return self.rel
 
     @property
+    def main_size(self) -> tuple[int, int]:
+        """Return the pixel size of the file at the original's address (the largest)."""
+        width = self.widths[-1]
+        return (width, self.height_of(width))
+
+    @property
     def widths(self) -> tuple[int, ...]:
         """Return the widths published, smallest first, never wider than the original."""
         width = self.size[0]

@@ -142,7 +142,7 @@ def assemble_site(
                     entry.source,
                     digest,
                     entry.images,
-                    image_size=sizes.get(hero) if hero else None,
+                    image_size=_size_at_address(hero, plans, sizes),
                     hero=plans.get(hero) if hero else None,
                 )
             )
@@ -311,6 +311,18 @@ def _make_event(
         changed=changed,
         first_start=first_start,
     )
+
+
+def _size_at_address(
+    picture: str | None, plans: dict[str, Plan], sizes: dict[str, tuple[int, int]]
+) -> tuple[int, int] | None:
+    """Return the pixel size of the file published at a picture's own address: a drawing's
+    own size, or a photo's largest web size (what a link, a feed or a share card shows)."""
+    if picture is None:
+        return None
+    if picture in plans:
+        return plans[picture].main_size
+    return sizes.get(picture)
 
 
 def _with_image_sizes(
