@@ -26,6 +26,7 @@ from pydantic import (
     StringConstraints,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from .regions import REGION_SLUGS
@@ -78,7 +79,17 @@ Role = Literal["CIR", "ALT", "SEA", "alumnus"]
 ArticleKind = Literal["story", "guide", "news", "proposal"]
 ARTICLE_KINDS: tuple[str, ...] = ArticleKind.__args__  # an article's kind; the only "kind"
 Language = Literal["en", "ja"]
-ProposalStatus = Literal["submitted", "adopted", "declined"]
+ProposalStatus = Literal[
+    "submitted", "under-review", "adopted", "partly-adopted", "declined", "withdrawn"
+]
+PROPOSAL_STATUSES: tuple[str, ...] = ProposalStatus.__args__
+OPEN_STATUSES = ("submitted", "under-review")  # no outcome yet: no 'decided' date
+# A proposal's citable number: its prefecture's three letters, the fiscal year it was
+# submitted in, and its place in that year, given by the coordinator (furusato.proposals).
+ProposalNumber = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}-[0-9]{4}-[0-9]{2,3}$")]
+SupportSource = Literal["prefecture", "municipality", "other"]
+MAX_SUPPORT = 20  # support entries on one event
+MAX_SUPPORT_FILE = 300  # entries in one prefecture's yearly support file
 
 
 _NOT_IN_URLS = frozenset('<>"{}|\\^`')
@@ -343,16 +354,22 @@ class ArticleSchema(_Schema):
     image_alt: Alt | None = None
     translation: Slug | None = None
     status: ProposalStatus | None = None
+    number: ProposalNumber | None = None  # the citable number, such as TOT-2026-03
+    submitted: When | None = None  # the day the proposal was handed to the prefecture
+    decided: When | None = None  # the day its outcome was known (a decision or withdrawal)
+    response_url: Url | None = None  # the prefecture's published response
+    recap_of: Slug | None = None  # the slug of the event (same prefecture) this article recaps
     example: bool = False
 
-    @field_validator("status")
+    @field_validator("status", "number", "submitted", "decided", "response_url")
     @classmethod
-    def _status_only_for_proposals(cls, status: str | None, info: ValidationInfo) -> str | None:
-        if status is not None and info.data.get("kind") != "proposal":
+    def _only_for_proposals(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is not None and info.data.get("kind") != "proposal":
             raise ValueError(
-                "only policy proposals have a status; add 'kind: proposal' or remove it"
+                f"only policy proposals have '{info.field_name}'; add 'kind: proposal' "
+                "or remove it"
             )
-        return status
+        return value
 
 
 class Venue(_Schema):
@@ -369,6 +386,62 @@ class Money(_Schema):
 
     amount: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
+class Support(_Schema):
+    """Money a prefecture, a municipality or another body gave towards alumni activity."""
+
+    amount: Money
+    purpose: Text
+    source: SupportSource
+    name: Text | None = None  # who gave it (required unless the source is the prefecture)
+
+    @model_validator(mode="after")
+    def _named(self) -> Support:
+        if self.name is None and self.source != "prefecture":
+            raise ValueError(
+                f"support from a {self.source} names who gave it; add 'name: <who gave it>'"
+            )
+        return self
+
+
+class SupportFileSchema(_Schema):
+    """`content/<slug>/support/fy<year>.yaml`: support for one fiscal year not tied to an event."""
+
+    support: tuple[Support, ...] = Field(min_length=1, max_length=MAX_SUPPORT_FILE)
+    example: bool = False
+
+
+class ExchangeRate(_Schema):
+    """How many yen one unit of a currency was worth for a fiscal year, and who says so."""
+
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    fiscal_year: int = Field(ge=EARLIEST_YEAR, le=LATEST_YEAR)
+    yen: Decimal = Field(gt=0, max_digits=12, decimal_places=4)
+    date: When
+    source: Text
+
+
+class ExchangeRatesSchema(_Schema):
+    """`content/exchange-rates.yaml`: the rates a coordinator recorded to show yen equivalents."""
+
+    rates: tuple[ExchangeRate, ...] = Field(min_length=1, max_length=1000)
+    example: bool = False
+
+    @field_validator("rates")
+    @classmethod
+    def _one_rate_per_year(cls, rates: tuple[ExchangeRate, ...]) -> tuple[ExchangeRate, ...]:
+        seen: set[tuple[str, int]] = set()
+        for rate in rates:
+            if rate.currency == "JPY":
+                raise ValueError("JPY needs no rate to yen; remove its entry")
+            key = (rate.currency, rate.fiscal_year)
+            if key in seen:
+                raise ValueError(
+                    f"{rate.currency} has two rates for FY{rate.fiscal_year}; keep one"
+                )
+            seen.add(key)
+        return rates
 
 
 class EventSchema(_Schema):
@@ -390,6 +463,7 @@ class EventSchema(_Schema):
     slug: Slug | None = None
     attendance: int | None = Field(default=None, ge=0, le=MAX_ATTENDANCE)
     funds_raised: Money | None = None
+    support: tuple[Support, ...] = Field(default=(), max_length=MAX_SUPPORT)
     lang: Language = "en"
     translation: Slug | None = None  # the slug of the same event's post in the other language
     example: bool = False

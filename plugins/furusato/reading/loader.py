@@ -23,6 +23,7 @@ from .parallel import parse_many
 from .pictures import Picture, check_shown, publishable, report_stray
 from .profiles import load_profiles, read_profiles
 from .repository import Options, sha1
+from .support import read_rates, read_support
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,8 @@ def load(options: Options, cache: DocumentCache | None = None) -> Loaded:
     report_stray(listing.stray_pictures, shown, problems)
     parsed = resolve_links(parsed, options, {p.rel for p in published}, problems)
     site = assemble_site(options, prefectures, parsed, problems, invalid_profiles)
+    site.support = read_support(listing.support, prefectures, problems)
+    site.rates = read_rates(listing.rates, problems)
     problems.raise_if_any()
     return Loaded(site, published)
 
