@@ -64,6 +64,8 @@ DOCUMENTS: dict[type[BaseModel], tuple[str, ...]] = {
         "content/tottori/events/2026-03-01-past-fundraiser.md",
     ),
     model.PageSchema: ("content/pages/about.md",),
+    model.SupportFileSchema: ("content/tottori/support/fy2025.yaml",),
+    model.ExchangeRatesSchema: ("content/exchange-rates.yaml",),
 }
 # Text fields whose value names a file in the repository: they get a file that exists (file
 # names are the pictures' rules to judge, not the escaping's).

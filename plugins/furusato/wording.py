@@ -32,6 +32,7 @@ from babel.numbers import format_currency, format_decimal
 from . import csp
 from .catalog import N_
 from .entities import Event
+from .fiscal import fiscal_label
 from .regions import BY_SLUG, REGIONS
 from .schemas import Money, Venue
 from .urls import Urls
@@ -331,6 +332,7 @@ _FORMATS: dict[str, Callable[..., str]] = {
     "venue_place": venue_place,
     "money": money,
     "number": number,
+    "fiscal_label": fiscal_label,
 }
 
 
