@@ -30,12 +30,27 @@ REQUIRED_KINDS = (
     "404-ja",
 )
 # Page types checked when the build has them.
-OPTIONAL_KINDS = ("article-ja", "impact", "prefecture-impact", "impact-ja", "about-ja")
+OPTIONAL_KINDS = (
+    "article-ja",
+    "impact",
+    "prefecture-impact",
+    "impact-ja",
+    "national-impact-ja",
+    "proposals",
+    "proposals-status",
+    "proposals-ja",
+    "national-proposals",
+    "national-proposals-ja",
+    "about-ja",
+)
 ALL_KINDS = REQUIRED_KINDS + OPTIONAL_KINDS
 
 # Top-level folders of the output that are never a prefecture microsite.
 NOT_PREFECTURES = frozenset(
-    {"regions", "theme", "about", "impact", "pages", "images", "static", "feeds", "tags", "ja"}
+    {
+        "regions", "theme", "about", "impact", "pages", "images", "static", "feeds", "tags",
+        "ja", "proposals",
+    }  # fmt: skip
 )
 SECTIONS = ("articles", "events", "ambassadors")
 
@@ -178,6 +193,9 @@ def pick_pages(output: Path) -> dict[str, str]:
         add("event-list", base / "events")
         add("event", _largest(items(output, slug, "events")))
         add("prefecture-impact", base / "impact")
+        add("proposals", base / "proposals")
+        add("proposals-status", (_children(base / "proposals") or [None])[0])
+        add("proposals-ja", base / "ja" / "proposals")
         others = [s for s in slugs if s != slug]
         for candidate in [slug, *others]:
             japanese = [
@@ -189,6 +207,9 @@ def pick_pages(output: Path) -> dict[str, str]:
 
     add("about", output / "about")
     add("impact", output / "impact")
+    add("national-impact-ja", output / "ja" / "impact")
+    add("national-proposals", output / "proposals")
+    add("national-proposals-ja", output / "ja" / "proposals")
     if (output / "404.html").is_file():
         pages["404"] = "/404.html"
     add("home-ja", output / "ja")
