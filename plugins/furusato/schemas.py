@@ -408,7 +408,7 @@ class Support(_Schema):
 class SupportFileSchema(_Schema):
     """`content/<slug>/support/fy<year>.yaml`: support for one fiscal year not tied to an event."""
 
-    support: tuple[Support, ...] = Field(min_length=1, max_length=MAX_SUPPORT_FILE)
+    support: tuple[Support, ...] = Field(max_length=MAX_SUPPORT_FILE)
     example: bool = False
 
 
@@ -425,7 +425,7 @@ class ExchangeRate(_Schema):
 class ExchangeRatesSchema(_Schema):
     """`content/exchange-rates.yaml`: the rates a coordinator recorded to show yen equivalents."""
 
-    rates: tuple[ExchangeRate, ...] = Field(min_length=1, max_length=1000)
+    rates: tuple[ExchangeRate, ...] = Field(max_length=1000)
     example: bool = False
 
     @field_validator("rates")
