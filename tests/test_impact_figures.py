@@ -254,9 +254,7 @@ def test_a_translation_pair_is_counted_once(site, tottori, tmp_path):
         )
 
     assert [counts(f) for f in report.years] == [counts(f) for f in tottori.years]
-    assert [counts(f) for f in report.calendar_years] == [
-        counts(f) for f in tottori.calendar_years
-    ]
+    assert [counts(f) for f in report.calendar_years] == [counts(f) for f in tottori.calendar_years]
     assert counts(report.total) == counts(tottori.total)
     # ... and reported with its languages: readable in English and in Japanese
     dunes = next(r for a in report.activity for r in a.articles if r.first.slug == "winter-dunes")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
@@ -123,9 +122,9 @@ def test_every_bar_shows_the_number_in_the_table(out):
 
 def test_bar_lengths_follow_the_numbers(out):
     tree = page(out, "/tottori/impact/")
-    svg = tree.xpath(
-        "//svg[title='Attendance at events held, by fiscal year, Tottori (鳥取県)']"
-    )[0]
+    svg = tree.xpath("//svg[title='Attendance at events held, by fiscal year, Tottori (鳥取県)']")[
+        0
+    ]
     widths = [float(w) for w in svg.xpath(".//rect[@class='bar-rect']/@width")]
     # FY2024: London 40; FY2026: London 80 and the forum 75 (New York recorded none)
     assert widths[0] / widths[2] == pytest.approx(40 / 155, abs=0.005)

@@ -55,8 +55,7 @@ def page_tables(tree) -> dict[str, tuple[list[str], list[list[object]]]]:
         caption = normal(table.xpath("caption")[0].text_content())
         headings = [normal(th.text_content()) for th in table.xpath("thead/tr/th")]
         rows = [
-            [page_value(c) for c in tr.xpath("th|td")]
-            for tr in table.xpath("tbody/tr | tfoot/tr")
+            [page_value(c) for c in tr.xpath("th|td")] for tr in table.xpath("tbody/tr | tfoot/tr")
         ]
         found[caption] = (headings, rows)
     return found
@@ -140,8 +139,17 @@ def test_the_japanese_workbook_has_japanese_headings(demo_output):
     japanese = sheets(demo_output / "tottori/ja/impact.xlsx")
     assert "年度別の数値（4月～翌年3月）" in japanese
     years = japanese["年度別の数値（4月～翌年3月）"]
-    assert [c.value for c in years[2]][:4] == ["年度", "活動中のアンバサダー", "新規アンバサダー", "記事"]
-    assert [r[0].value for r in years.iter_rows(min_row=3)][-3:] == ["令和7年度", "令和8年度", "合計"]
+    assert [c.value for c in years[2]][:4] == [
+        "年度",
+        "活動中のアンバサダー",
+        "新規アンバサダー",
+        "記事",
+    ]
+    assert [r[0].value for r in years.iter_rows(min_row=3)][-3:] == [
+        "令和7年度",
+        "令和8年度",
+        "合計",
+    ]
     assert openpyxl.load_workbook(demo_output / "tottori/ja/impact.xlsx").worksheets[0].title == (
         "年度別"
     )
@@ -190,9 +198,7 @@ def test_tottori_shows_what_was_done_in_fy2025_and_fy2026_beside_its_support(dem
     assert texts(tree, "//tbody[@id='fy2026-events']/tr/th") == ["Tottori quiz night (online)"]
     articles = texts(tree, "//table[@id='articles']//tr/th")
     assert not any(a.startswith("Recap:") for a in articles)  # ... and is not counted again
-    pair = [
-        t for t in texts(tree, "//tbody[@id='fy2026-articles']/tr") if "relocation site" in t
-    ]
+    pair = [t for t in texts(tree, "//tbody[@id='fy2026-articles']/tr") if "relocation site" in t]
     assert len(pair) == 1 and "English, 日本語" in pair[0]  # a translation pair, once
     support = texts(tree, "//tbody[@id='fy2026-support']/tr")
     assert any("Yearly costs" in row and "JPY 200,000" in row for row in support)

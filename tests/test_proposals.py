@@ -142,8 +142,7 @@ def test_only_proposals_have_proposal_fields(tmp_path):
     text = (SITES / "two_prefectures" / story).read_text(encoding="utf-8")
     found = problems(tmp_path, {story: text.replace("tags:", "number: TOT-2025-02\ntags:")})
     assert found == [
-        f"{story}:6: number: only policy proposals have 'number'; add 'kind: proposal' or "
-        "remove it"
+        f"{story}:6: number: only policy proposals have 'number'; add 'kind: proposal' or remove it"
     ]
 
 

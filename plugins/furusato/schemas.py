@@ -366,8 +366,7 @@ class ArticleSchema(_Schema):
     def _only_for_proposals(cls, value: Any, info: ValidationInfo) -> Any:
         if value is not None and info.data.get("kind") != "proposal":
             raise ValueError(
-                f"only policy proposals have '{info.field_name}'; add 'kind: proposal' "
-                "or remove it"
+                f"only policy proposals have '{info.field_name}'; add 'kind: proposal' or remove it"
             )
         return value
 

@@ -201,6 +201,7 @@ SETTINGS: tuple[Setting, ...] = (
         ".txt": "text/plain; charset=utf-8",
         ".csv": "text/csv; charset=utf-8",
         ".json": "application/json; charset=utf-8",
+        ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }, "Content-Type by file name (first) or suffix", _str_dict(str)),
     # --- who publishes the site (all required by `make publish`) -------------------------
     Setting("FURUSATO_PUBLISHER", None, "who publishes the site, in both languages: "

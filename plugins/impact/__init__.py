@@ -47,6 +47,7 @@ from .tables import (
 )
 from .workbook import wide_csv, workbook
 
+
 @dataclass(frozen=True)
 class Chart:
     """A chart's visible caption and its SVG."""
@@ -157,7 +158,7 @@ class ImpactGenerator(SiteGenerator):
         )
 
     def write(self, writer: SiteWriter) -> None:
-        site, urls = self.site, self.urls
+        site = self.site
         keys = []
         rates = [site.rates.source, site.rates.digest] if site.rates else []
         for prefecture in site.prefectures.values():
@@ -341,8 +342,12 @@ class ImpactGenerator(SiteGenerator):
                     columns=columns,
                     rows=[
                         (
-                            [text(getattr(p.meta_of.prefecture.name, lang), edition.proposals(
-                                p.meta_of.prefecture))]
+                            [
+                                text(
+                                    getattr(p.meta_of.prefecture.name, lang),
+                                    edition.proposals(p.meta_of.prefecture),
+                                )
+                            ]
                             if national
                             else []
                         )

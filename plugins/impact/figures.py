@@ -416,7 +416,9 @@ def figures(
             for s in rows.support
             if year is None or s.fiscal_year == year
         )
-    active = {(a.prefecture.slug, a.author.id) for a in rows.all_articles if in_year(a.published.date())}
+    active = {
+        (a.prefecture.slug, a.author.id) for a in rows.all_articles if in_year(a.published.date())
+    }
     active |= {(e.prefecture.slug, e.organizer.id) for r in events for e in r.sides.values()}
     countries = Counter(r.country for r in events)
     return YearFigures(
@@ -469,8 +471,12 @@ def _activity(rows: _Rows, years: tuple[YearFigures, ...]) -> tuple[Activity, ..
             Activity(
                 year=year,  # type: ignore[arg-type]
                 events=tuple(r for r in rows.events if here(r.start)),
-                articles=tuple(sorted((r for r in rows.articles if here(r.published)),
-                                      key=lambda r: (r.published, r.first.key))),
+                articles=tuple(
+                    sorted(
+                        (r for r in rows.articles if here(r.published)),
+                        key=lambda r: (r.published, r.first.key),
+                    )
+                ),
                 proposals=tuple(p for p in rows.proposals if here(p.submitted)),
                 ambassadors=tuple(n for n in rows.first_seen if here(n.first)),
                 support=tuple(s for s in rows.support if s.fiscal_year == year),

@@ -7,7 +7,7 @@ so the page formats it for reading and the workbook writes a real number or date
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -112,8 +112,6 @@ class Table:
     groups: tuple[Group, ...]
     foot: tuple[Cell, ...] | None = None
     summary: bool = False  # a table of figures only: also written as a wide CSV
-    note: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def rows(self) -> list[tuple[Cell, ...]]:
@@ -131,10 +129,14 @@ def year_label(f: YearFigures, lang: str) -> str:
     """Label a year of figures: FY2026 / 令和8年度, 2026 / 2026年, or Total / 合計."""
     if f.year is None:
         return _t(lang, N_("Total"))
-    return fiscal_label(f.year, lang=lang) if f.period == FISCAL else calendar_label(f.year, lang=lang)
+    return (
+        fiscal_label(f.year, lang=lang) if f.period == FISCAL else calendar_label(f.year, lang=lang)
+    )
 
 
-def _yen_currencies(report: PrefectureReport | NationalReport, currencies: tuple[str, ...]) -> list[str]:
+def _yen_currencies(
+    report: PrefectureReport | NationalReport, currencies: tuple[str, ...]
+) -> list[str]:
     """Return the currencies other than yen that a recorded rate converts in some year."""
     years = [f.year for f in report.years]
     return [
@@ -229,7 +231,11 @@ def _figure_columns(
 
 
 def years_table(
-    report: PrefectureReport | NationalReport, lang: str, *, calendar: bool = False, links: bool = True
+    report: PrefectureReport | NationalReport,
+    lang: str,
+    *,
+    calendar: bool = False,
+    links: bool = True,
 ) -> Table:
     """The figures by fiscal year (each count linking to its rows), or by calendar year."""
     years = report.calendar_years if calendar else report.years
@@ -239,7 +245,10 @@ def years_table(
         *_figure_columns(report, lang, support),
     ]
     rows = tuple(
-        (text(year_label(f, lang), header=True), *_figure_cells(f, report, links and not calendar, support))
+        (
+            text(year_label(f, lang), header=True),
+            *_figure_cells(f, report, links and not calendar, support),
+        )
         for f in years
     )
     foot = (
@@ -274,9 +283,13 @@ def events_table(report: PrefectureReport, urls: Urls, lang: str) -> Table:
         for row in activity.events:
             event = row.side(lang)
             funds = event.meta.funds_raised or row.first.meta.funds_raised
-            support = tuple(amount(s.support.amount.amount, s.support.amount.currency) for s in row.support)
+            support = tuple(
+                amount(s.support.amount.amount, s.support.amount.currency) for s in row.support
+            )
             recaps = tuple(
-                text(r.side(lang).title, urls.article(r.side(lang)), _other(r.side(lang).lang, lang))
+                text(
+                    r.side(lang).title, urls.article(r.side(lang)), _other(r.side(lang).lang, lang)
+                )
                 for r in row.recaps
             )
             organizer = row.first.organizer
@@ -287,8 +300,12 @@ def events_table(report: PrefectureReport, urls: Urls, lang: str) -> Table:
                     text(event.title, urls.event(event), _other(event.lang, lang), header=True),
                     text(row.city) if row.city else EMPTY,
                     text(_t(lang, N_("Online")) if row.country == ONLINE else row.country),
-                    text(organizer.name_ja if lang == "ja" and organizer.name_ja else organizer.name),
-                    count(row.first.meta.attendance) if row.first.meta.attendance is not None else EMPTY,
+                    text(
+                        organizer.name_ja if lang == "ja" and organizer.name_ja else organizer.name
+                    ),
+                    count(row.first.meta.attendance)
+                    if row.first.meta.attendance is not None
+                    else EMPTY,
                     amount(funds.amount, funds.currency) if funds else EMPTY,
                     Cell("lines", support) if support else EMPTY,
                     Cell("lines", recaps) if recaps else EMPTY,
@@ -303,11 +320,18 @@ def events_table(report: PrefectureReport, urls: Urls, lang: str) -> Table:
         columns=tuple(
             _t(lang, c)
             for c in (
-                N_("Fiscal year"), N_("Date"), N_("Event"), N_("City"), N_("Country"),
-                N_("Organiser"), N_("Attendance"), N_("Funds raised"), N_("Support given"),
+                N_("Fiscal year"),
+                N_("Date"),
+                N_("Event"),
+                N_("City"),
+                N_("Country"),
+                N_("Organiser"),
+                N_("Attendance"),
+                N_("Funds raised"),
+                N_("Support given"),
                 N_("Recap"),
             )
-        ),  # fmt: skip
+        ),
         groups=tuple(groups),
     )
 
@@ -331,7 +355,12 @@ def articles_table(report: PrefectureReport, urls: Urls, lang: str) -> Table:
                 (
                     text(fiscal_label(activity.year, lang=lang)),
                     day(row.published),
-                    text(article.title, urls.article(article), _other(article.lang, lang), header=True),
+                    text(
+                        article.title,
+                        urls.article(article),
+                        _other(article.lang, lang),
+                        header=True,
+                    ),
                     text(_t(lang, KIND_NAMES[row.kind])),
                     text(_languages(row.languages, lang)),
                     text(
@@ -349,7 +378,14 @@ def articles_table(report: PrefectureReport, urls: Urls, lang: str) -> Table:
         caption=_t(lang, N_("Articles published, by fiscal year")),
         columns=tuple(
             _t(lang, c)
-            for c in (N_("Fiscal year"), N_("Date"), N_("Title"), N_("Kind"), N_("Languages"), N_("Author"))
+            for c in (
+                N_("Fiscal year"),
+                N_("Date"),
+                N_("Title"),
+                N_("Kind"),
+                N_("Languages"),
+                N_("Author"),
+            )
         ),
         groups=tuple(groups),
     )
@@ -374,8 +410,14 @@ def proposal_cells(p, urls: Urls, lang: str, fy: bool = True) -> tuple[Cell, ...
 
 def proposal_columns(lang: str, fy: bool = True) -> tuple[str, ...]:
     names = [N_("Fiscal year")] if fy else []
-    names += [N_("Number"), N_("Title"), N_("Status"), N_("Submitted on"), N_("Decided on"),
-              N_("Prefecture's response")]  # fmt: skip
+    names += [
+        N_("Number"),
+        N_("Title"),
+        N_("Status"),
+        N_("Submitted on"),
+        N_("Decided on"),
+        N_("Prefecture's response"),
+    ]
     return tuple(_t(lang, n) for n in names)
 
 
@@ -403,7 +445,9 @@ def ambassadors_table(report: PrefectureReport, urls: Urls, lang: str) -> Table:
             (
                 text(fiscal_label(activity.year, lang=lang)),
                 text(
-                    n.ambassador.name_ja if lang == "ja" and n.ambassador.name_ja else n.ambassador.name,
+                    n.ambassador.name_ja
+                    if lang == "ja" and n.ambassador.name_ja
+                    else n.ambassador.name,
                     urls.ambassador(n.prefecture, n.ambassador),
                     header=True,
                 ),
@@ -418,7 +462,9 @@ def ambassadors_table(report: PrefectureReport, urls: Urls, lang: str) -> Table:
         id="ambassadors",
         sheet=_t(lang, N_("New ambassadors")),
         caption=_t(lang, N_("New ambassadors, by the fiscal year of their first article or event")),
-        columns=tuple(_t(lang, c) for c in (N_("Fiscal year"), N_("Name"), N_("Role"), N_("First activity"))),
+        columns=tuple(
+            _t(lang, c) for c in (N_("Fiscal year"), N_("Name"), N_("Role"), N_("First activity"))
+        ),
         groups=tuple(groups),
     )
 
@@ -449,23 +495,31 @@ def support_table(report: PrefectureReport, urls: Urls, lang: str) -> Table:
     return Table(
         id="support",
         sheet=_t(lang, N_("Support")),
-        caption=_t(lang, N_("Support given by the prefecture, municipalities and others, by fiscal year")),
+        caption=_t(
+            lang, N_("Support given by the prefecture, municipalities and others, by fiscal year")
+        ),
         columns=tuple(
             _t(lang, c)
             for c in (
-                N_("Fiscal year"), N_("Date"), N_("Purpose"), N_("Source"), N_("Given by"),
-                N_("For"), N_("Amount"), N_("In yen (recorded rate)"),
+                N_("Fiscal year"),
+                N_("Date"),
+                N_("Purpose"),
+                N_("Source"),
+                N_("Given by"),
+                N_("For"),
+                N_("Amount"),
+                N_("In yen (recorded rate)"),
             )
-        ),  # fmt: skip
+        ),
         groups=tuple(groups),
     )
 
 
 def kinds_table(report: PrefectureReport | NationalReport, lang: str) -> Table:
     """Articles by kind and by language, by fiscal year."""
-    from .figures import LANGUAGES
-
     from furusato.schemas import ARTICLE_KINDS
+
+    from .figures import LANGUAGES
 
     def cells(f: YearFigures) -> tuple[Cell, ...]:
         return (
@@ -550,12 +604,19 @@ def prefectures_table(report: NationalReport, urls: Urls, lang: str) -> Table:
     """Every prefecture's figures in total, in the order of their codes."""
     rows = tuple(
         (
-            text(getattr(r.prefecture.name, lang), urls.edition_in_prefecture(r.prefecture, "impact/"), header=True),
+            text(
+                getattr(r.prefecture.name, lang),
+                urls.edition_in_prefecture(r.prefecture, "impact/"),
+                header=True,
+            ),
             *_figure_cells(r.total, report, False, True),
         )
         for r in report.prefectures
     )
-    foot = (text(_t(lang, N_("All prefectures")), header=True), *_figure_cells(report.total, report, False, True))
+    foot = (
+        text(_t(lang, N_("All prefectures")), header=True),
+        *_figure_cells(report.total, report, False, True),
+    )
     return Table(
         id="by-prefecture",
         sheet=_t(lang, N_("Prefectures")),

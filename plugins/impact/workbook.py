@@ -172,4 +172,3 @@ def wide_csv(table: Table) -> bytes:
 def _csv_text(cell: Cell) -> str:
     text = cell.text
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-

@@ -48,9 +48,18 @@ ALL_KINDS = REQUIRED_KINDS + OPTIONAL_KINDS
 # Top-level folders of the output that are never a prefecture microsite.
 NOT_PREFECTURES = frozenset(
     {
-        "regions", "theme", "about", "impact", "pages", "images", "static", "feeds", "tags",
-        "ja", "proposals",
-    }  # fmt: skip
+        "regions",
+        "theme",
+        "about",
+        "impact",
+        "pages",
+        "images",
+        "static",
+        "feeds",
+        "tags",
+        "ja",
+        "proposals",
+    }
 )
 SECTIONS = ("articles", "events", "ambassadors")
 

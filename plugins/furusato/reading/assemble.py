@@ -259,9 +259,7 @@ def _check_proposals(
     by_number: dict[tuple[str, str], list[Article]] = {}
     for article in proposals:
         if article.meta.number is not None:
-            by_number.setdefault((article.prefecture.slug, article.meta.number), []).append(
-                article
-            )
+            by_number.setdefault((article.prefecture.slug, article.meta.number), []).append(article)
 
     def add(article: Article, name: str, message: str) -> None:
         problems.add(article.source, lines[article.source].line_of((name,)), name, message)

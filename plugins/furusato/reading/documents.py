@@ -212,27 +212,41 @@ def _check_proposal(
 
     statuses = ", ".join(PROPOSAL_STATUSES)
     if meta.status is None:
-        add("status", f"a policy proposal has a status; add 'status: submitted' (or one of "
-            f"{statuses})")
+        add(
+            "status",
+            f"a policy proposal has a status; add 'status: submitted' (or one of {statuses})",
+        )
     if meta.submitted is None:
-        add("submitted", "a policy proposal says when it was handed to the prefecture; add "
-            "'submitted: YYYY-MM-DD'")
+        add(
+            "submitted",
+            "a policy proposal says when it was handed to the prefecture; add "
+            "'submitted: YYYY-MM-DD'",
+        )
     for name in ("submitted", "decided"):
         if isinstance(getattr(meta, name), datetime):
             add(name, "write the day only (YYYY-MM-DD), without a time")
     if meta.status in OPEN_STATUSES and meta.decided is not None:
-        add("decided", f"a proposal that is {meta.status!r} has no outcome yet; remove "
-            "'decided', or change 'status' to the outcome")
+        add(
+            "decided",
+            f"a proposal that is {meta.status!r} has no outcome yet; remove "
+            "'decided', or change 'status' to the outcome",
+        )
     if meta.status is not None and meta.status not in OPEN_STATUSES and meta.decided is None:
-        add("decided", f"a proposal that is {meta.status!r} says when that was known; add "
-            "'decided: YYYY-MM-DD'")
+        add(
+            "decided",
+            f"a proposal that is {meta.status!r} says when that was known; add "
+            "'decided: YYYY-MM-DD'",
+        )
     if (
         meta.submitted is not None
         and meta.decided is not None
         and _day(meta.decided) < _day(meta.submitted)
     ):
-        add("decided", f"the decision ({_day(meta.decided)}) is before the proposal was "
-            f"submitted ({_day(meta.submitted)}); check both dates")
+        add(
+            "decided",
+            f"the decision ({_day(meta.decided)}) is before the proposal was "
+            f"submitted ({_day(meta.submitted)}); check both dates",
+        )
 
 
 def _day(value: date | datetime) -> date:

@@ -4,7 +4,8 @@ Where a file may be: ``content/<prefecture>/articles/*.md``, ``content/<prefectu
 ``content/pages/*.md`` (documents), ``content/<prefecture>/images/**`` (pictures, checked by
 ``reading.pictures``), and the figures a coordinator records for the impact report:
 ``content/<prefecture>/support/fy<year>.yaml`` and ``content/exchange-rates.yaml``
-(read by ``reading.support``). Every other file is reported, including a file directly in ``content/``;
+(read by ``reading.support``). Every other file is reported, including a file directly in
+``content/``;
 nothing is skipped silently (hidden tool files such as ``.gitkeep`` excepted, see
 ``furusato.reading.files``).
 """
@@ -14,8 +15,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from stat import S_ISREG
 from dataclasses import dataclass, field
+from stat import S_ISREG
 
 from ..errors import Problems
 from .files import MARKDOWN_SUFFIXES, Found, check_folder, name_message, unsafe_name, walk
