@@ -29,6 +29,7 @@ import feedparser
 import icalendar
 import lxml.etree
 import lxml.html
+import openpyxl
 import pytest
 import yaml
 from markupsafe import Markup
@@ -357,6 +358,11 @@ def output_strings(out: Path) -> Iterator[tuple[str, str, bool]]:
         elif path.suffix == ".csv":
             for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")):
                 yield from ((name, cell, False) for cell in row)
+        elif path.suffix == ".xlsx":  # as a spreadsheet program reads it: every cell's value
+            book = openpyxl.load_workbook(io.BytesIO(data))
+            for sheet in book.worksheets:
+                for row in sheet.iter_rows(values_only=True):
+                    yield from ((name, v, False) for v in row if isinstance(v, str))
         elif path.suffix in (".txt", "") or path.name == "_headers":
             yield name, data.decode("utf-8"), False
         elif path.suffix not in (".css", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"):

@@ -169,6 +169,7 @@ class SupportYear:
     fiscal_year: int
     support: tuple[Support, ...]
     example: bool
+    lang: str  # the language its purposes and names are written in
     source: str
     digest: str
 
@@ -178,6 +179,7 @@ class ExchangeRates:
     """The yen rates a coordinator recorded (`content/exchange-rates.yaml`), never guessed."""
 
     rates: tuple[ExchangeRate, ...]
+    lang: str  # the language its sources are written in
     source: str
     digest: str
 

@@ -408,6 +408,7 @@ class SupportFileSchema(_Schema):
     """`content/<slug>/support/fy<year>.yaml`: support for one fiscal year not tied to an event."""
 
     support: tuple[Support, ...] = Field(max_length=MAX_SUPPORT_FILE)
+    lang: Language = "en"  # the language purposes and names are written in
     example: bool = False
 
 
@@ -425,6 +426,7 @@ class ExchangeRatesSchema(_Schema):
     """`content/exchange-rates.yaml`: the rates a coordinator recorded to show yen equivalents."""
 
     rates: tuple[ExchangeRate, ...] = Field(max_length=1000)
+    lang: Language = "en"  # the language the sources are written in
     example: bool = False
 
     @field_validator("rates")

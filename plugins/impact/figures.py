@@ -14,7 +14,8 @@ the report pages and docs/impact-data.md state for readers:
 - an ambassador is active in a year with at least one article or held event of theirs, and new
   in the year of their first one;
 - attendance, funds raised and support are sums of what was recorded, per currency, never added
-  across currencies; support counts in its fiscal year (an event's, once the event is held);
+  across currencies; support counts in its fiscal year (an event's: the year the event starts,
+  even before it is held, as money given ahead of it was given that year);
 - a yen equivalent is shown only where a coordinator recorded the rate for that currency and
   fiscal year (furusato.entities.ExchangeRates), never guessed;
 - years run without gaps from the first to the last year with anything recorded.
@@ -37,7 +38,14 @@ from furusato.entities import (
     SupportYear,
 )
 from furusato.fiscal import fiscal_year
-from furusato.schemas import ARTICLE_KINDS, PROPOSAL_STATUSES, Ambassador, Language, Support
+from furusato.schemas import (
+    ARTICLE_KINDS,
+    PROPOSAL_STATUSES,
+    Ambassador,
+    ExchangeRate,
+    Language,
+    Support,
+)
 
 LANGUAGES: tuple[str, ...] = Language.__args__  # en, ja
 STATUSES: tuple[str, ...] = PROPOSAL_STATUSES
@@ -109,6 +117,7 @@ class SupportRow:
     support: Support
     event: Event | None  # None for support in content/<slug>/support/fy<year>.yaml
     yen: Decimal | None  # the yen equivalent at the recorded rate; None when none is recorded
+    lang: str  # the language its purpose and name are written in
 
     @property
     def day(self) -> date | None:
@@ -230,6 +239,10 @@ class PrefectureReport:
     def yen(self, currency: str, year: int, amount: Decimal) -> Decimal | None:
         return yen_of(self.rates, currency, year, amount)
 
+    @property
+    def used_rates(self) -> list[ExchangeRate]:
+        return used_rates(self)
+
 
 @dataclass(frozen=True)
 class NationalReport:
@@ -254,6 +267,15 @@ class NationalReport:
 
     def yen(self, currency: str, year: int, amount: Decimal) -> Decimal | None:
         return yen_of(self.rates, currency, year, amount)
+
+
+def used_rates(report: PrefectureReport | NationalReport) -> list[ExchangeRate]:
+    """Return the recorded rates a report converts with: its currencies, in its years."""
+    if report.rates is None:
+        return []
+    currencies = {*report.currencies, *report.support_currencies}
+    years = {f.year for f in report.years}
+    return [r for r in report.rates.rates if r.currency in currencies and r.fiscal_year in years]
 
 
 def yen_of(
@@ -330,26 +352,34 @@ def _rows(
             counted.append(row)
         else:
             recaps.setdefault((row.first.prefecture.slug, target), []).append(row)
-    event_rows = []
-    for group in _pairs(site, held(site, events)):
+    def support_of(group: dict[str, Event]) -> tuple[SupportRow, ...]:
         first = group.get("en") or next(iter(group.values()))
-        slugs = {(e.prefecture.slug, e.slug) for e in group.values()}
         written = next((e.meta.support for e in group.values() if e.meta.support), ())
         year = fiscal_year(first.starts_on())
-        support = tuple(
+        return tuple(
             SupportRow(
                 first.prefecture,
                 year,
                 s,
-                first,  # type: ignore[arg-type]
+                first,
                 yen_of(site.rates, s.amount.currency, year, s.amount.amount),
+                first.lang,
             )
             for s in written
         )
+
+    # Support counts in the fiscal year of its event, held or not yet: money given ahead of
+    # an event (travel booked for it) was given that year.
+    support_rows: list[SupportRow] = []
+    for group in _pairs(site, events):
+        support_rows.extend(support_of(group))  # type: ignore[arg-type]
+    support_rows.sort(key=lambda s: (s.day or date.min, s.event.key if s.event else ""))
+    event_rows = []
+    for group in _pairs(site, held(site, events)):
+        slugs = {(e.prefecture.slug, e.slug) for e in group.values()}
         linked = tuple(r for key in sorted(slugs) for r in recaps.get(key, []))
-        event_rows.append(EventRow(group, linked, support))  # type: ignore[arg-type]
+        event_rows.append(EventRow(group, linked, support_of(group)))  # type: ignore[arg-type]
     event_rows.sort(key=lambda r: (r.start, r.first.key))
-    support_rows = [s for row in event_rows for s in row.support]
     for year_file in support_years:
         support_rows.extend(
             SupportRow(
@@ -358,6 +388,7 @@ def _rows(
                 s,
                 None,
                 yen_of(site.rates, s.amount.currency, year_file.fiscal_year, s.amount.amount),
+                year_file.lang,
             )
             for s in year_file.support
         )

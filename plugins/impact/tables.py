@@ -480,9 +480,9 @@ def support_table(report: PrefectureReport, urls: Urls, lang: str) -> Table:
                 (
                     text(fiscal_label(activity.year, lang=lang)),
                     day(s.day),
-                    text(s.support.purpose, header=True),
+                    text(s.support.purpose, lang=_other(s.lang, lang), header=True),
                     text(_t(lang, SOURCE_NAMES[s.support.source])),
-                    text(s.support.name) if s.support.name else EMPTY,
+                    text(s.support.name, lang=_other(s.lang, lang)) if s.support.name else EMPTY,
                     text(event.title, urls.event(event), _other(event.lang, lang))
                     if event is not None
                     else text(_t(lang, N_("Yearly costs"))),

@@ -52,7 +52,9 @@ def read_support(
         meta, digest = _read(found, SupportFileSchema, problems)
         if meta is not None:
             years.append(
-                SupportYear(prefecture, year, meta.support, meta.example, found.rel, digest)
+                SupportYear(
+                    prefecture, year, meta.support, meta.example, meta.lang, found.rel, digest
+                )
             )
     years.sort(key=lambda s: (s.prefecture.number, s.fiscal_year))
     return years
@@ -65,4 +67,4 @@ def read_rates(found: Found | None, problems: Problems) -> ExchangeRates | None:
     meta, digest = _read(found, ExchangeRatesSchema, problems)
     if meta is None:
         return None
-    return ExchangeRates(meta.rates, found.rel, digest)
+    return ExchangeRates(meta.rates, meta.lang, found.rel, digest)
