@@ -160,6 +160,19 @@ MAY_RENDER = {
     ),
     *(f"{edition}regions/chugoku/index.html" for edition in ("", "ja/")),
     *(f"{site}impact.{kind}" for site in ("", "tottori/") for kind in ("csv", "json")),
+    # the workbooks and wide CSVs list every article (the proposals pages only proposals)
+    *(
+        f"{site}{edition}impact{name}"
+        for site in ("", "tottori/")
+        for edition in ("", "ja/")
+        for name in (".xlsx", "-fiscal-years.csv", "-calendar-years.csv")
+    ),
+    *(f"{edition}impact-by-prefecture.csv" for edition in ("", "ja/")),
+    *(
+        f"tottori/{edition}impact-{name}.csv"
+        for edition in ("", "ja/")
+        for name in ("articles-by-kind", "proposals-by-status")
+    ),
 }
 
 
@@ -187,7 +200,7 @@ def test_editing_one_article_renders_only_the_pages_that_show_it(
     assert stats.written == len(changed) and stats.deleted == 0
     assert stats.rendered == len(rendered) == len(set(rendered))
     assert set(rendered) <= MAY_RENDER, sorted(set(rendered) - MAY_RENDER)
-    assert len(MAY_RENDER) == 27
+    assert len(MAY_RENDER) == 45
     # the article's page, and both editions' feeds that carry it
     assert {
         "tottori/articles/article-04/index.html",

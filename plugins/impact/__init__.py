@@ -159,20 +159,28 @@ class ImpactGenerator(SiteGenerator):
 
     def write(self, writer: SiteWriter) -> None:
         site = self.site
-        keys = []
+        keys, proposal_keys = [], []
         rates = [site.rates.source, site.rates.digest] if site.rates else []
         for prefecture in site.prefectures.values():
             # A report counts only its prefecture's articles, events and support (and today):
             # when none of them changed, its pages and files stay as they are, uncomputed.
             support = [[s.source, s.digest] for s in site.support_of(prefecture.slug)]
-            inputs = [prefecture, site.today, site.articles_of(prefecture.slug), support, rates]
-            key = (
-                f"impact|{self.site_key}|{fingerprint([*inputs, site.events_of(prefecture.slug)])}"
-            )
+            articles = _facts(site.articles_of(prefecture.slug))
+            inputs = [prefecture, site.today, articles, support, rates]
+            events = _facts(site.events_of(prefecture.slug))
+            key = f"impact|{self.site_key}|{fingerprint([*inputs, events])}"
             keys.append(key)
-            self.write_prefecture(writer, prefecture, key)
+            # Its proposals pages show only its proposals: other articles leave them alone.
+            proposals = [a for a in site.articles_of(prefecture.slug) if _is_proposal(site, a)]
+            proposal_key = (
+                f"proposals|{self.site_key}|{fingerprint([prefecture, _facts(proposals)])}"
+            )
+            proposal_keys.append(proposal_key)
+            self.write_prefecture(writer, prefecture, key, proposal_key)
         if site.single is None:
-            self.write_national(writer, f"impact|{fingerprint(keys)}")
+            self.write_national(
+                writer, f"impact|{fingerprint(keys)}", f"proposals|{fingerprint(proposal_keys)}"
+            )
 
     def _files(self, url_of: Any, names: list[str]) -> dict[str, str]:
         """Return the output files of shared exports and of each edition's pages and files."""
@@ -183,7 +191,9 @@ class ImpactGenerator(SiteGenerator):
                 files[f"{lang}:{name}"] = edition.save_as(url_of(edition, name))
         return files
 
-    def write_prefecture(self, writer: SiteWriter, prefecture: Any, key: str) -> None:
+    def write_prefecture(
+        self, writer: SiteWriter, prefecture: Any, key: str, proposal_key: str
+    ) -> None:
         """Write a prefecture's report in both editions, its workbooks and its exports, and its
         proposals pages."""
         urls = self.urls
@@ -227,7 +237,7 @@ class ImpactGenerator(SiteGenerator):
             writer,
             lambda: (report or report_for(self.site, prefecture)).proposals,
             _statuses(articles),
-            key,
+            proposal_key,
             prefecture,
         )
 
@@ -249,7 +259,7 @@ class ImpactGenerator(SiteGenerator):
             if table.summary:
                 writer.write_bytes(files[f"{lang}:impact-{table.id}.csv"], wide_csv(table), key)
 
-    def write_national(self, writer: SiteWriter, key: str) -> None:
+    def write_national(self, writer: SiteWriter, key: str, proposal_key: str) -> None:
         """Write the national report in both editions, its workbooks and exports, and the
         national proposals pages."""
         urls = self.urls
@@ -294,7 +304,7 @@ class ImpactGenerator(SiteGenerator):
             writer,
             lambda: (national or national_report(self.site)).proposals,
             _statuses(self.site.articles),
-            key,
+            proposal_key,
             None,
         )
 
@@ -371,6 +381,18 @@ class ImpactGenerator(SiteGenerator):
         others = {other: alternates[other] for other in alternates if other != lang}
         data = {**data, "lang": lang, "alternates": alternates, "switch": others}
         writer.write_bytes(self.urls.save_as(url), self.page(url, template, data), key)
+
+
+def _facts(items: list[Any]) -> list[Any]:
+    """Return what a report reads of articles or events: file, slug and front matter, never
+    the body (an edited paragraph changes no figure, row or link)."""
+    return [[item.source, item.slug, item.meta] for item in items]
+
+
+def _is_proposal(site: Any, article: Any) -> bool:
+    """Say whether an article is a proposal, or the translation of one (its title is shown)."""
+    other = site.counterpart(article)
+    return article.meta.kind == "proposal" or (other is not None and other.meta.kind == "proposal")
 
 
 def _statuses(articles: list[Any]) -> list[str]:

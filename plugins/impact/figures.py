@@ -352,6 +352,7 @@ def _rows(
             counted.append(row)
         else:
             recaps.setdefault((row.first.prefecture.slug, target), []).append(row)
+
     def support_of(group: dict[str, Event]) -> tuple[SupportRow, ...]:
         first = group.get("en") or next(iter(group.values()))
         written = next((e.meta.support for e in group.values() if e.meta.support), ())
