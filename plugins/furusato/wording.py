@@ -52,6 +52,14 @@ KIND_NAMES = {
     "proposal": N_("Policy proposal"),
 }
 LANG_NAMES = {"en": N_("English"), "ja": N_("日本語")}
+STATUS_NAMES = {  # a policy proposal's status
+    "submitted": N_("Submitted"),
+    "under-review": N_("Under review"),
+    "adopted": N_("Adopted"),
+    "partly-adopted": N_("Partly adopted"),
+    "declined": N_("Declined"),
+    "withdrawn": N_("Withdrawn"),
+}
 
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -314,6 +322,7 @@ def template_globals(urls: Urls, settings: Mapping[str, Any]) -> dict[str, Any]:
         "ROLE_NAMES": ROLE_NAMES,
         "KIND_NAMES": KIND_NAMES,
         "LANG_NAMES": LANG_NAMES,
+        "STATUS_NAMES": STATUS_NAMES,
         "SITENAME": settings.get("SITENAME", "Furusato"),
         "SITESUBTITLE": settings.get("SITESUBTITLE", ""),
         # The _headers policy (host_config), repeated in every page's <meta> for hosts

@@ -15,7 +15,7 @@ from furusato.fingerprint import fingerprint
 from furusato.fiscal import fiscal_label
 from furusato.schemas import ARTICLE_KINDS
 from furusato.urls import LANGUAGES as EDITIONS
-from furusato.wording import money, number
+from furusato.wording import STATUS_NAMES, money, number
 from furusato_engine import SiteGenerator, SiteWriter, require
 
 from .charts import Bar, bar_chart
@@ -37,7 +37,6 @@ from .figures import (
 )
 from .tables import (
     SOURCE_NAMES,
-    STATUS_NAMES,
     Table,
     national_tables,
     prefecture_tables,
@@ -151,7 +150,6 @@ class ImpactGenerator(SiteGenerator):
                 "IMPACT_KINDS": ARTICLE_KINDS,
                 "IMPACT_LANGUAGES": LANGUAGES,
                 "IMPACT_STATUSES": STATUSES,
-                "STATUS_NAMES": STATUS_NAMES,
                 "SOURCE_NAMES": SOURCE_NAMES,
                 "IMPACT_ONLINE": ONLINE,
             }

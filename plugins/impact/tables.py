@@ -14,7 +14,7 @@ from decimal import Decimal
 from furusato.catalog import N_, gettext
 from furusato.fiscal import calendar_label, fiscal_label
 from furusato.urls import Urls
-from furusato.wording import KIND_NAMES, LANG_NAMES, ROLE_NAMES, money
+from furusato.wording import KIND_NAMES, LANG_NAMES, ROLE_NAMES, STATUS_NAMES, money
 
 from .figures import (
     FISCAL,
@@ -26,14 +26,6 @@ from .figures import (
     YearFigures,
 )
 
-STATUS_NAMES = {  # msgids: the theme and the workbook translate them where they show them
-    "submitted": N_("Submitted"),
-    "under-review": N_("Under review"),
-    "adopted": N_("Adopted"),
-    "partly-adopted": N_("Partly adopted"),
-    "declined": N_("Declined"),
-    "withdrawn": N_("Withdrawn"),
-}
 SOURCE_NAMES = {
     "prefecture": N_("Prefecture"),
     "municipality": N_("Municipality"),
