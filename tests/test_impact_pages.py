@@ -292,3 +292,49 @@ def test_an_edited_event_updates_the_report_on_the_next_build(tmp_path):
     assert "JP-32,Shimane,島根県,fiscal,2026,attendance,,45,people" in (
         out / "shimane/impact.csv"
     ).read_text(encoding="utf-8-sig")
+
+
+def test_proposals_pages_per_prefecture_and_status_with_badges_in_words(out):
+    every = page(out, "/tottori/proposals/")
+    rows = every.xpath("//table[contains(@class, 'proposals-table')]/tbody/tr")
+    assert [" ".join(r.xpath("td")[1].text_content().split()) for r in rows] == [
+        "TOT-2025-01",
+        "TOT-2025-02",
+        "TOT-2026-01",
+        "TOT-2026-02",
+    ]
+    # the status is a word in a badge, not a colour alone
+    assert texts(every, "//tbody//span[contains(@class, 'badge')]") == [
+        "Submitted",
+        "Declined",
+        "Adopted",
+        "Under review",
+    ]
+    # one static page per status some proposal has; the filter links to them
+    assert every.xpath("//nav[@class='status-filter']//a/@href") == [
+        "/tottori/proposals/",
+        "/tottori/proposals/submitted/",
+        "/tottori/proposals/under-review/",
+        "/tottori/proposals/adopted/",
+        "/tottori/proposals/declined/",
+    ]
+    adopted = page(out, "/tottori/proposals/adopted/")
+    assert texts(adopted, "//tbody/tr/th") == ["同窓生窓口の設置"]
+    assert adopted.xpath("//nav[@class='status-filter']//a[@aria-current='page']/@href") == [
+        "/tottori/proposals/adopted/"
+    ]
+    assert not (out / "tottori/proposals/withdrawn").exists()
+    japanese = page(out, "/tottori/ja/proposals/")
+    assert texts(japanese, "//tbody//span[contains(@class, 'badge')]") == [
+        "提出済み",
+        "不採用",
+        "採用",
+        "検討中",
+    ]
+    assert texts(japanese, "//tbody/tr/td[1]")[0] == "令和7年度"
+    national = page(out, "/proposals/")
+    assert texts(national, "//thead//th")[0] == "Prefecture"
+    assert texts(national, "//tbody/tr/td[1]") == ["Tottori"] * 4
+    empty = page(out, "/okayama/proposals/")
+    assert empty.xpath("//table") == []
+    assert "No policy proposals yet" in texts(empty, "//main//p")[1]
