@@ -68,7 +68,7 @@ MISTAKES = {
         {A: GOOD_ARTICLE.replace("summary: Fine.", "summary: Fine.\nimage_alt_text: x")},
         f"{A}:6: image_alt_text: unknown field; did you mean 'image_alt'? allowed fields here: "
         "title, date, author, summary, updated, kind, lang, tags, slug, image, image_alt, "
-        "translation, status, example",
+        "translation, status, number, submitted, decided, response_url, recap_of, example",
     ),
     "bad choice": (
         {A: GOOD_ARTICLE.replace("summary: Fine.", "summary: Fine.\nlang: fr")},

@@ -31,6 +31,7 @@ import feedparser
 import icalendar
 import lxml.etree
 import lxml.html
+import openpyxl
 import pytest
 import yaml
 from markupsafe import Markup
@@ -70,6 +71,8 @@ DOCUMENTS: dict[type[BaseModel], tuple[str, ...]] = {
         "content/tottori/events/2026-03-01-past-fundraiser.md",
     ),
     model.PageSchema: ("content/pages/about.md",),
+    model.SupportFileSchema: ("content/tottori/support/fy2025.yaml",),
+    model.ExchangeRatesSchema: ("content/exchange-rates.yaml",),
 }
 # Text fields whose value names a file in the repository: they get a file that exists (file
 # names are the pictures' rules to judge, not the escaping's).
@@ -394,6 +397,11 @@ def output_strings(out: Path) -> Iterator[tuple[str, str, bool]]:
                 yield from ((name, cell, False) for cell in row)
         elif path.name == DIGEST_FILES["text"]:
             yield name, unwrapped(data.decode("utf-8")), False
+        elif path.suffix == ".xlsx":  # as a spreadsheet program reads it: every cell's value
+            book = openpyxl.load_workbook(io.BytesIO(data))
+            for sheet in book.worksheets:
+                for row in sheet.iter_rows(values_only=True):
+                    yield from ((name, v, False) for v in row if isinstance(v, str))
         elif path.suffix in (".txt", "") or path.name == "_headers":
             yield name, data.decode("utf-8"), False
         elif path.suffix not in (".css", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"):

@@ -233,7 +233,7 @@ def test_unknown_field_lists_the_allowed_ones(tmp_path):
     assert one(tmp_path, text) == (
         "9: organiser: unknown field; did you mean 'organizer'? allowed fields here: title, "
         "start, end, all_day, timezone, venue, online_url, organizer, posted, registration_url, "
-        "cost, summary, tags, slug, attendance, funds_raised, lang, translation, status, "
+        "cost, summary, tags, slug, attendance, funds_raised, support, lang, translation, status, "
         "rescheduled_from, changes, example"
     )
 

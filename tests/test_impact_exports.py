@@ -50,8 +50,10 @@ def figures_from_rows(rows: list[dict[str, str]]) -> dict:
     """Rebuild {year: {measure: value or {breakdown: value}}} from long-format rows."""
     out: dict = {}
     for row in rows:
-        year = out.setdefault(row["year"], {})
-        if row["breakdown"] or row["measure"] in ("funds_raised", "events_by_country"):
+        key = "total" if row["period"] == "total" else f"{row['period']}:{row['year']}"
+        assert (row["year"] == "") == (row["period"] == "total")
+        year = out.setdefault(key, {})
+        if row["breakdown"] or row["measure"] in ("funds_raised", "support", "events_by_country"):
             year.setdefault(row["measure"], {})[row["breakdown"]] = row["value"]
         else:
             year[row["measure"]] = row["value"]
@@ -62,12 +64,14 @@ def expected(f) -> dict:
     """The report's figures but funds (compared as Decimals), written as the CSV writes them."""
     return {
         "active_ambassadors": str(f.active_ambassadors),
+        "new_ambassadors": str(f.new_ambassadors),
         "articles": str(f.articles),
         "articles_by_kind": {k: str(v) for k, v in f.articles_by_kind.items()},
         "articles_by_language": {k: str(v) for k, v in f.articles_by_language.items()},
         "proposals": str(f.proposals),
         "proposals_by_status": {k: str(v) for k, v in f.proposals_by_status.items()},
         "events_held": str(f.events_held),
+        "recaps": str(f.recaps),
         "attendance": str(f.attendance),
         "events_with_attendance": str(f.events_with_attendance),
         "countries": str(f.countries),
@@ -85,25 +89,40 @@ def test_prefecture_csv_parses_back_to_the_report(tottori):
         ("JP-31", "Tottori", "鳥取県")
     }
     parsed = figures_from_rows(rows)
-    assert list(parsed) == ["2025", "2026", "total"]
-    for f in (*tottori.years, tottori.total):
-        year = parsed["total" if f.year is None else str(f.year)]
+    assert list(parsed) == [
+        "fiscal:2024",
+        "fiscal:2025",
+        "fiscal:2026",
+        "calendar:2025",
+        "calendar:2026",
+        "total",
+    ]
+    for f in (*tottori.years, *tottori.calendar_years, tottori.total):
+        year = parsed["total" if f.year is None else f"{f.period}:{f.year}"]
         funds = year.pop("funds_raised", {})
         assert {c: Decimal(v) for c, v in funds.items()} == f.funds_raised
+        support = year.pop("support", {})
+        assert {c: Decimal(v) for c, v in support.items()} == f.support
         assert year == expected(f)
 
 
 def test_csv_rows_have_a_fixed_order_and_units(tottori):
     rows = read_csv(prefecture_csv(tottori))
-    first_year = [(r["measure"], r["breakdown"]) for r in rows if r["year"] == "2025"]
+    first_year = [
+        (r["measure"], r["breakdown"])
+        for r in rows
+        if r["year"] == "2025" and r["period"] == "calendar"
+    ]
     assert first_year == [
         ("active_ambassadors", ""),
+        ("new_ambassadors", ""),
         ("articles", ""),
         *[("articles_by_kind", k) for k in ARTICLE_KINDS],
         *[("articles_by_language", lang) for lang in LANGUAGES],
         ("proposals", ""),
         *[("proposals_by_status", s) for s in STATUSES],
         ("events_held", ""),
+        ("recaps", ""),
         ("attendance", ""),
         ("events_with_attendance", ""),
         ("funds_raised", "GBP"),
@@ -116,7 +135,7 @@ def test_csv_rows_have_a_fixed_order_and_units(tottori):
     funds = {
         r["breakdown"]: (r["value"], r["unit"])
         for r in rows
-        if r["year"] == "total" and r["measure"] == "funds_raised"
+        if r["period"] == "total" and r["measure"] == "funds_raised"
     }
     assert funds == {"GBP": ("1550.75", "GBP"), "JPY": ("200000", "JPY"), "USD": ("800", "USD")}
     units = {r["measure"]: r["unit"] for r in rows if r["measure"] != "funds_raised"}
@@ -130,7 +149,7 @@ def test_national_csv_lists_every_prefecture_then_all_together(site):
     codes = list(dict.fromkeys(r["prefecture_code"] for r in rows))
     assert codes == ["JP-31", "JP-32", "JP-33", "JP"]
     okayama = [r for r in rows if r["prefecture_code"] == "JP-33"]
-    assert {r["year"] for r in okayama} == {"total"}  # nothing recorded: a total of zeros
+    assert {r["period"] for r in okayama} == {"total"}  # nothing recorded: a total of zeros
     assert {r["value"] for r in okayama} == {"0"}
     by_measure = figures_from_rows([r for r in rows if r["prefecture_code"] == "JP"])
     assert by_measure["total"]["funds_raised"] == {
@@ -139,7 +158,7 @@ def test_national_csv_lists_every_prefecture_then_all_together(site):
         "JPY": "200000",
         "USD": "800",
     }
-    assert by_measure["2026"]["attendance"] == "185"
+    assert by_measure["calendar:2026"]["attendance"] == "185"
     shimane = figures_from_rows([r for r in rows if r["prefecture_code"] == "JP-32"])
     assert shimane["total"].pop("funds_raised") == {"AUD": "2000"}
     assert shimane["total"] == expected(national.prefectures[1].total)
@@ -153,11 +172,14 @@ def test_prefecture_json_parses_back_to_the_report(tottori):
         "note",
         "prefecture",
         "as_of",
-        "years",
+        "fiscal_years",
+        "calendar_years",
         "total",
         "proposals",
+        "support",
+        "rates",
     ]
-    assert data["schema"] == "furusato-impact/1"
+    assert data["schema"] == "furusato-impact/2"
     assert data["prefecture"] == {
         "code": "JP-31",
         "slug": "tottori",
@@ -167,9 +189,13 @@ def test_prefecture_json_parses_back_to_the_report(tottori):
     }
     assert data["as_of"] == "2026-08-20"
     for got, f in zip(
-        [*data["years"], data["total"]], [*tottori.years, tottori.total], strict=True
+        [*data["fiscal_years"], *data["calendar_years"], data["total"]],
+        [*tottori.years, *tottori.calendar_years, tottori.total],
+        strict=True,
     ):
         assert got["year"] == f.year
+        assert got["period"] == (None if f.year is None else f.period)
+        assert got["new_ambassadors"] == f.new_ambassadors
         assert got["active_ambassadors"] == f.active_ambassadors
         assert got["articles_by_kind"] == f.articles_by_kind
         assert got["articles_by_language"] == f.articles_by_language
@@ -187,14 +213,24 @@ def test_prefecture_json_parses_back_to_the_report(tottori):
             f.events_by_country
         )
         assert got["countries"] == f.countries
-    assert data["proposals"][1] == {
-        "date": "2026-04-01",
+    assert data["proposals"][2] == {
+        "number": "TOT-2026-01",
         "title": "同窓生窓口の設置",
         "lang": "ja",
+        "languages": ["ja"],
         "status": "adopted",
+        "submitted": "2026-04-01",
+        "decided": "2026-07-15",
+        "response_url": "https://example.org/tottori/responses/alumni-desk",
         "url": "https://alumni.example.org/tottori/articles/alumni-desk/",
     }
-    assert data["proposals"][0]["status"] is None
+    assert [p["number"] for p in data["proposals"]] == [
+        "TOT-2025-01",
+        "TOT-2025-02",
+        "TOT-2026-01",
+        "TOT-2026-02",
+    ]
+    assert data["proposals"][3]["decided"] is None
 
 
 def test_json_keeps_japanese_as_text_and_keys_in_schema_order(tottori):
@@ -202,17 +238,21 @@ def test_json_keeps_japanese_as_text_and_keys_in_schema_order(tottori):
     assert "鳥取県".encode() in raw  # not \\u escapes
     total = json.loads(raw)["total"]
     assert list(total) == [
+        "period",
         "year",
         "active_ambassadors",
+        "new_ambassadors",
         "articles",
         "articles_by_kind",
         "articles_by_language",
         "proposals",
         "proposals_by_status",
         "events_held",
+        "recaps",
         "attendance",
         "events_with_attendance",
         "funds_raised",
+        "support",
         "countries",
         "events_by_country",
     ]
@@ -228,7 +268,7 @@ def test_national_json_holds_every_prefecture_and_the_national_total(site):
         "okayama",
     ]
     assert data["prefectures"][2]["as_of"] is None
-    assert data["prefectures"][2]["years"] == []
+    assert data["prefectures"][2]["fiscal_years"] == []
     assert data["total"]["funds_raised"] == [
         {"currency": "AUD", "amount": "2000"},
         {"currency": "GBP", "amount": "1550.75"},

@@ -27,19 +27,57 @@ def tottori(site):
 
 
 def test_years_run_from_first_to_last_recorded(tottori):
-    assert [f.year for f in tottori.years] == [2025, 2026]
+    assert [f.year for f in tottori.calendar_years] == [2025, 2026]
+    # Fiscal years run April to March: February and March 2025 are FY2024.
+    assert [f.year for f in tottori.years] == [2024, 2025, 2026]
     assert tottori.total.year is None
-    assert tottori.total.label == "Total"
+    assert [f.key for f in tottori.years] == ["fy2024", "fy2025", "fy2026"]
+    assert tottori.total.key == "total"
+
+
+def test_fiscal_years_split_at_1_april(tottori):
+    fy2024, fy2025, fy2026 = tottori.years
+    first = {a.year: a for a in tottori.activity}
+    assert [r.first.slug for r in first[2024].articles] == ["winter-dunes"]
+    assert [r.first.slug for r in first[2024].events] == ["london-spring"]
+    # 2026-01-05 and 2026-03-10 (articles), 2026-02-14 (New York) belong to FY2025
+    assert [r.first.slug for r in first[2025].events] == [
+        "online-quiz",
+        "sydney-new-year",
+        "new-york-fundraiser",
+    ]
+    assert [r.first.slug for r in first[2026].events] == ["london-summer", "hybrid-forum"]
+    assert (fy2024.events_held, fy2025.events_held, fy2026.events_held) == (1, 3, 2)
+    assert fy2024.articles + fy2025.articles + fy2026.articles == tottori.total.articles
+    # proposals count in the fiscal year of `submitted`, as their numbers say
+    assert [p.number for p in first[2025].proposals] == ["TOT-2025-01", "TOT-2025-02"]
+    assert [p.number for p in first[2026].proposals] == ["TOT-2026-01", "TOT-2026-02"]
 
 
 def test_active_ambassadors_have_an_article_or_a_held_event_that_year(tottori):
     # li-wei wrote and organised in 2025 only; mika-tanaka's only event is still going on.
-    assert [f.active_ambassadors for f in tottori.years] == [3, 2]
+    assert [f.active_ambassadors for f in tottori.calendar_years] == [3, 2]
+    assert [f.active_ambassadors for f in tottori.years] == [2, 3, 2]
     assert tottori.total.active_ambassadors == 3
 
 
+def test_new_ambassadors_in_the_fiscal_year_of_their_first_article_or_held_event(tottori):
+    # amy-chen wrote on 2025-02-10 and li-wei organised on 2025-03-15 (both FY2024); ken-sato
+    # first organised the online quiz of 2025-10-12 (his first article is later, 2025-11-20).
+    # mika-tanaka's only event is not held yet: she is not counted.
+    assert [
+        (a.year, [(n.ambassador.id, n.first) for n in a.ambassadors]) for a in tottori.activity
+    ] == [
+        (2024, [("amy-chen", date(2025, 2, 10)), ("li-wei", date(2025, 3, 15))]),
+        (2025, [("ken-sato", date(2025, 10, 12))]),
+        (2026, []),
+    ]
+    assert [f.new_ambassadors for f in tottori.years] == [2, 1, 0]
+    assert tottori.total.new_ambassadors == 3
+
+
 def test_articles_by_kind_and_language(tottori):
-    y2025, y2026 = tottori.years
+    y2025, y2026 = tottori.calendar_years
     assert (y2025.articles, y2026.articles, tottori.total.articles) == (4, 5, 9)
     assert y2025.articles_by_kind == {"story": 1, "guide": 1, "news": 0, "proposal": 2}
     assert y2026.articles_by_kind == {"story": 1, "guide": 1, "news": 1, "proposal": 2}
@@ -49,35 +87,41 @@ def test_articles_by_kind_and_language(tottori):
     assert tottori.total.articles_by_language == {"en": 6, "ja": 3}
 
 
-def test_proposals_by_status_including_none_given(tottori):
-    y2025, y2026 = tottori.years
-    assert y2025.proposals_by_status == {"submitted": 1, "adopted": 0, "declined": 1, "none": 0}
-    assert y2026.proposals_by_status == {"submitted": 0, "adopted": 1, "declined": 0, "none": 1}
+def test_proposals_by_status(tottori):
+    y2025, y2026 = tottori.calendar_years
+    none = dict.fromkeys(
+        ("submitted", "under-review", "adopted", "partly-adopted", "declined", "withdrawn"), 0
+    )
+    assert y2025.proposals_by_status == {**none, "submitted": 1, "declined": 1}
+    assert y2026.proposals_by_status == {**none, "adopted": 1, "under-review": 1}
     assert tottori.total.proposals == 4
-    assert [a.slug for a in tottori.proposals] == [
-        "cycling-route",
-        "alumni-desk",
-        "night-bus",
-        "english-signs",
+    assert [(p.number, p.article.first.slug, p.status) for p in tottori.proposals] == [
+        ("TOT-2025-01", "english-signs", "submitted"),
+        ("TOT-2025-02", "night-bus", "declined"),
+        ("TOT-2026-01", "alumni-desk", "adopted"),
+        ("TOT-2026-02", "cycling-route", "under-review"),
     ]
+    desk = tottori.proposals[2]
+    assert (desk.submitted, desk.decided) == (date(2026, 4, 1), date(2026, 7, 15))
+    assert desk.response_url == "https://example.org/tottori/responses/alumni-desk"
 
 
 def test_events_held_count_in_the_year_they_started_and_only_once_ended(tottori):
     # Sydney runs from 2025-12-31 into 2026: it is a 2025 event. The Osaka fair (still on at
     # TODAY) and the December London evening (upcoming) are not held yet.
-    y2025, y2026 = tottori.years
+    y2025, y2026 = tottori.calendar_years
     assert (y2025.events_held, y2026.events_held, tottori.total.events_held) == (3, 3, 6)
 
 
 def test_attendance_adds_up_recorded_figures_and_says_how_many_recorded_it(tottori):
-    y2025, y2026 = tottori.years
+    y2025, y2026 = tottori.calendar_years
     assert (y2025.attendance, y2025.events_with_attendance) == (125, 3)
     assert (y2026.attendance, y2026.events_with_attendance) == (155, 2)  # New York has none
     assert (tottori.total.attendance, tottori.total.events_with_attendance) == (280, 5)
 
 
 def test_funds_are_kept_per_currency(tottori):
-    y2025, y2026 = tottori.years
+    y2025, y2026 = tottori.calendar_years
     assert y2025.funds_raised == {"GBP": Decimal("1250.50"), "JPY": Decimal("50000")}
     assert y2026.funds_raised == {
         "GBP": Decimal("300.25"),
@@ -93,7 +137,7 @@ def test_funds_are_kept_per_currency(tottori):
 
 
 def test_countries_as_written_with_online_only_events_as_online(tottori):
-    y2025, y2026 = tottori.years
+    y2025, y2026 = tottori.calendar_years
     assert y2025.events_by_country == {"Australia": 1, "Online": 1, "United Kingdom": 1}
     # The forum has a venue in Japan and a stream: it took place in Japan.
     assert y2026.events_by_country == {"Japan": 1, "United Kingdom": 1, "United States": 1}
@@ -123,15 +167,16 @@ def test_a_prefecture_with_nothing_recorded(site):
 def test_national_report_adds_prefectures_but_never_currencies(site):
     national = national_report(site)
     assert [r.prefecture.slug for r in national.prefectures] == ["tottori", "shimane", "okayama"]
-    assert [f.year for f in national.years] == [2025, 2026]
-    y2025, y2026 = national.years
+    assert [f.year for f in national.calendar_years] == [2025, 2026]
+    assert [f.year for f in national.years] == [2024, 2025, 2026]
+    y2025, y2026 = national.calendar_years
     assert (y2026.active_ambassadors, y2026.articles, y2026.events_held, y2026.attendance) == (
         3,
         6,
         4,
         185,
     )
-    assert y2025 == report_for(site, site.prefectures["tottori"]).years[0]
+    assert y2025 == report_for(site, site.prefectures["tottori"]).calendar_years[0]
     total = national.total
     assert (total.active_ambassadors, total.articles, total.events_held, total.attendance) == (
         4,
@@ -209,7 +254,12 @@ def test_a_translation_pair_is_counted_once(site, tottori, tmp_path):
         )
 
     assert [counts(f) for f in report.years] == [counts(f) for f in tottori.years]
+    assert [counts(f) for f in report.calendar_years] == [counts(f) for f in tottori.calendar_years]
     assert counts(report.total) == counts(tottori.total)
+    # ... and reported with its languages: readable in English and in Japanese
+    dunes = next(r for a in report.activity for r in a.articles if r.first.slug == "winter-dunes")
+    assert dunes.languages == ("en", "ja")
+    assert report.total.articles_by_language["ja"] == tottori.total.articles_by_language["ja"] + 1
     assert counts(national_report(paired).total) == counts(national_report(site).total)
 
 
@@ -249,7 +299,7 @@ def test_the_reports_inputs_are_checked_like_everything_else(tmp_path):
         f"{event}:{line(event, 'attendance:')}: attendance: -3 is out of range; "
         "it must be at least 0",
         f"{proposal}:{line(proposal, 'status:')}: status: 'accepted' is not allowed here; "
-        "use one of: submitted, adopted, declined",
+        "use one of: submitted, under-review, adopted, partly-adopted, declined, withdrawn",
         f"{fundraiser}:{line(fundraiser, 'funds_raised:')}: funds_raised.amount: "
         "expected a number, found '800 dollars'",
     ]

@@ -175,6 +175,19 @@ MAY_RENDER = {
         for tag in ("fixture", "n4")
     ),
     *(f"{site}impact.{kind}" for site in ("", "tottori/") for kind in ("csv", "json")),
+    # the workbooks and wide CSVs list every article (the proposals pages only proposals)
+    *(
+        f"{site}{edition}impact{name}"
+        for site in ("", "tottori/")
+        for edition in ("", "ja/")
+        for name in (".xlsx", "-fiscal-years.csv", "-calendar-years.csv")
+    ),
+    *(f"{edition}impact-by-prefecture.csv" for edition in ("", "ja/")),
+    *(
+        f"tottori/{edition}impact-{name}.csv"
+        for edition in ("", "ja/")
+        for name in ("articles-by-kind", "proposals-by-status")
+    ),
 }
 
 

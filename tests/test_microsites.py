@@ -109,7 +109,7 @@ def test_japanese_article_has_lang_and_translation_link(two_prefectures):
     assert link.get("href") == "/tottori/articles/dunes-in-winter/"
     assert link.get("hreflang") == "en"
     proposal = page(two_prefectures, "/tottori/articles/dunes-in-winter/")
-    assert "Policy proposal (adopted)" in texts(proposal, "//p[@class='meta']")[0]
+    assert "Policy proposal (TOT-2026-01: Adopted)" in texts(proposal, "//p[@class='meta']")[0]
 
 
 @pytest.mark.parametrize(("lang", "folder"), [("en", "/tottori/"), ("ja", "/tottori/ja/")])

@@ -25,6 +25,7 @@ def test_the_prefecture_home_is_the_site_root(tottori: Path) -> None:
         "Articles",
         "Events",
         "Ambassadors",
+        "Proposals",
         "Impact",
     ]
     assert not (tottori / "tottori").exists()

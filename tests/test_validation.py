@@ -63,7 +63,8 @@ def test_unknown_field_suggests_the_right_one(tmp_path):
     assert problems(root) == [
         "content/tottori/articles/x.md:6: sumary: unknown field; did you mean 'summary'? "
         "allowed fields here: title, date, author, summary, updated, kind, lang, tags, slug, "
-        "image, image_alt, translation, status, example"
+        "image, image_alt, translation, status, number, submitted, decided, response_url, "
+        "recap_of, example"
     ]
 
 

@@ -42,6 +42,7 @@ from tests.sitebuild import REPO, SITES
 LONDON, TOKYO = ZoneInfo("Europe/London"), ZoneInfo("Asia/Tokyo")
 NEW_YORK, SAO_PAULO = ZoneInfo("America/New_York"), ZoneInfo("America/Sao_Paulo")
 FILTER_NAMES = {
+    "fiscal_label",
     "long_date",
     "iso_date",
     "event_when",

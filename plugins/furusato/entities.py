@@ -23,10 +23,12 @@ from .schemas import (
     Ambassador,
     ArticleSchema,
     EventSchema,
+    ExchangeRate,
     Introduction,
     Link,
     Names,
     PageSchema,
+    Support,
     Tile,
 )
 from .tagging import Tagging
@@ -197,6 +199,37 @@ class Page(_HasBody):
         return self.meta.title
 
 
+@dataclass(frozen=True, eq=False)
+class SupportYear:
+    """A prefecture's support for one fiscal year not tied to an event
+    (`content/<slug>/support/fy<year>.yaml`)."""
+
+    prefecture: Prefecture
+    fiscal_year: int
+    support: tuple[Support, ...]
+    example: bool
+    lang: str  # the language its purposes and names are written in
+    source: str
+    digest: str
+
+
+@dataclass(frozen=True, eq=False)
+class ExchangeRates:
+    """The yen rates a coordinator recorded (`content/exchange-rates.yaml`), never guessed."""
+
+    rates: tuple[ExchangeRate, ...]
+    lang: str  # the language its sources are written in
+    source: str
+    digest: str
+
+    def rate(self, currency: str, fiscal_year: int) -> ExchangeRate | None:
+        """Return the rate recorded for a currency in a fiscal year, or None."""
+        return next(
+            (r for r in self.rates if r.currency == currency and r.fiscal_year == fiscal_year),
+            None,
+        )
+
+
 _Item = TypeVar("_Item", "Article", "Event", "Page")
 
 
@@ -210,6 +243,8 @@ class Site:
     pages: list[Page]
     today: date
     single: str | None = None  # slug when building one prefecture's site alone
+    support: list[SupportYear] = field(default_factory=list)  # by prefecture, then year
+    rates: ExchangeRates | None = None
     # True while any ambassador, article or event is marked `example: true` (demo content):
     # every page's footer says so then, and only then.
     has_examples: bool = field(default=False, init=False)
@@ -258,6 +293,10 @@ class Site:
     def events_of(self, slug: str) -> list[Event]:
         """Return a prefecture's events, by start time."""
         return self._by_pref_events.get(slug, [])
+
+    def support_of(self, slug: str) -> list[SupportYear]:
+        """Return a prefecture's yearly support files, oldest year first."""
+        return [s for s in self.support if s.prefecture.slug == slug]
 
     def upcoming(self, events: list[Event]) -> list[Event]:
         """Return events that have not ended before today, soonest first."""

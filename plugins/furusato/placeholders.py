@@ -27,6 +27,8 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "image": "images/your-picture.jpg",
         "image_alt": "What the picture shows",
         "translation": _OTHER_LANGUAGE,
+        "recap_of": "slug-of-the-event-it-reports-on",
+        "response_url": "https://example.org/your-prefectures-response",
     },
     "events": {
         "title": "Your event's name",
@@ -52,6 +54,7 @@ BODIES: dict[str, str] = {
 WORKING_FIELDS = frozenset(
     {
         "date", "updated", "kind", "lang", "tags", "status", "example",
+        "submitted", "decided", "number",
         "start", "end", "timezone", "posted", "all_day", "cost", "attendance",
         "funds_raised", "funds_raised.amount", "funds_raised.currency", "rescheduled_from",
         "changes", "changes.date", "changes.note",

@@ -80,7 +80,17 @@ Role = Literal["CIR", "ALT", "SEA", "alumnus"]
 ArticleKind = Literal["story", "guide", "news", "proposal"]
 ARTICLE_KINDS: tuple[str, ...] = ArticleKind.__args__  # an article's kind; the only "kind"
 Language = Literal["en", "ja"]
-ProposalStatus = Literal["submitted", "adopted", "declined"]
+ProposalStatus = Literal[
+    "submitted", "under-review", "adopted", "partly-adopted", "declined", "withdrawn"
+]
+PROPOSAL_STATUSES: tuple[str, ...] = ProposalStatus.__args__
+OPEN_STATUSES = ("submitted", "under-review")  # no outcome yet: no 'decided' date
+# A proposal's citable number: its prefecture's three letters, the fiscal year it was
+# submitted in, and its place in that year, given by the coordinator (furusato.proposals).
+ProposalNumber = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}-[0-9]{4}-[0-9]{2,3}$")]
+SupportSource = Literal["prefecture", "municipality", "other"]
+MAX_SUPPORT = 20  # support entries on one event
+MAX_SUPPORT_FILE = 300  # entries in one prefecture's yearly support file
 
 
 _NOT_IN_URLS = frozenset('<>"{}|\\^`')
@@ -242,6 +252,20 @@ _HINTS = {
     "changes": "One entry per published change, oldest first: the day and a short note. "
     "Never edit an old entry; add a new one. / 公表した変更ごとに一件（古い順）：日付と短い"
     "説明。過去の記録は書き換えず、新しく追加してください。",
+    "number": "Proposals only: the number your coordinator gives it, such as TOT-2026-01; "
+    "`make check` suggests the next free one. It never changes once published. / 提言のみ："
+    "コーディネーターが付ける番号（例：TOT-2026-01）。公開後は変えません。",
+    "submitted": "Proposals only: the day it was handed to the prefecture. / 提言のみ："
+    "県に提出した日。",
+    "decided": "Proposals only: the day of the outcome (not while it is open). / 提言のみ："
+    "結果が出た日（検討中は空欄）。",
+    "response_url": "Proposals only: the address of the prefecture's published answer "
+    "(optional). / 提言のみ：県が公表した回答のアドレス（任意）。",
+    "recap_of": "An article reporting on an event: the event's address name (slug), same "
+    "prefecture (optional). / イベントの報告記事なら、そのイベントのスラッグ（任意）。",
+    "support": "Money a prefecture, a municipality or another body gave towards this event: "
+    "amount, purpose, source (optional). / 県・市町村などから受けた支援：金額・目的・出所"
+    "（任意）。",
     "page_title": "The page's title. / ページのタイトル。",
     "order": "Where the page comes in the menu: lower first. / メニューでの順番（小さいほど先）。",
 }
@@ -415,16 +439,29 @@ class ArticleSchema(_Schema):
     status: ProposalStatus | None = Field(
         None, title="Proposal status / 提言の状況", description=_HINTS["status"]
     )
+    number: ProposalNumber | None = Field(
+        None, title="Proposal number / 提言番号", description=_HINTS["number"]
+    )
+    submitted: When | None = Field(
+        None, title="Submitted / 提出日", description=_HINTS["submitted"]
+    )
+    decided: When | None = Field(None, title="Decided / 結果の日", description=_HINTS["decided"])
+    response_url: Url | None = Field(
+        None, title="Prefecture's response / 県の回答", description=_HINTS["response_url"]
+    )
+    recap_of: Slug | None = Field(
+        None, title="Report on event / 報告するイベント", description=_HINTS["recap_of"]
+    )
     example: bool = False
 
-    @field_validator("status")
+    @field_validator("status", "number", "submitted", "decided", "response_url")
     @classmethod
-    def _status_only_for_proposals(cls, status: str | None, info: ValidationInfo) -> str | None:
-        if status is not None and info.data.get("kind") != "proposal":
+    def _only_for_proposals(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is not None and info.data.get("kind") != "proposal":
             raise ValueError(
-                "only policy proposals have a status; add 'kind: proposal' or remove it"
+                f"only policy proposals have '{info.field_name}'; add 'kind: proposal' or remove it"
             )
-        return status
+        return value
 
 
 class Venue(_Schema):
@@ -478,6 +515,64 @@ class Change(_Schema):
     note: Annotated[ChangeNote, FREE_TEXT]
 
 
+class Support(_Schema):
+    """Money a prefecture, a municipality or another body gave towards alumni activity."""
+
+    amount: Money
+    purpose: Text
+    source: SupportSource
+    name: Text | None = None  # who gave it (required unless the source is the prefecture)
+
+    @model_validator(mode="after")
+    def _named(self) -> Support:
+        if self.name is None and self.source != "prefecture":
+            raise ValueError(
+                f"support from a {self.source} names who gave it; add 'name: <who gave it>'"
+            )
+        return self
+
+
+class SupportFileSchema(_Schema):
+    """`content/<slug>/support/fy<year>.yaml`: support for one fiscal year not tied to an event."""
+
+    support: tuple[Support, ...] = Field(max_length=MAX_SUPPORT_FILE)
+    lang: Language = "en"  # the language purposes and names are written in
+    example: bool = False
+
+
+class ExchangeRate(_Schema):
+    """How many yen one unit of a currency was worth for a fiscal year, and who says so."""
+
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    fiscal_year: int = Field(ge=EARLIEST_YEAR, le=LATEST_YEAR)
+    yen: Decimal = Field(gt=0, max_digits=12, decimal_places=4)
+    date: When
+    source: Text
+
+
+class ExchangeRatesSchema(_Schema):
+    """`content/exchange-rates.yaml`: the rates a coordinator recorded to show yen equivalents."""
+
+    rates: tuple[ExchangeRate, ...] = Field(max_length=1000)
+    lang: Language = "en"  # the language the sources are written in
+    example: bool = False
+
+    @field_validator("rates")
+    @classmethod
+    def _one_rate_per_year(cls, rates: tuple[ExchangeRate, ...]) -> tuple[ExchangeRate, ...]:
+        seen: set[tuple[str, int]] = set()
+        for rate in rates:
+            if rate.currency == "JPY":
+                raise ValueError("JPY needs no rate to yen; remove its entry")
+            key = (rate.currency, rate.fiscal_year)
+            if key in seen:
+                raise ValueError(
+                    f"{rate.currency} has two rates for FY{rate.fiscal_year}; keep one"
+                )
+            seen.add(key)
+        return rates
+
+
 class EventSchema(_Schema):
     """The front matter of `content/<slug>/events/*.md`."""
 
@@ -511,6 +606,10 @@ class EventSchema(_Schema):
     funds_raised: Money | None = Field(
         None, title="Funds raised / 集まった寄付", description=_HINTS["funds_raised"]
     )
+    support: tuple[Support, ...] = Field(
+        default=(), max_length=MAX_SUPPORT, title="Support received / 受けた支援",
+        description=_HINTS["support"],
+    )  # fmt: skip
     lang: Language = Field("en", title="Language / 言語", description=_HINTS["lang"])
     # the slug of the same event's post in the other language
     translation: Slug | None = Field(

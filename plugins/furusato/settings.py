@@ -229,6 +229,7 @@ SETTINGS: tuple[Setting, ...] = (
         "digest.xml": "application/rss+xml; charset=utf-8",
         ".eml": "message/rfc822",
         ".json": "application/json; charset=utf-8",
+        ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }, "Content-Type by file name (first) or suffix", _str_dict(str)),
     # --- the monthly fan-club digest (plugins/digest, `furusato digest`) -----------------
     Setting("FURUSATO_DIGEST", True, "build the monthly digest of each prefecture and the "

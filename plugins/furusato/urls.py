@@ -31,7 +31,8 @@ NATIONAL_NAMES = frozenset(
         "index.html", "404.html", "404", "_headers", ".nojekyll", "robots.txt", "sitemap.xml",
         "feed.xml", "atom.xml", "feeds.opml", "events.ics",
         "articles", "events", "regions", "tags", "search", "admin", "theme", "ja",
-        "impact", "impact.csv", "impact.json", "impact.xlsx", "digest", "digest.xml",
+        "impact", "impact.csv", "impact.json", "impact.xlsx", "digest", "digest.xml", "proposals",
+        "impact-by-prefecture.csv", "impact-fiscal-years.csv", "impact-calendar-years.csv",
     }
 )  # fmt: skip
 # What each prefecture's site holds at its top (/<prefecture>/...; at / when built alone).
@@ -40,6 +41,8 @@ PREFECTURE_NAMES = frozenset(
         "index.html", "feed.xml", "atom.xml", "events.ics",
         "articles", "events", "ambassadors", "images", "tags", "proposals", "ja", "search",
         "digest", "digest.xml", "impact", "impact.csv", "impact.json", "impact.xlsx",
+        "impact-fiscal-years.csv", "impact-calendar-years.csv", "impact-articles-by-kind.csv",
+        "impact-proposals-by-status.csv",
     }
 )  # fmt: skip
 # Names inside a list folder (/<prefecture>/articles/page/2/), which an article or event
@@ -162,6 +165,14 @@ class Urls:
 
     def edition_in_prefecture(self, p: Prefecture | str, path: str) -> str:
         """Return the URL of a page of this edition inside a prefecture's site (impact/)."""
+        return self._in(p if isinstance(p, str) else p.slug, path)
+
+    def proposals(self, p: Prefecture | str | None = None, status: str | None = None) -> str:
+        """Return a prefecture's policy proposals page (/<slug>/proposals/), or the national
+        one (/proposals/); with a status, the page of the proposals that have it."""
+        path = "proposals/" + (f"{status}/" if status else "")
+        if p is None:
+            return self.edition_national(path)
         return self._in(p if isinstance(p, str) else p.slug, path)
 
     def national(self, path: str) -> str:

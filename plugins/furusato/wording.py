@@ -32,6 +32,7 @@ from babel.numbers import format_currency, format_decimal
 from . import csp
 from .catalog import N_
 from .entities import Event
+from .fiscal import fiscal_label
 from .regions import BY_SLUG, REGIONS
 from .schemas import Money, Venue
 from .urls import Urls
@@ -51,6 +52,14 @@ KIND_NAMES = {
     "proposal": N_("Policy proposal"),
 }
 LANG_NAMES = {"en": N_("English"), "ja": N_("日本語")}
+STATUS_NAMES = {  # a policy proposal's status
+    "submitted": N_("Submitted"),
+    "under-review": N_("Under review"),
+    "adopted": N_("Adopted"),
+    "partly-adopted": N_("Partly adopted"),
+    "declined": N_("Declined"),
+    "withdrawn": N_("Withdrawn"),
+}
 
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -320,6 +329,7 @@ def template_globals(urls: Urls, settings: Mapping[str, Any]) -> dict[str, Any]:
         "ROLE_NAMES": ROLE_NAMES,
         "KIND_NAMES": KIND_NAMES,
         "LANG_NAMES": LANG_NAMES,
+        "STATUS_NAMES": STATUS_NAMES,
         "SITENAME": settings.get("SITENAME", "Furusato"),
         "SITESUBTITLE": settings.get("SITESUBTITLE", ""),
         # The _headers policy (host_config), repeated in every page's <meta> for hosts
@@ -358,6 +368,7 @@ _FORMATS: dict[str, Callable[..., str]] = {
     "venue_place": venue_place,
     "money": money,
     "number": number,
+    "fiscal_label": fiscal_label,
 }
 
 

@@ -1,4 +1,5 @@
-"""Write the "local return" reports: /<slug>/impact/ and /impact/ pages, and their CSV and JSON."""
+"""Write the "local return" reports (/<slug>/impact/ and /impact/ pages, their workbooks, CSV
+and JSON) and the policy proposals pages (/<slug>/proposals/, /proposals/, by status)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from pelican import signals
 
 from furusato.catalog import N_, gettext
 from furusato.fingerprint import fingerprint
+from furusato.fiscal import fiscal_label
 from furusato.schemas import ARTICLE_KINDS
-from furusato.wording import money, number
+from furusato.urls import LANGUAGES as EDITIONS
+from furusato.wording import STATUS_NAMES, money, number
 from furusato_engine import SiteGenerator, SiteWriter, require
 
 from .charts import Bar, bar_chart
@@ -27,17 +30,21 @@ from .figures import (
     ONLINE,
     STATUSES,
     NationalReport,
+    PrefectureReport,
     YearFigures,
     national_report,
     report_for,
 )
-
-STATUS_NAMES = {  # msgids: the theme translates them where it shows them
-    "submitted": N_("Submitted"),
-    "adopted": N_("Adopted"),
-    "declined": N_("Declined"),
-    "none": N_("No status given"),
-}
+from .tables import (
+    SOURCE_NAMES,
+    Table,
+    national_tables,
+    prefecture_tables,
+    proposal_cells,
+    proposal_columns,
+    text,
+)
+from .workbook import wide_csv, workbook
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,10 @@ def year_charts(
         return []
 
     def chart(suffix: str, title: str, values: list[int | Decimal], texts: list[str]) -> Chart:
-        bars = [Bar(f.label, v, t) for f, v, t in zip(years, values, texts, strict=True)]
+        bars = [
+            Bar(fiscal_label(f.year, lang=lang), v, t)  # type: ignore[arg-type]
+            for f, v, t in zip(years, values, texts, strict=True)
+        ]
         full = gettext(lang, N_("%(chart)s, %(where)s")) % {"chart": title, "where": where}
         svg = bar_chart(f"by-year-{suffix}", full, bars, lang=lang)
         return Chart(title, svg)
@@ -67,19 +77,19 @@ def year_charts(
     charts = [
         chart(
             "articles",
-            gettext(lang, N_("Articles by year")),
+            gettext(lang, N_("Articles by fiscal year")),
             [f.articles for f in years],
             [number(f.articles, lang=lang) for f in years],
         ),
         chart(
             "events",
-            gettext(lang, N_("Events held by year")),
+            gettext(lang, N_("Events held by fiscal year")),
             [f.events_held for f in years],
             [number(f.events_held, lang=lang) for f in years],
         ),
         chart(
             "attendance",
-            gettext(lang, N_("Attendance at events held, by year")),
+            gettext(lang, N_("Attendance at events held, by fiscal year")),
             [f.attendance for f in years],
             [number(f.attendance, lang=lang) for f in years],
         ),
@@ -89,7 +99,8 @@ def year_charts(
         charts.append(
             chart(
                 f"funds-{currency.lower()}",
-                gettext(lang, N_("Funds raised in %(currency)s by year")) % {"currency": currency},
+                gettext(lang, N_("Funds raised in %(currency)s by fiscal year"))
+                % {"currency": currency},
                 amounts,
                 [money(a, currency, lang=lang) for a in amounts],
             )
@@ -126,6 +137,10 @@ def prefecture_charts(report: NationalReport, lang: str = "en") -> list[Chart]:
     return charts
 
 
+SUMMARY_TABLES = ("fiscal-years", "calendar-years", "articles-by-kind", "proposals-by-status")
+NATIONAL_SUMMARY_TABLES = ("by-prefecture", "fiscal-years", "calendar-years")
+
+
 class ImpactGenerator(SiteGenerator):
     """One report page and two exports per prefecture, and the national ones."""
 
@@ -135,36 +150,74 @@ class ImpactGenerator(SiteGenerator):
                 "IMPACT_KINDS": ARTICLE_KINDS,
                 "IMPACT_LANGUAGES": LANGUAGES,
                 "IMPACT_STATUSES": STATUSES,
-                "STATUS_NAMES": STATUS_NAMES,
+                "SOURCE_NAMES": SOURCE_NAMES,
                 "IMPACT_ONLINE": ONLINE,
             }
         )
 
     def write(self, writer: SiteWriter) -> None:
-        site, urls = self.site, self.urls
-        keys = []
+        site = self.site
+        keys, proposal_keys = [], []
+        rates = [site.rates.source, site.rates.digest] if site.rates else []
         for prefecture in site.prefectures.values():
-            # A report counts only its prefecture's articles and events (and today): when none
-            # of them changed, its pages and exports stay as they are, without being computed.
-            inputs = [prefecture, site.today, site.articles_of(prefecture.slug)]
-            key = (
-                f"impact|{self.site_key}|{fingerprint([*inputs, site.events_of(prefecture.slug)])}"
-            )
+            # A report counts only its prefecture's articles, events and support (and today):
+            # when none of them changed, its pages and files stay as they are, uncomputed.
+            support = [[s.source, s.digest] for s in site.support_of(prefecture.slug)]
+            articles = _facts(site.articles_of(prefecture.slug))
+            inputs = [prefecture, site.today, articles, support, rates]
+            events = _facts(site.events_of(prefecture.slug))
+            key = f"impact|{self.site_key}|{fingerprint([*inputs, events])}"
             keys.append(key)
-            pages = self.editions(lambda u, p=prefecture: u.edition_in_prefecture(p, "impact/"))
-            files = {
-                "json": urls.save_as(urls.in_prefecture(prefecture, "impact.json")),
-                "csv": urls.save_as(urls.in_prefecture(prefecture, "impact.csv")),
-                **{lang: urls.save_as(url) for lang, url in pages.items()},
-            }
-            self.register_editions(pages)
-            if writer.all_up_to_date(list(files.values()), key):
-                continue
-            report = report_for(site, prefecture)
+            # Its proposals pages show only its proposals: other articles leave them alone.
+            proposals = [a for a in site.articles_of(prefecture.slug) if _is_proposal(site, a)]
+            proposal_key = (
+                f"proposals|{self.site_key}|{fingerprint([prefecture, _facts(proposals)])}"
+            )
+            proposal_keys.append(proposal_key)
+            self.write_prefecture(writer, prefecture, key, proposal_key)
+        if site.single is None:
+            self.write_national(
+                writer, f"impact|{fingerprint(keys)}", f"proposals|{fingerprint(proposal_keys)}"
+            )
+
+    def _files(self, url_of: Any, names: list[str]) -> dict[str, str]:
+        """Return the output files of shared exports and of each edition's pages and files."""
+        files = {}
+        for lang in EDITIONS:
+            edition = self.urls_for(lang)
+            for name in names:
+                files[f"{lang}:{name}"] = edition.save_as(url_of(edition, name))
+        return files
+
+    def write_prefecture(
+        self, writer: SiteWriter, prefecture: Any, key: str, proposal_key: str
+    ) -> None:
+        """Write a prefecture's report in both editions, its workbooks and its exports, and its
+        proposals pages."""
+        urls = self.urls
+        pages = self.editions(lambda u, p=prefecture: u.edition_in_prefecture(p, "impact/"))
+        self.register_editions(pages)
+        files = {
+            "json": urls.save_as(urls.in_prefecture(prefecture, "impact.json")),
+            "csv": urls.save_as(urls.in_prefecture(prefecture, "impact.csv")),
+            **{lang: urls.save_as(url) for lang, url in pages.items()},
+            **self._files(
+                lambda u, name, p=prefecture: u.edition_in_prefecture(p, name),
+                ["impact.xlsx", *(f"impact-{t}.csv" for t in SUMMARY_TABLES)],
+            ),
+        }
+        report: PrefectureReport | None = None
+        if not writer.all_up_to_date(list(files.values()), key):
+            report = report_for(self.site, prefecture)
             writer.write_bytes(files["json"], prefecture_json(report, urls), key)
             writer.write_bytes(files["csv"], prefecture_csv(report), key)
             where = {"en": f"{prefecture.name.en} ({prefecture.name.ja})", "ja": prefecture.name.ja}
             for lang, url in pages.items():
+                tables = prefecture_tables(report, self.urls_for(lang), lang)
+                title = gettext(lang, N_("Local return report: %(prefecture)s")) % {
+                    "prefecture": getattr(prefecture.name, lang)
+                }
+                self.write_files(writer, files, lang, tables, report, title, key)
                 self.render_report(
                     writer,
                     url,
@@ -174,23 +227,60 @@ class ImpactGenerator(SiteGenerator):
                     alternates=pages,
                     prefecture=prefecture,
                     report=report,
+                    tables=tables,
                     charts=year_charts(report.years, report.currencies, where[lang], lang=lang),
                 )
-        if site.single is None:
-            key = f"impact|{fingerprint(keys)}"
-            pages = self.editions(lambda u: u.edition_national("impact/"))
-            files = {
-                "json": urls.save_as(urls.national("impact.json")),
-                "csv": urls.save_as(urls.national("impact.csv")),
-                **{lang: urls.save_as(url) for lang, url in pages.items()},
-            }
-            self.register_editions(pages)
-            if writer.all_up_to_date(list(files.values()), key):
-                return
-            national = national_report(site)
+        articles = self.site.articles_of(prefecture.slug)
+        self.write_proposals(
+            writer,
+            lambda: (report or report_for(self.site, prefecture)).proposals,
+            _statuses(articles),
+            proposal_key,
+            prefecture,
+        )
+
+    def write_files(
+        self,
+        writer: SiteWriter,
+        files: dict[str, str],
+        lang: str,
+        tables: dict[str, Table],
+        report: PrefectureReport | NationalReport,
+        title: str,
+        key: str,
+    ) -> None:
+        """Write an edition's workbook and the wide CSVs of its tables of figures."""
+        statuses = {s: gettext(lang, STATUS_NAMES[s]) for s in STATUSES}
+        data = workbook(tables.values(), lang, report.as_of, title, statuses)
+        writer.write_bytes(files[f"{lang}:impact.xlsx"], data, key)
+        for table in tables.values():
+            if table.summary:
+                writer.write_bytes(files[f"{lang}:impact-{table.id}.csv"], wide_csv(table), key)
+
+    def write_national(self, writer: SiteWriter, key: str, proposal_key: str) -> None:
+        """Write the national report in both editions, its workbooks and exports, and the
+        national proposals pages."""
+        urls = self.urls
+        pages = self.editions(lambda u: u.edition_national("impact/"))
+        self.register_editions(pages)
+        files = {
+            "json": urls.save_as(urls.national("impact.json")),
+            "csv": urls.save_as(urls.national("impact.csv")),
+            **{lang: urls.save_as(url) for lang, url in pages.items()},
+            **self._files(
+                lambda u, name: u.edition_national(name),
+                ["impact.xlsx", *(f"impact-{t}.csv" for t in NATIONAL_SUMMARY_TABLES)],
+            ),
+        }
+        national: NationalReport | None = None
+        if not writer.all_up_to_date(list(files.values()), key):
+            national = national_report(self.site)
             writer.write_bytes(files["json"], national_json(national, urls), key)
             writer.write_bytes(files["csv"], national_csv(national), key)
             for lang, url in pages.items():
+                tables = national_tables(national, self.urls_for(lang), lang)
+                title = gettext(lang, N_("Local return report: all prefectures"))
+                self.write_files(writer, files, lang, tables, national, title, key)
                 self.render_report(
                     writer,
                     url,
@@ -199,6 +289,7 @@ class ImpactGenerator(SiteGenerator):
                     lang=lang,
                     alternates=pages,
                     report=national,
+                    tables=tables,
                     prefecture_charts=prefecture_charts(national, lang=lang),
                     charts=year_charts(
                         national.years,
@@ -206,6 +297,71 @@ class ImpactGenerator(SiteGenerator):
                         gettext(lang, N_("all prefectures")),
                         lang=lang,
                     ),
+                )
+        self.write_proposals(
+            writer,
+            lambda: (national or national_report(self.site)).proposals,
+            _statuses(self.site.articles),
+            proposal_key,
+            None,
+        )
+
+    def write_proposals(
+        self,
+        writer: SiteWriter,
+        proposals_of: Any,
+        statuses: list[str],
+        key: str,
+        prefecture: Any,
+    ) -> None:
+        """Write a proposals page (a prefecture's, or the national one) in both editions, and
+        one page per status that some proposal has."""
+        every = {
+            status: self.editions(lambda u, s=status: u.proposals(prefecture, s))
+            for status in (None, *statuses)
+        }
+        for pages in every.values():
+            self.register_editions(pages)
+        paths = [self.urls.save_as(url) for pages in every.values() for url in pages.values()]
+        if writer.all_up_to_date(paths, key):
+            return
+        proposals = proposals_of()
+        counts = {s: sum(1 for p in proposals if p.status == s) for s in STATUSES}
+        for status, pages in every.items():
+            shown = [p for p in proposals if status is None or p.status == status]
+            for lang, url in pages.items():
+                edition = self.urls_for(lang)
+                national = prefecture is None
+                rows = [proposal_cells(p, edition, lang, fy=True) for p in shown]
+                columns = list(proposal_columns(lang, fy=True))
+                if national:
+                    columns.insert(0, gettext(lang, N_("Prefecture")))
+                self.render_report(
+                    writer,
+                    url,
+                    "proposals",
+                    key,
+                    lang=lang,
+                    alternates=pages,
+                    prefecture=prefecture,
+                    status=status,
+                    counts=counts,
+                    total=len(proposals),
+                    columns=columns,
+                    rows=[
+                        (
+                            [
+                                text(
+                                    getattr(p.meta_of.prefecture.name, lang),
+                                    edition.proposals(p.meta_of.prefecture),
+                                )
+                            ]
+                            if national
+                            else []
+                        )
+                        + list(cells)
+                        for p, cells in zip(shown, rows, strict=True)
+                    ],
                 )
 
     def render_report(
@@ -223,6 +379,24 @@ class ImpactGenerator(SiteGenerator):
         others = {other: alternates[other] for other in alternates if other != lang}
         data = {**data, "lang": lang, "alternates": alternates, "switch": others}
         writer.write_bytes(self.urls.save_as(url), self.page(url, template, data), key)
+
+
+def _facts(items: list[Any]) -> list[Any]:
+    """Return what a report reads of articles or events: file, slug and front matter, never
+    the body (an edited paragraph changes no figure, row or link)."""
+    return [[item.source, item.slug, item.meta] for item in items]
+
+
+def _is_proposal(site: Any, article: Any) -> bool:
+    """Say whether an article is a proposal, or the translation of one (its title is shown)."""
+    other = site.counterpart(article)
+    return article.meta.kind == "proposal" or (other is not None and other.meta.kind == "proposal")
+
+
+def _statuses(articles: list[Any]) -> list[str]:
+    """Return the statuses some proposal has, in the order of STATUSES (a page each)."""
+    found = {a.meta.status for a in articles if a.meta.kind == "proposal"}
+    return [s for s in STATUSES if s in found]
 
 
 def get_generators(pelican: Any) -> type[SiteGenerator]:

@@ -13,19 +13,21 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from furusato.entities import ExchangeRates
 from furusato.urls import Urls
 
-from .figures import NationalReport, PrefectureReport, YearFigures
+from .figures import NationalReport, PrefectureReport, ProposalRow, SupportRow, YearFigures
 
-SCHEMA = "furusato-impact/1"
+SCHEMA = "furusato-impact/2"
 NOTE = (
-    "Counts only what is recorded in this site's articles and events; "
+    "Counts only what is recorded in this site's articles, events and support files; "
     "these are not official statistics."
 )
 COLUMNS = (
     "prefecture_code",
     "prefecture",
     "prefecture_ja",
+    "period",
     "year",
     "measure",
     "breakdown",
@@ -45,6 +47,7 @@ def amount(value: Decimal) -> str:
 def figure_rows(f: YearFigures) -> Iterator[tuple[str, str, str, str]]:
     """Yield (measure, breakdown, value, unit) for one year's figures, in the documented order."""
     yield "active_ambassadors", "", str(f.active_ambassadors), "people"
+    yield "new_ambassadors", "", str(f.new_ambassadors), "people"
     yield "articles", "", str(f.articles), "articles"
     for kind, count in f.articles_by_kind.items():
         yield "articles_by_kind", kind, str(count), "articles"
@@ -54,10 +57,13 @@ def figure_rows(f: YearFigures) -> Iterator[tuple[str, str, str, str]]:
     for status, count in f.proposals_by_status.items():
         yield "proposals_by_status", status, str(count), "articles"
     yield "events_held", "", str(f.events_held), "events"
+    yield "recaps", "", str(f.recaps), "events"
     yield "attendance", "", str(f.attendance), "people"
     yield "events_with_attendance", "", str(f.events_with_attendance), "events"
     for currency, total in f.funds_raised.items():
         yield "funds_raised", currency, amount(total), currency
+    for currency, total in f.support.items():
+        yield "support", currency, amount(total), currency
     yield "countries", "", str(f.countries), "countries"
     for country, count in f.events_by_country.items():
         yield "events_by_country", country, str(count), "events"
@@ -79,12 +85,13 @@ def _csv(rows: Iterator[tuple[str, ...]]) -> bytes:
 
 
 def _report_rows(
-    who: tuple[str, str, str], years: tuple[YearFigures, ...], total: YearFigures
+    who: tuple[str, str, str], report: PrefectureReport | NationalReport
 ) -> Iterator[tuple[str, ...]]:
-    for f in (*years, total):
-        year = "total" if f.year is None else str(f.year)
+    for f in (*report.years, *report.calendar_years, report.total):
+        period = "total" if f.year is None else f.period
+        year = "" if f.year is None else str(f.year)
         for row in figure_rows(f):
-            yield (*who, year, *row)
+            yield (*who, period, year, *row)
 
 
 def _who(report: PrefectureReport) -> tuple[str, str, str]:
@@ -94,7 +101,7 @@ def _who(report: PrefectureReport) -> tuple[str, str, str]:
 
 def prefecture_csv(report: PrefectureReport) -> bytes:
     """Return a prefecture's figures as CSV: every year, then the total."""
-    return _csv(_report_rows(_who(report), report.years, report.total))
+    return _csv(_report_rows(_who(report), report))
 
 
 def national_csv(report: NationalReport) -> bytes:
@@ -102,8 +109,8 @@ def national_csv(report: NationalReport) -> bytes:
 
     def rows() -> Iterator[tuple[str, ...]]:
         for r in report.prefectures:
-            yield from _report_rows(_who(r), r.years, r.total)
-        yield from _report_rows(NATIONAL, report.years, report.total)
+            yield from _report_rows(_who(r), r)
+        yield from _report_rows(NATIONAL, report)
 
     return _csv(rows())
 
@@ -111,17 +118,21 @@ def national_csv(report: NationalReport) -> bytes:
 def figures_dict(f: YearFigures) -> dict[str, Any]:
     """Return one year's figures with the keys and order of the JSON schema."""
     return {
+        "period": None if f.year is None else f.period,
         "year": f.year,
         "active_ambassadors": f.active_ambassadors,
+        "new_ambassadors": f.new_ambassadors,
         "articles": f.articles,
         "articles_by_kind": dict(f.articles_by_kind),
         "articles_by_language": dict(f.articles_by_language),
         "proposals": f.proposals,
         "proposals_by_status": dict(f.proposals_by_status),
         "events_held": f.events_held,
+        "recaps": f.recaps,
         "attendance": f.attendance,
         "events_with_attendance": f.events_with_attendance,
         "funds_raised": [{"currency": c, "amount": amount(v)} for c, v in f.funds_raised.items()],
+        "support": [{"currency": c, "amount": amount(v)} for c, v in f.support.items()],
         "countries": f.countries,
         "events_by_country": [{"country": c, "events": n} for c, n in f.events_by_country.items()],
     }
@@ -139,19 +150,58 @@ def prefecture_dict(report: PrefectureReport, urls: Urls) -> dict[str, Any]:
             "url": urls.prefecture(p),
         },
         "as_of": report.as_of.isoformat() if report.as_of else None,
-        "years": [figures_dict(f) for f in report.years],
+        "fiscal_years": [figures_dict(f) for f in report.years],
+        "calendar_years": [figures_dict(f) for f in report.calendar_years],
         "total": figures_dict(report.total),
-        "proposals": [
-            {
-                "date": a.published.date().isoformat(),
-                "title": a.title,
-                "lang": a.meta.lang,
-                "status": a.meta.status,
-                "url": urls.article(a),
-            }
-            for a in report.proposals
-        ],
+        "proposals": [proposal_dict(p, urls) for p in report.proposals],
+        "support": [support_dict(s, urls) for a in report.activity for s in a.support],
     }
+
+
+def proposal_dict(p: ProposalRow, urls: Urls) -> dict[str, Any]:
+    """Return a proposal as the JSON schema's proposal object."""
+    first = p.article.first
+    return {
+        "number": p.number,
+        "title": first.title,
+        "lang": first.lang,
+        "languages": list(p.article.languages),
+        "status": p.status,
+        "submitted": p.submitted.isoformat(),
+        "decided": p.decided.isoformat() if p.decided else None,
+        "response_url": p.response_url,
+        "url": urls.article(first),
+    }
+
+
+def support_dict(s: SupportRow, urls: Urls) -> dict[str, Any]:
+    """Return one amount of support as the JSON schema's support object."""
+    return {
+        "fiscal_year": s.fiscal_year,
+        "purpose": s.support.purpose,
+        "source": s.support.source,
+        "name": s.support.name,
+        "currency": s.support.amount.currency,
+        "amount": amount(s.support.amount.amount),
+        "yen": amount(s.yen) if s.yen is not None else None,
+        "event": urls.event(s.event) if s.event is not None else None,
+    }
+
+
+def rates_list(rates: ExchangeRates | None) -> list[dict[str, Any]]:
+    """Return the recorded exchange rates as the JSON schema's rate objects."""
+    if rates is None:
+        return []
+    return [
+        {
+            "currency": r.currency,
+            "fiscal_year": r.fiscal_year,
+            "yen": format(r.yen.normalize(), "f"),
+            "date": r.date.isoformat(),
+            "source": r.source,
+        }
+        for r in rates.rates
+    ]
 
 
 def _json(data: dict[str, Any]) -> bytes:
@@ -162,7 +212,13 @@ def _json(data: dict[str, Any]) -> bytes:
 def prefecture_json(report: PrefectureReport, urls: Urls) -> bytes:
     """Return a prefecture's report as JSON (UTF-8, keys in schema order)."""
     return _json(
-        {"schema": SCHEMA, "scope": "prefecture", "note": NOTE, **prefecture_dict(report, urls)}
+        {
+            "schema": SCHEMA,
+            "scope": "prefecture",
+            "note": NOTE,
+            **prefecture_dict(report, urls),
+            "rates": rates_list(report.rates),
+        }
     )
 
 
@@ -174,8 +230,10 @@ def national_json(report: NationalReport, urls: Urls) -> bytes:
             "scope": "national",
             "note": NOTE,
             "as_of": report.as_of.isoformat() if report.as_of else None,
-            "years": [figures_dict(f) for f in report.years],
+            "fiscal_years": [figures_dict(f) for f in report.years],
+            "calendar_years": [figures_dict(f) for f in report.calendar_years],
             "total": figures_dict(report.total),
+            "rates": rates_list(report.rates),
             "prefectures": [prefecture_dict(r, urls) for r in report.prefectures],
         }
     )

@@ -57,6 +57,12 @@ OPTIONAL_KINDS = (
     "impact",
     "prefecture-impact",
     "impact-ja",
+    "national-impact-ja",
+    "proposals",
+    "proposals-status",
+    "proposals-ja",
+    "national-proposals",
+    "national-proposals-ja",
     "about-ja",
     # A prefecture with no ambassador, article or event: its home invites the first ones.
     "prefecture-empty",
@@ -83,6 +89,7 @@ NOT_PREFECTURES = frozenset(
         "tags",
         "ja",
         "admin",
+        "proposals",
     }
 )
 SECTIONS = ("articles", "events", "ambassadors")
@@ -254,6 +261,9 @@ def pick_pages(output: Path) -> dict[str, str]:
         add("event-list", base / "events")
         add("event", _largest(items(output, slug, "events")))
         add("prefecture-impact", base / "impact")
+        add("proposals", base / "proposals")
+        add("proposals-status", (_children(base / "proposals") or [None])[0])
+        add("proposals-ja", base / "ja" / "proposals")
         others = [s for s in slugs if s != slug]
         for candidate in [slug, *others]:
             japanese = [
@@ -299,6 +309,9 @@ def pick_pages(output: Path) -> dict[str, str]:
     add("event-cancelled", cancelled[0] if cancelled else None)
     add("about", output / "about")
     add("impact", output / "impact")
+    add("national-impact-ja", output / "ja" / "impact")
+    add("national-proposals", output / "proposals")
+    add("national-proposals-ja", output / "ja" / "proposals")
     if (output / "404.html").is_file():
         pages["404"] = "/404.html"
     add("home-ja", output / "ja")

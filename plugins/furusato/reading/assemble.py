@@ -9,6 +9,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .. import fiscal
+from .. import proposals as proposal_numbers
 from ..entities import Article, Event, Page, Prefecture, Site
 from ..errors import Problems
 from ..placeholders import AMBASSADOR_ID
@@ -169,6 +171,9 @@ def assemble_site(
     _check_translations(articles, parsed, problems, "articles")
     _check_translations(events, parsed, problems, "events")
     _check_translations(pages, parsed, problems, "pages")
+    lines = {e.source: e.lines for e in parsed}
+    _check_proposals(articles, today, lines, problems)
+    _check_recaps(articles, events, lines, problems)
     articles.sort(key=lambda a: (a.published, a.key), reverse=True)
     events.sort(key=lambda e: (_sort_time(e), e.key))
     pages.sort(key=lambda p: (p.meta.order, p.slug))
@@ -258,6 +263,108 @@ def _check_translations(
                 "translation; each document has one translation: remove one of the two "
                 "'translation:' lines",
             )
+
+
+def _check_proposals(
+    articles: list[Article], today: date, lines: dict[str, Any], problems: Problems
+) -> None:
+    """Check proposals' numbers and dates across files: a number is the prefecture's, of the
+    fiscal year the proposal was submitted in, and used once (both sides of a translation
+    pair carry the same number, status and dates); no date is after today."""
+    proposals = [a for a in articles if a.meta.kind == "proposal"]
+    by_number: dict[tuple[str, str], list[Article]] = {}
+    for article in proposals:
+        if article.meta.number is not None:
+            by_number.setdefault((article.prefecture.slug, article.meta.number), []).append(article)
+
+    def add(article: Article, name: str, message: str) -> None:
+        problems.add(article.source, lines[article.source].line_of((name,)), name, message)
+
+    taken = [number for _, number in by_number]
+    for article in proposals:
+        meta, prefecture = article.meta, article.prefecture
+        for name in ("submitted", "decided"):
+            day = getattr(meta, name)
+            if day is not None and _day(day) > today:
+                add(article, name, f"{_day(day)} is after today ({today}); check the date")
+        if meta.submitted is None:
+            continue  # reported by the proposal's own checks
+        year = fiscal.fiscal_year(_day(meta.submitted))
+        free = proposal_numbers.next_free(prefecture, year, taken)
+        if meta.number is None:
+            add(
+                article,
+                "number",
+                f"a policy proposal has a number to cite; the prefecture's coordinator adds "
+                f"'number: {free}' (the next free number of FY{year}, the fiscal year of "
+                "'submitted'), which never changes once published",
+            )
+            continue
+        who, fy, _place = proposal_numbers.parse(meta.number)
+        if who != proposal_numbers.letters(prefecture) or fy != year:
+            add(
+                article,
+                "number",
+                f"{meta.number!r} is not a number of {prefecture.slug} in FY{year} (submitted "
+                f"{_day(meta.submitted)}); its numbers start with "
+                f"{proposal_numbers.letters(prefecture)}-{year}-, such as {free}",
+            )
+            continue
+        others = [o for o in by_number[(prefecture.slug, meta.number)] if o is not article]
+        for other in others:
+            pair = article.meta.translation == other.slug or other.meta.translation == article.slug
+            if not pair:
+                add(
+                    article,
+                    "number",
+                    f"{meta.number!r} is also the number of {other.source}; each proposal "
+                    f"has its own number (the next free one is {free}), except a proposal's "
+                    "translation, which names it in 'translation:'",
+                )
+                continue
+            for name in ("status", "submitted", "decided"):
+                if getattr(meta, name) != getattr(other.meta, name) and article.lang == "ja":
+                    add(
+                        article,
+                        name,
+                        f"{other.source} (its translation) says {name}: "
+                        f"{getattr(other.meta, name) or 'nothing'}; both sides of a "
+                        "translation pair tell the same proposal: write the same value",
+                    )
+
+
+def _check_recaps(
+    articles: list[Article], events: list[Event], lines: dict[str, Any], problems: Problems
+) -> None:
+    """Check that `recap_of` names an event of the same prefecture that has begun."""
+    by_key = {(e.prefecture.slug, e.slug): e for e in events}
+    for article in articles:
+        target = article.meta.recap_of
+        if target is None:
+            continue
+        event = by_key.get((article.prefecture.slug, target))
+        line = lines[article.source].line_of(("recap_of",))
+        if event is None:
+            problems.add(
+                article.source,
+                line,
+                "recap_of",
+                f"there is no event with slug {target!r} in "
+                f"content/{article.prefecture.slug}/events/; write the slug of the event "
+                "this article reports on (its URL's last part)",
+            )
+        elif event.starts_on() > article.published.date():
+            problems.add(
+                article.source,
+                line,
+                "recap_of",
+                f"the event {target!r} starts on {event.starts_on()}, after this article's "
+                f"date ({article.published.date()}); a recap is written after the event",
+            )
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def _make_event(

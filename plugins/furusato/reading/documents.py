@@ -7,7 +7,7 @@ import logging
 import posixpath
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +16,13 @@ from pydantic import BaseModel
 
 from .. import placeholders
 from ..errors import Problem, Problems
-from ..schemas import ArticleSchema, EventSchema, PageSchema
+from ..schemas import (
+    OPEN_STATUSES,
+    PROPOSAL_STATUSES,
+    ArticleSchema,
+    EventSchema,
+    PageSchema,
+)
 from . import yamlsource
 from .markup import Renderer
 from .messages import comment_cuts, yaml_findings
@@ -195,6 +201,61 @@ def _check_article(
             "image_alt",
             "image_alt describes an image, but there is no 'image:' field",
         )
+    if meta.kind == "proposal":
+        _check_proposal(meta, source, lines, problems)
+
+
+def _check_proposal(
+    meta: ArticleSchema, source: str, lines: yamlsource.LineMap, problems: Problems
+) -> None:
+    """Check what a proposal's life needs: a status, the day submitted, and the day decided
+    once there is an outcome (never before it was submitted). Its number is checked with the
+    prefecture's other proposals (reading.assemble)."""
+
+    def add(name: str, message: str) -> None:
+        problems.add(source, lines.line_of((name,)), name, message)
+
+    statuses = ", ".join(PROPOSAL_STATUSES)
+    if meta.status is None:
+        add(
+            "status",
+            f"a policy proposal has a status; add 'status: submitted' (or one of {statuses})",
+        )
+    if meta.submitted is None:
+        add(
+            "submitted",
+            "a policy proposal says when it was handed to the prefecture; add "
+            "'submitted: YYYY-MM-DD'",
+        )
+    for name in ("submitted", "decided"):
+        if isinstance(getattr(meta, name), datetime):
+            add(name, "write the day only (YYYY-MM-DD), without a time")
+    if meta.status in OPEN_STATUSES and meta.decided is not None:
+        add(
+            "decided",
+            f"a proposal that is {meta.status!r} has no outcome yet; remove "
+            "'decided', or change 'status' to the outcome",
+        )
+    if meta.status is not None and meta.status not in OPEN_STATUSES and meta.decided is None:
+        add(
+            "decided",
+            f"a proposal that is {meta.status!r} says when that was known; add "
+            "'decided: YYYY-MM-DD'",
+        )
+    if (
+        meta.submitted is not None
+        and meta.decided is not None
+        and _day(meta.decided) < _day(meta.submitted)
+    ):
+        add(
+            "decided",
+            f"the decision ({_day(meta.decided)}) is before the proposal was "
+            f"submitted ({_day(meta.submitted)}); check both dates",
+        )
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def _check_event(

@@ -1,15 +1,22 @@
 """Sort the files under content/ into documents, pictures and files in the wrong place.
 
 Where a file may be: ``content/<prefecture>/articles/*.md``, ``content/<prefecture>/events/*.md``,
-``content/pages/*.md`` (documents) and ``content/<prefecture>/images/**`` (pictures, checked by
-``reading.pictures``). Every other file is reported, including a file directly in ``content/``;
+``content/pages/*.md`` (documents), ``content/<prefecture>/images/**`` (pictures, checked by
+``reading.pictures``), and the figures a coordinator records for the impact report:
+``content/<prefecture>/support/fy<year>.yaml`` and ``content/exchange-rates.yaml``
+(read by ``reading.support``). Every other file is reported, including a file directly in
+``content/``;
 nothing is skipped silently (hidden tool files such as ``.gitkeep`` excepted, see
 ``furusato.reading.files``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
 from dataclasses import dataclass, field
+from stat import S_ISREG
 
 from ..errors import Problems
 from .files import MARKDOWN_SUFFIXES, Found, check_folder, name_message, unsafe_name, walk
@@ -17,6 +24,12 @@ from .images import PICTURE_SUFFIXES
 from .repository import DOCUMENT_FOLDERS, IMAGE_DIR, PAGES_DIR, Options
 
 CONTENT = "content"
+SUPPORT_DIR = "support"
+RATES_FILE = "exchange-rates.yaml"
+SUPPORT_MESSAGE = (
+    "content/<prefecture>/support/ holds one file per fiscal year, named fy<year>.yaml "
+    "(fy2026.yaml for April 2026 to March 2027); rename or move this file"
+)
 
 LOCATION_MESSAGE = (
     "this file is not in a place the site reads; articles go in "
@@ -46,6 +59,8 @@ class Listing:
     pictures: list[Found] = field(default_factory=list)  # everything under <pref>/images/
     # pictures outside images/: reported unless an article shows one (reported there instead)
     stray_pictures: list[Found] = field(default_factory=list)
+    support: list[Found] = field(default_factory=list)  # <pref>/support/fy<year>.yaml
+    rates: Found | None = None  # exchange-rates.yaml
 
 
 def list_content(options: Options, problems: Problems) -> Listing:
@@ -58,6 +73,11 @@ def list_content(options: Options, problems: Problems) -> Listing:
         if check_folder(root, f"{CONTENT}/{options.single}", problems):
             for found in walk(root, f"{CONTENT}/{options.single}", problems):
                 _sort(found, listing, problems)
+        path = os.path.join(root, CONTENT, RATES_FILE)  # the rates serve every site
+        with contextlib.suppress(OSError):
+            stat = os.lstat(path)
+            if S_ISREG(stat.st_mode):
+                listing.rates = Found(f"{CONTENT}/{RATES_FILE}", path, stat)
         return listing
     for found in walk(root, CONTENT, problems):
         _sort(found, listing, problems)
@@ -68,6 +88,15 @@ def _sort(found: Found, listing: Listing, problems: Problems) -> None:
     parts = found.rel.split("/")[1:]  # without "content"
     name = parts[-1]
     lower = name.lower()
+    if parts == [RATES_FILE]:
+        listing.rates = found
+        return
+    if len(parts) >= 2 and parts[0] != PAGES_DIR and parts[1] == SUPPORT_DIR:
+        if len(parts) == 3 and re.fullmatch(r"fy[0-9]{4}\.yaml", name):
+            listing.support.append(found)
+        else:
+            problems.add(found.rel, 1, "location", SUPPORT_MESSAGE)
+        return
     is_markdown = lower.endswith(MARKDOWN_SUFFIXES)
     if len(parts) >= 3 and parts[1] == IMAGE_DIR and parts[0] != PAGES_DIR:
         listing.pictures.append(found)

@@ -24,6 +24,7 @@ from .pictures import Picture, check_shown, publishable, report_stray
 from .profiles import load_profiles, read_profiles
 from .repository import Options, sha1
 from .subscribers import committed_subscriber_lists
+from .support import read_rates, read_support
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,8 @@ def load(options: Options, cache: DocumentCache | None = None) -> Loaded:
     parsed = resolve_links(parsed, options, {p.rel for p in published}, problems)
     site = assemble_site(options, prefectures, parsed, problems, invalid_profiles)
     problems.extend(committed_subscriber_lists(options.root))
+    site.support = read_support(listing.support, prefectures, problems)
+    site.rates = read_rates(listing.rates, problems)
     problems.raise_if_any()
     return Loaded(site, published, sorted(set(problems.warnings)))
 
