@@ -39,7 +39,6 @@ class DigestGenerator(SiteGenerator):
         self.sender = s["FURUSATO_DIGEST_FROM"]
         self.sitename = s.get("SITENAME", "Furusato")
         self.css = (Path(self.theme) / EMAIL_CSS).read_text(encoding="utf-8")
-        self.env.globals["DIGEST_STATUS_NAMES"] = letters.STATUS_NAMES
         year = int(self.authority.split(",", 1)[1][:4])
         self.empty_date = datetime(year, 1, 1, tzinfo=UTC)
 

@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from furusato.entities import Article, Event, Prefecture, Site
 from furusato.schemas import Ambassador
-from impact.figures import YearFigures, figures
+from impact.figures import YearFigures, span_figures
 
 UPCOMING_MONTHS = 2  # how many months after the issue's month "Coming up" covers
 
@@ -128,10 +128,20 @@ def _moment(day: date | datetime, zone: ZoneInfo) -> datetime:
     return day if isinstance(day, datetime) else datetime.combine(day, time(0), tzinfo=zone)
 
 
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
 def status_changes(proposal: Article) -> list[tuple[str, date]]:
-    """Return when a proposal's status changed: submitted on its date (with its status as
-    written, when it says no more than that)."""
-    return [(proposal.meta.status or "submitted", proposal.published.date())]
+    """Return when a proposal's status changed, from its front matter: submitted on its
+    `submitted:` day (its article's date when that is missing), and its outcome (adopted,
+    partly adopted, declined, withdrawn) on its `decided:` day. A status with no day of its
+    own (under review) is no dated change, so an old issue never changes."""
+    meta = proposal.meta
+    changes = [("submitted", _day(meta.submitted or proposal.published))]
+    if meta.decided is not None and meta.status not in (None, "submitted", "under-review"):
+        changes.append((meta.status, _day(meta.decided)))
+    return changes
 
 
 def first_contributions(site: Site, prefectures: Iterable[Prefecture]) -> list[NewAmbassador]:
@@ -211,9 +221,7 @@ class Digests:
         # Held: ended before the next month began, and before today (the current month's
         # issue counts only what has happened). The report counts a translated pair once.
         cutoff = min(month.plus(1).first, site.today)
-        held = [e for e in site.edition(self.events, "en") if month.holds(e.starts_on())]
-        held = [e for e in held if e.ends_on() < cutoff]
-        counted = site.edition(in_month, "en")
+        held = [e for e in self.events if month.holds(e.starts_on()) and e.ends_on() < cutoff]
         moments = [a.published for a in in_month] + [_moment(e.start, self.zone) for e in events]
         moments += [_moment(c.on, self.zone) for c in proposals]
         moments += [_moment(n.since, self.zone) for n in newcomers]
@@ -226,6 +234,6 @@ class Digests:
             ambassadors=tuple(newcomers),
             proposals=tuple(proposals),
             upcoming=tuple(site.edition(upcoming, lang)),
-            figures=figures(None, counted, held),
+            figures=span_figures(site, in_month, held),
             dated=max(moments),
         )

@@ -25,6 +25,7 @@ from furusato.urls import Urls
 from furusato.wording import (
     KIND_NAMES,
     ROLE_NAMES,
+    STATUS_NAMES,
     event_when,
     long_date,
     money,
@@ -36,11 +37,6 @@ from furusato.wording import (
 from .issues import Issue
 
 WIDTH = 72  # columns of the plain text (a full-width character takes two)
-STATUS_NAMES = {
-    "submitted": N_("Submitted"),
-    "adopted": N_("Adopted"),
-    "declined": N_("Declined"),
-}
 
 
 @dataclass(frozen=True)

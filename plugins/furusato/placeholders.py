@@ -54,7 +54,7 @@ BODIES: dict[str, str] = {
 WORKING_FIELDS = frozenset(
     {
         "date", "updated", "kind", "lang", "tags", "status", "example",
-        "submitted", "decided", "number",
+        "submitted", "decided", "number", "support",
         "start", "end", "timezone", "posted", "all_day", "cost", "attendance",
         "funds_raised", "funds_raised.amount", "funds_raised.currency", "rescheduled_from",
         "changes", "changes.date", "changes.note",

@@ -50,7 +50,7 @@ def share_globals() -> dict[str, Any]:
     """Return the template globals of this module."""
     return {
         "share_meta": share_meta,
-        "STATUS_NAMES": STATUS_NAMES,
+        "EVENT_STATUS_NAMES": STATUS_NAMES,
         "STATUS_SENTENCES": STATUS_SENTENCES,
         "date_note": date_note,
         "google_calendar_url": google_calendar_url,

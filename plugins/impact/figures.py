@@ -473,6 +473,12 @@ def figures(
     )
 
 
+def span_figures(site: Site, articles: list[Article], events: list[Event]) -> YearFigures:
+    """Count some articles and held events (both sides of a pair, any span such as a
+    digest's month) by the report's rules: a pair once, a recap with its event."""
+    return figures(None, CALENDAR, _rows(site, articles, events, []))
+
+
 def _span(rows: _Rows, year_of: Callable[[date], int], fiscal: bool) -> range:
     seen = [year_of(r.published) for r in rows.articles]
     seen += [year_of(r.start) for r in rows.events]
