@@ -35,6 +35,7 @@ PLUGINS = [
     "calendars",  # iCalendar: /<slug>/events.ics, one event.ics per event, national /events.ics
     "feeds",  # RSS and Atom per prefecture and national, feeds.opml (feedgen)
     "impact",  # local return reports: /<slug>/impact/, /impact/ and their CSV and JSON
+    "search",  # /search/ in each edition, and the Pagefind index of articles and events
     "sitemap",  # sitemap.xml and robots.txt, once every page is written
     "host_config",  # _headers (CSP, caching) and .nojekyll, once every file is made
 ]

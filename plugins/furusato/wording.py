@@ -306,6 +306,7 @@ def number(value: int, *, lang: str = "en") -> str:
 def template_globals(urls: Urls, settings: Mapping[str, Any]) -> dict[str, Any]:
     """Return what every template may use besides its page data and the Site (which the
     engine passes with each page, since it is loaded after the templates' environment)."""
+    policy = settings.get("FURUSATO_CSP", csp.POLICY)
     return {
         "urls": urls,
         "regions": REGIONS,
@@ -316,8 +317,9 @@ def template_globals(urls: Urls, settings: Mapping[str, Any]) -> dict[str, Any]:
         "SITENAME": settings.get("SITENAME", "Furusato"),
         "SITESUBTITLE": settings.get("SITESUBTITLE", ""),
         # The _headers policy (host_config), repeated in every page's <meta> for hosts
-        # that ignore _headers, such as GitHub Pages.
-        "CSP": csp.meta(settings.get("FURUSATO_CSP", csp.POLICY)),
+        # that ignore _headers, such as GitHub Pages: the base policy, and each page's own.
+        "CSP": csp.meta(policy),
+        "page_csp": lambda url: csp.meta_for(urls.save_as(url), policy),
     }
 
 
