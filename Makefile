@@ -65,7 +65,14 @@ $(VENV)/.installed: requirements.lock
 
 venv: $(VENV)/.installed ## Create .venv from requirements.lock
 
-html: $(VENV)/.installed ## Validate content and build the site into output/
+# Node packages from package-lock.json: Pagefind (the search index; its platform binary comes
+# through its optionalDependencies), and the quality gates' vnu-jar and axe-core. No install
+# scripts run: vnu-jar's would download a Java runtime, and Pagefind needs none.
+node_modules/.installed: package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+html: $(VENV)/.installed node_modules/.installed ## Validate content and build the site into output/
 	$(FURUSATO) build --settings $(CONFFILE) --output $(OUTPUTDIR) $(BUILD_OPTS)
 
 clean: ## Remove output/ and build caches
@@ -76,10 +83,10 @@ regenerate: devserver ## Alias of devserver (rebuild on change)
 serve: $(VENV)/.installed ## Serve output/ at http://127.0.0.1:$(PORT)/
 	$(FURUSATO) serve --output $(OUTPUTDIR) --port $(PORT)
 
-devserver: $(VENV)/.installed ## Build, serve on 127.0.0.1 and rebuild on every change
+devserver: $(VENV)/.installed node_modules/.installed ## Build, serve on 127.0.0.1 and rebuild on every change
 	$(FURUSATO) devserver --settings $(CONFFILE) --output $(OUTPUTDIR) --port $(PORT) $(BUILD_OPTS)
 
-publish: $(VENV)/.installed ## Production build with publishconf.py (needs SITEURL=https://...)
+publish: $(VENV)/.installed node_modules/.installed ## Production build with publishconf.py (needs SITEURL=https://...)
 	$(FURUSATO) build --settings $(PUBLISHCONF) --output $(OUTPUTDIR) $(BUILD_OPTS)
 
 github: publish ## Publish output/ to the gh-pages branch and push it (CNAME=host for a domain)
@@ -107,7 +114,7 @@ event: $(VENV)/.installed ## New event: make event PREFECTURE=tottori AUTHOR=amy
 codeowners: $(VENV)/.installed ## Write .github/CODEOWNERS from the profiles' coordinators
 	$(FURUSATO) codeowners
 
-test: $(VENV)/.installed ## Run the test suite
+test: $(VENV)/.installed node_modules/.installed ## Run the test suite
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 screenshots: html ## Save PNGs of the main page types (phone, desktop) to docs/screenshots/

@@ -28,6 +28,9 @@ REQUIRED_KINDS = (
     "ambassador-ja",
     "event-list-ja",
     "404-ja",
+    # Search (its script and the Pagefind index; one page per edition, also when alone).
+    "search",
+    "search-ja",
 )
 # Page types checked when the build has them.
 OPTIONAL_KINDS = ("article-ja", "impact", "prefecture-impact", "impact-ja", "about-ja")
@@ -35,7 +38,20 @@ ALL_KINDS = REQUIRED_KINDS + OPTIONAL_KINDS
 
 # Top-level folders of the output that are never a prefecture microsite.
 NOT_PREFECTURES = frozenset(
-    {"regions", "theme", "about", "impact", "pages", "images", "static", "feeds", "tags", "ja"}
+    {
+        "regions",
+        "theme",
+        "about",
+        "impact",
+        "pages",
+        "images",
+        "static",
+        "feeds",
+        "tags",
+        "ja",
+        "search",
+        "pagefind",
+    }
 )
 SECTIONS = ("articles", "events", "ambassadors")
 
@@ -202,6 +218,8 @@ def pick_pages(output: Path) -> dict[str, str]:
     add("about-ja", output / "ja" / "about")
     if (output / "ja" / "404.html").is_file():
         pages["404-ja"] = "/ja/404.html"
+    add("search", output / "search")
+    add("search-ja", output / "ja" / "search")
     return {kind: pages[kind] for kind in ALL_KINDS if kind in pages}
 
 

@@ -155,6 +155,7 @@ async function run() {
   );
   if (count > PAGE) message += ` ${say(root.dataset.more, { shown: PAGE })}`;
   status.textContent = message;
+  root.dataset.answered = String(mine); // the searches answered so far (tests wait for it)
 }
 
 const more = document.createElement("button");
