@@ -55,7 +55,7 @@ def test_each_edition_has_a_search_page_and_only_it_loads_a_script(demo_output: 
         field = page.xpath("//input[@type='search']")[0]
         assert page.xpath(f"//label[@for='{field.get('id')}']/text()")
         assert page.xpath("//*[@id='search-status']/@role") == ["status"]
-        assert page.xpath("//form[@id='search-form']/@hidden") == [""]  # shown by the script
+        assert page.xpath("//search[@id='search-form']/@hidden") == [""]  # shown by the script
         assert page.xpath("//*[@id='search']/@data-bundle") == ["/pagefind/"]
         assert len(page.xpath("//select[@id='search-prefecture']/option")) == 48
         kinds = page.xpath("//select[@id='search-kind']/option/@value")

@@ -189,11 +189,19 @@ async function start() {
     status.textContent = root.dataset.failed;
     throw error;
   }
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
+  // No <form>: the page's policy allows no form submission (form-action 'none'), so Enter
+  // and the button search here.
+  const now = () => {
     clearTimeout(timer);
     run();
+  };
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      now();
+    }
   });
+  document.getElementById("search-button").addEventListener("click", now);
   input.addEventListener("input", soon);
   for (const select of Object.values(selects)) select.addEventListener("change", run);
   root.dataset.ready = "true"; // tests wait for this
