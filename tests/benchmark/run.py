@@ -36,6 +36,7 @@ class Sample:
 
     seconds: float
     peak_mib: float
+    cpu_seconds: float = 0.0  # user + system time of the process (its threads included)
 
 
 @dataclass
@@ -118,7 +119,8 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> Sample
             f"benchmark build failed ({' '.join(cmd)}), see {log}:\n"
             + log.read_text(errors="replace")[-3000:]
         )
-    return Sample(seconds, max(usage.ru_maxrss, peak[0]) / 1024)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Sample(seconds, max(usage.ru_maxrss, peak[0]) / 1024, cpu)
 
 
 class Bench:
@@ -297,6 +299,7 @@ class SearchCost:
 
     pages: int
     seconds: float
+    cpu_seconds: float
     peak_mib: float
     bundle_bytes: int
     bundle_files: int
@@ -328,6 +331,7 @@ def search_cost(bench: Bench) -> SearchCost:
     return SearchCost(
         len(pages),
         sample.seconds,
+        sample.cpu_seconds,
         sample.peak_mib,
         sum(p.stat().st_size for p in bundle),
         len(bundle),
@@ -366,7 +370,8 @@ def first_query_bytes(output: Path, query: str) -> tuple[int, int]:
 def search_lines(cost: SearchCost) -> str:
     return (
         f"Search (Pagefind {_pagefind_version()}, run alone on the national build's "
-        f"{cost.pages} article and event pages): index {cost.seconds:.2f} s, peak "
+        f"{cost.pages} article and event pages): index {cost.seconds:.2f} s wall "
+        f"({cost.cpu_seconds:.2f} s CPU, all threads), peak "
         f"{cost.peak_mib:.0f} MiB; bundle {cost.bundle_bytes / 1e6:.1f} MB in "
         f"{cost.bundle_files} files; opening /search/ and a first query "
         f'("{cost.query}") transfer {cost.first_query_bytes / 1024:.0f} KiB in '
@@ -576,6 +581,35 @@ def write_report(path: Path, n: int, text: str) -> None:
     path.write_text(new, "utf-8")
 
 
+def search_only(args: argparse.Namespace) -> int:
+    """Build the corpus once from nothing (search included) and report what search costs."""
+    bench = Bench(args.n, args.work.resolve())
+    load_before = os.getloadavg()[0]
+    bench.prepare()
+    _rm(bench.furusato / "output", bench.furusato / ".furusato-cache")
+    build = bench._furusato("f-clean", 1)
+    cost = search_cost(bench)
+    load = f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    text = (
+        f"<!-- bench search N={args.n} -->\n"
+        f"### Search at N = {args.n}\n\n"
+        f"One clean Furusato build with search (a single run, `--search-only`): "
+        f"{build.seconds:.1f} s, peak {build.peak_mib:.0f} MiB; load average {load}.\n\n"
+        f"{search_lines(cost)}\n"
+        f"<!-- /bench search N={args.n} -->\n"
+    )
+    print(text)
+    old = args.report.read_text("utf-8") if args.report.exists() else HEADER
+    start, end = f"<!-- bench search N={args.n} -->", f"<!-- /bench search N={args.n} -->\n"
+    if start in old and end in old:
+        before, rest = old.split(start, 1)
+        new = before + text + rest.split(end, 1)[1]
+    else:
+        new = old.rstrip("\n") + "\n\n" + text
+    args.report.write_text(new, "utf-8")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=500, help="documents in the corpus")
@@ -588,10 +622,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--report", type=Path, default=REPO / "docs" / "benchmarks.md")
     parser.add_argument("--devserver-probe", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--search-only",
+        action="store_true",
+        help="one clean Furusato build, then only the search figures (a shorter run at large N)",
+    )
     args = parser.parse_args(argv)
     if args.devserver_probe:
         devserver_probe(args.runs)
         return 0
+    if args.search_only:
+        return search_only(args)
     bench = Bench(args.n, args.work.resolve())
     load_before = os.getloadavg()[0]
     bench.prepare()
