@@ -26,6 +26,7 @@ def test_the_prefecture_home_is_the_site_root(tottori: Path) -> None:
         "Events",
         "Ambassadors",
         "Impact",
+        "Search Tottori",
     ]
     assert not (tottori / "tottori").exists()
     assert (tottori / "articles/suna-no-oka/index.html").is_file()

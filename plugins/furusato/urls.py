@@ -26,7 +26,7 @@ NATIONAL_NAMES = frozenset(
     {
         "index.html", "404.html", "404", "_headers", ".nojekyll", "robots.txt", "sitemap.xml",
         "feed.xml", "atom.xml", "feeds.opml", "events.ics",
-        "articles", "events", "regions", "search", "admin", "theme", "ja",
+        "articles", "events", "regions", "search", "pagefind", "admin", "theme", "ja",
         "impact", "impact.csv", "impact.json", "impact.xlsx",
     }
 )  # fmt: skip

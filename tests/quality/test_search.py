@@ -135,5 +135,6 @@ def test_without_javascript_the_search_page_links_to_the_lists(
     page = open_page("/ja/search/", javascript=False).page
     assert not page.locator("#search-form").is_visible()
     links = page.eval_on_selector_all("#search-fallback a", "a => a.map(e => e.pathname)")
-    assert links == ["/ja/", "/ja/regions/"]
+    assert links[0] == "/ja/"
+    assert len(links) == 9 and all(link.startswith("/ja/regions/") for link in links[1:])
     assert page.locator("#search-fallback").is_visible()
