@@ -361,7 +361,7 @@ def first_query_bytes(output: Path, query: str) -> tuple[int, int]:
         page = browser.new_context().new_page()
         page.on("requestfinished", finished)
         open_search(page, base)
-        run_query(page, query)
+        run_query(page, query, every_page=False)  # a reader's first query: 20 results
         page.wait_for_load_state("networkidle")
         browser.close()
     return sum(sizes), len(sizes)
@@ -376,7 +376,7 @@ def search_lines(cost: SearchCost) -> str:
         f"{cost.bundle_files} files; opening /search/ and a first query "
         f'("{cost.query}") transfer {cost.first_query_bytes / 1024:.0f} KiB in '
         f"{cost.first_query_requests} requests (Chromium's network log, empty cache, "
-        "page and its CSS and script included)."
+        "page, CSS and scripts included; the first 20 results shown)."
     )
 
 

@@ -23,8 +23,9 @@ def open_search(page: Any, base: str, edition: str = "") -> None:
     page.wait_for_selector("#search[data-ready]", timeout=30_000)
 
 
-def run_query(page: Any, query: str) -> list[str]:
-    """Search for `query` on the open search page; return the result paths, in order."""
+def run_query(page: Any, query: str, every_page: bool = True) -> list[str]:
+    """Search for `query` on the open search page; return the result paths, in order (of
+    every page of results, or of the first only)."""
     answered = int(page.get_attribute("#search", "data-answered") or 0)
     page.fill("#search-query", query)
     page.press("#search-query", "Enter")
@@ -34,7 +35,7 @@ def run_query(page: Any, query: str) -> list[str]:
         timeout=30_000,
     )
     more = page.locator(".search-more")
-    while more.is_visible():
+    while every_page and more.is_visible():
         count = page.locator("#search-results li").count()
         more.click()
         page.wait_for_function(
