@@ -65,8 +65,11 @@ $(VENV)/.installed: requirements.lock
 
 venv: $(VENV)/.installed ## Create .venv from requirements.lock
 
+# Node packages from package-lock.json: Pagefind (the search index; its platform binary comes
+# through its optionalDependencies), and the quality gates' vnu-jar and axe-core. No install
+# scripts run: vnu-jar's would download a Java runtime, and Pagefind needs none.
 node_modules/.installed: package-lock.json
-	npm ci --ignore-scripts
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 html: $(VENV)/.installed node_modules/.installed ## Validate content and build the site into output/
@@ -120,7 +123,7 @@ codeowners: $(VENV)/.installed ## Write .github/CODEOWNERS from the profiles' co
 cms-config: $(VENV)/.installed ## Write the web editor's configuration theme/admin/config.yml from the schemas
 	$(FURUSATO) cms-config --settings $(CONFFILE)
 
-test: $(VENV)/.installed ## Run the test suite
+test: $(VENV)/.installed node_modules/.installed ## Run the test suite
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 share-card: $(VENV)/.installed ## Redraw the default share card and logo PNGs in theme/static/img/

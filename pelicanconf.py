@@ -38,6 +38,7 @@ PLUGINS = [
     "impact",  # local return reports: /<slug>/impact/, /impact/ and their CSV and JSON
     "admin",  # /admin/: the web editor (Sveltia CMS) and its configuration
     "digest",  # monthly fan-club digest: /<slug>/digest/ pages, emails (.eml) and digest.xml
+    "search",  # /search/ in each edition, and the Pagefind index of articles and events
     "sitemap",  # sitemap.xml and robots.txt, once every page is written
     "host_config",  # _headers (CSP, caching) and .nojekyll, once every file is made
 ]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the quality gates (tests/quality) need: Debian's Chromium, Japanese fonts and a
-# Java runtime from apt (only those missing), then vnu-jar and axe-core from package-lock.json.
+# Java runtime and Node.js from apt (only those missing), then the npm packages of package-lock.json.
 # Idempotent and quiet: prints only what it installs, or the log of a step that failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,5 +33,6 @@ if [ "${#missing[@]}" -gt 0 ]; then
   run_quietly apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# --ignore-scripts: vnu-jar's postinstall would download a Java runtime; the system one is used.
-run_quietly npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+# Pagefind, vnu-jar and axe-core from package-lock.json, as `make html` installs them (no
+# install scripts: vnu-jar's postinstall would download a Java runtime; the system one is used).
+run_quietly make --no-print-directory node_modules/.installed

@@ -158,7 +158,7 @@ def test_fields_follow_the_schemas(profiles) -> None:
 
 def test_the_pinned_editor_is_the_one_installed() -> None:
     package = json.loads((REPO / "package.json").read_text(encoding="utf-8"))
-    assert package["devDependencies"]["@sveltia/cms"] == cms.EDITOR_VERSION
+    assert package["dependencies"]["@sveltia/cms"] == cms.EDITOR_VERSION
     installed = REPO / "node_modules" / "@sveltia" / "cms" / "package.json"
     assert json.loads(installed.read_text(encoding="utf-8"))["version"] == cms.EDITOR_VERSION
 

@@ -27,6 +27,7 @@ def test_the_prefecture_home_is_the_site_root(tottori: Path) -> None:
         "Ambassadors",
         "Proposals",
         "Impact",
+        "Search Tottori",
     ]
     assert not (tottori / "tottori").exists()
     assert (tottori / "articles/suna-no-oka/index.html").is_file()

@@ -61,18 +61,6 @@ def font_file(prefix: str) -> Path:
     return found[0]
 
 
-def policy(settings: dict[str, Any]) -> dict[str, list[str]]:
-    """Return the editor page's CSP directives: PAGE_POLICIES' plus a self-hosted git
-    server's API (GitLab, Gitea or Forgejo) when the repository lives on one."""
-    directives = {k: list(v) for k, v in csp.PAGE_POLICIES[FOLDER].items()}
-    backend = cms.backend(settings.get("FURUSATO_REPOSITORY"), settings["FURUSATO_BRANCH"])
-    if backend is not None and backend["name"] == "gitlab":
-        directives["connect-src"].append("https://gitlab.com")
-    elif backend is not None and backend["name"] == "gitea":
-        directives["connect-src"].append(backend["base_url"])
-    return directives
-
-
 class AdminGenerator(SiteGenerator):
     """/admin/index.html, /admin/config.yml and the editor's files."""
 
@@ -85,7 +73,11 @@ class AdminGenerator(SiteGenerator):
             "lang": "en",
             "configured": configured,
             # Without the editor the page runs no script: the site's own policy is enough.
-            "admin_csp": csp.meta(policy(settings) if configured else settings["FURUSATO_CSP"]),
+            "admin_csp": csp.meta_for(
+                FOLDER + "index.html",
+                settings["FURUSATO_CSP"],
+                csp.page_policies(settings.get("FURUSATO_REPOSITORY")),
+            ),
             "japanese": lambda text: gettext(JAPANESE, str(text)),
             "editor_version": cms.EDITOR_VERSION,
             "editor_locales": " ".join(LOCALES),

@@ -45,6 +45,15 @@ def _flag(value: Any) -> str | None:
     return None if isinstance(value, bool) else "must be True or False"
 
 
+def _choice(*values: str) -> Check:
+    def check(value: Any) -> str | None:
+        if value not in values:
+            return "must be one of " + ", ".join(repr(v) for v in values)
+        return None
+
+    return check
+
+
 def _slug(value: Any) -> str | None:
     if isinstance(value, str) and re.fullmatch(r"[a-z]+(-[a-z]+)*", value):
         return None
@@ -263,6 +272,10 @@ SETTINGS: tuple[Setting, ...] = (
             "render every page)", _flag, changes_output=False),
     Setting("FURUSATO_SETTINGS_FILE", None, "the file these settings were read from (set by "
             "`furusato`, named in messages)", _optional(_text), changes_output=False),
+    Setting("FURUSATO_SEARCH_INDEX", "pages", "when the search index is rebuilt: 'pages' "
+            "(whenever an indexed page changed) or 'keep' (reuse the last index while one "
+            "exists; the devserver's mode, so a rebuild never waits for Pagefind)",
+            _choice("pages", "keep"), changes_output=False),
     Setting("FURUSATO_JOBS", None, "processes that parse new or changed files (None: one per "
             "CPU)", _optional(_whole(1)), changes_output=False),
 )  # fmt: skip

@@ -30,7 +30,7 @@ NATIONAL_NAMES = frozenset(
     {
         "index.html", "404.html", "404", "_headers", ".nojekyll", "robots.txt", "sitemap.xml",
         "feed.xml", "atom.xml", "feeds.opml", "events.ics",
-        "articles", "events", "regions", "tags", "search", "admin", "theme", "ja",
+        "articles", "events", "regions", "tags", "search", "pagefind", "admin", "theme", "ja",
         "impact", "impact.csv", "impact.json", "impact.xlsx", "digest", "digest.xml", "proposals",
         "impact-by-prefecture.csv", "impact-fiscal-years.csv", "impact-calendar-years.csv",
     }

@@ -54,6 +54,12 @@ class SiteWriter(Protocol):
     def paths(self) -> list[str]:
         """Return every output path this build has made or kept so far, sorted."""
 
+    def digest(self, path: str) -> str | None:
+        """Return the SHA-1 of the bytes this build made or kept for `path`, or None."""
+
+    def read_bytes(self, path: str) -> bytes:
+        """Return the bytes this build made or kept for `path` (staged or in output/)."""
+
 
 def _sha1(data: bytes) -> str:
     return hashlib.sha1(data, usedforsecurity=False).hexdigest()
@@ -113,6 +119,7 @@ class SafeWriter:
         # Staged files are flat (numbered) rather than mirroring output/'s tree: one folder per
         # page would cost a mkdir and an rmdir per page, slower than the writes themselves.
         self.staged: list[tuple[Path, str]] = []
+        self._staged_by_path: dict[str, Path] | None = None
         self.stats = Stats()
 
     def _purpose(self) -> str:
@@ -224,6 +231,21 @@ class SafeWriter:
     def paths(self) -> list[str]:
         """Return every output path this build has made or kept so far, sorted."""
         return sorted(self.new)
+
+    def digest(self, path: str) -> str | None:
+        """Return the SHA-1 of the bytes this build made or kept for `path`, or None."""
+        entry = self.new.get(path)
+        return entry["sha1"] if entry else None
+
+    def read_bytes(self, path: str) -> bytes:
+        """Return the bytes this build made or kept for `path`: the staged file when it was
+        written, else the current one in output/ (families that derive files from pages)."""
+        if path not in self.new:
+            raise KeyError(f"{path} is not part of this build")
+        if self._staged_by_path is None or len(self._staged_by_path) != len(self.staged):
+            self._staged_by_path = {name: staged for staged, name in self.staged}
+        staged = self._staged_by_path.get(path)
+        return staged.read_bytes() if staged is not None else Path(self._out + path).read_bytes()
 
     def commit(self) -> Stats:
         """Move staged files into output/ and delete files this build did not produce.

@@ -1,12 +1,20 @@
 """Write the static hosts' configuration files: `_headers` (Netlify, Cloudflare Pages) and
 `.nojekyll` (GitHub Pages), derived from the files the build has written so far.
 
+Both hosts apply every rule whose path matches and join the values of a header given twice,
+and a browser enforces every Content-Security-Policy it receives. So `_headers` has no
+catch-all policy: each HTML page matches exactly one policy rule (`csp_rules`), a folder whose
+pages share a policy gets one rule, and the search pages their own looser one
+(furusato.csp.PAGE_POLICIES). The `:prefecture` placeholder is never used for a policy, since
+it matches every top folder (/search/ and /ja/ too).
+
 It listens to the engine's `output_complete` signal, sent once every file of the site is
 made, so its place in PLUGINS does not matter.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -26,6 +34,7 @@ SECURITY_HEADERS = [
 ]
 PAGE_SUFFIXES = (".html",)
 PLACEHOLDER = ":prefecture"
+EVENT_PLACEHOLDER = ":event"
 _TEMPLATE = Path(__file__).with_name("_headers.j2")
 
 
@@ -36,6 +45,55 @@ class Rule:
     path: str
     cache: str
     content_type: str | None = None
+
+
+@dataclass(frozen=True, order=True)
+class PolicyRule:
+    """One `_headers` block giving the pages a URL pattern matches their CSP."""
+
+    path: str
+    policy: str
+
+
+def csp_rules(
+    paths: list[str],
+    base: dict[str, list[str]],
+    policies: Mapping[str, Mapping[str, list[str]]] = csp.PAGE_POLICIES,
+) -> list[PolicyRule]:
+    """Return one Content-Security-Policy rule per folder whose pages share a policy, so that
+    every HTML page among `paths` matches exactly one rule, sorted.
+
+    A folder holding pages of different policies (the site's root, `ja/`) is split into its
+    own pages (`/ja/` and `/ja/index.html`) and its subfolders, recursively.
+    """
+    pages = [p for p in paths if p.endswith(PAGE_SUFFIXES) and not p.startswith((".", "_"))]
+    found: list[tuple[str, str | None]] = []
+
+    def split(prefix: str, group: list[str]) -> None:
+        folders = {csp.folder_of(page, policies) for page in group}
+        if prefix and len(folders) == 1:
+            found.append((quote(prefix) + "*", folders.pop()))
+            return
+        children: dict[str, list[str]] = {}
+        for page in group:
+            head, sep, _ = page[len(prefix) :].partition("/")
+            if sep:
+                children.setdefault(head, []).append(page)
+                continue
+            found.append((quote(page), csp.folder_of(page, policies)))
+            if head == "index.html":  # the folder's own URL serves it
+                found.append((quote(prefix), csp.folder_of(page, policies)))
+        for head, sub in sorted(children.items()):
+            split(f"{prefix}{head}/", sub)
+
+    split("", pages)
+    return sorted(
+        PolicyRule(
+            "/" + pattern,
+            csp.header(csp.policy_for(folder or "", base, policies)),
+        )
+        for pattern, folder in found
+    )
 
 
 def content_type(path: str, types: dict[str, str]) -> str | None:
@@ -60,6 +118,8 @@ def header_rules(paths: list[str], prefectures: set[str], settings: dict[str, An
         if len(parts) > 1 and parts[0] in prefectures:
             parts[0] = PLACEHOLDER
         kind = content_type(path, types)
+        if parts[0] == PLACEHOLDER and parts[1:2] == ["events"] and len(parts) == 4:
+            parts[2] = EVENT_PLACEHOLDER  # one rule for every event's event.ics
         if kind is not None:
             rules.add(Rule("/" + "/".join(parts), settings["FURUSATO_CACHE_FEEDS"], kind))
             continue
@@ -73,6 +133,13 @@ def header_rules(paths: list[str], prefectures: set[str], settings: dict[str, An
         (rule.path.removeprefix(f"/{PLACEHOLDER}/"), rule.cache, rule.content_type)
         for rule in rules
         if rule.path.startswith(f"/{PLACEHOLDER}/")
+    }
+    # A file in a folder of assets (/theme/*, /pagefind/*) takes that folder's rule alone.
+    splats = {rule.path.removesuffix("*") for rule in rules if rule.path.endswith("/*")}
+    rules = {
+        rule
+        for rule in rules
+        if rule.path.endswith("/*") or not any(rule.path.startswith(s) for s in splats)
     }
     return sorted(
         rule
@@ -97,7 +164,13 @@ def write_host_config(build: Build) -> None:
         autoescape=False,  # a plain-text file for the host, not HTML
     )
     text = env.get_template(_TEMPLATE.name).render(
-        csp=csp.header(settings["FURUSATO_CSP"]), security=SECURITY_HEADERS, rules=rules
+        policies=csp_rules(
+            writer.paths(),
+            settings["FURUSATO_CSP"],
+            csp.page_policies(settings.get("FURUSATO_REPOSITORY")),
+        ),
+        security=SECURITY_HEADERS,
+        rules=rules,
     )
     writer.write_bytes("_headers", text.encode("utf-8"))
     # GitHub Pages runs Jekyll on branch deploys unless told not to; Jekyll would hide

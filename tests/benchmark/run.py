@@ -36,6 +36,7 @@ class Sample:
 
     seconds: float
     peak_mib: float
+    cpu_seconds: float = 0.0  # user + system time of the process (its threads included)
 
 
 @dataclass
@@ -118,7 +119,8 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> Sample
             f"benchmark build failed ({' '.join(cmd)}), see {log}:\n"
             + log.read_text(errors="replace")[-3000:]
         )
-    return Sample(seconds, max(usage.ru_maxrss, peak[0]) / 1024)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Sample(seconds, max(usage.ru_maxrss, peak[0]) / 1024, cpu)
 
 
 class Bench:
@@ -139,6 +141,10 @@ class Bench:
         # A checkout-like project: the repository's settings, theme and plugins as they are now
         # (so whatever plugins pelicanconf.py lists are measured).
         shutil.copy(REPO / "pelicanconf.py", self.furusato / "pelicanconf.py")
+        # The devserver's mode: the search index is kept after an edit (plugins/search).
+        (self.furusato / "keep.py").write_text(
+            'from pelicanconf import *  # noqa: F403\nFURUSATO_SEARCH_INDEX = "keep"\n'
+        )
         (self.furusato / "prefecture.py").write_text(
             "from pelicanconf import *  # noqa: F403\n"
             'FURUSATO_CACHE_PATH = ".furusato-cache-prefecture"\n'
@@ -163,6 +169,12 @@ class Bench:
             Mode("f-clean", "Furusato: clean full build", self.n, "v-clean"),
             Mode("f-warm", "Furusato: full build, warm caches", self.n, "v-warm"),
             Mode("f-edit", "Furusato: rebuild after editing one article", self.n, "v-edit"),
+            Mode(
+                "f-keep",
+                "Furusato: the same, search index kept (devserver mode)",
+                self.n,
+                "v-edit",
+            ),
             Mode("f-pref", f"Furusato: single prefecture ({self.prefecture}, {k} docs), clean", k),
             Mode("v-clean", "vanilla Pelican: clean build", self.n),
             Mode("v-warm", "vanilla Pelican: build, warm content cache", self.n),
@@ -175,6 +187,8 @@ class Bench:
             **os.environ,
             "PYTHONPATH": "plugins",
             "FURUSATO_USER_CACHE_DIR": str(self._user(key)),
+            # The snapshot has no node_modules: use the repository's Pagefind.
+            "PAGEFIND_BINARY_PATH": str(pagefind_binary()),
         }
         cmd = [self.python, "-m", "furusato", "build", "--today", TODAY, *extra]
         return measure(cmd, self.furusato, env, self.logs / f"{key}-{run}.log")
@@ -186,8 +200,8 @@ class Bench:
         cmd = [self.python, "-m", "pelican", "content", "-s", settings, "-o", "output", "-q"]
         return measure(cmd, self.vanilla, dict(os.environ), self.logs / f"{key}-{run}.log")
 
-    def _edit(self, run: int) -> None:
-        marker = f"\n\nEdited for benchmark run {run}.\n"
+    def _edit(self, run: int, again: bool = False) -> None:
+        marker = f"\n\nEdited for benchmark run {run}{' again' if again else ''}.\n"
         for path in (
             corpus_mod.furusato_path(self.edited, self.furusato),
             corpus_mod.vanilla_path(self.corpus, self.edited, self.vanilla),
@@ -227,6 +241,11 @@ class Bench:
                 ("f-warm", lambda: _rm(f / "output"), lambda r: self._furusato("f-warm", r)),
                 ("f-edit", lambda r=run: self._edit(r), lambda r: self._furusato("f-edit", r)),
                 (
+                    "f-keep",
+                    lambda r=run: self._edit(r, again=True),
+                    lambda r: self._furusato("f-keep", r, "--settings", "keep.py"),
+                ),
+                (
                     "f-pref",
                     lambda: _rm(
                         f / "output-prefecture",
@@ -264,6 +283,107 @@ class Bench:
             self._check_edit(run)
             print(flush=True)
         return list(modes.values())
+
+
+def pagefind_binary() -> Path:
+    """Return the Pagefind binary npm installed in the repository (plugins/search finds it)."""
+    sys.path.insert(0, str(REPO / "plugins"))
+    import search
+
+    return search.Pagefind.find().binary
+
+
+@dataclass
+class SearchCost:
+    """What search costs on the benchmark's national build."""
+
+    pages: int
+    seconds: float
+    cpu_seconds: float
+    peak_mib: float
+    bundle_bytes: int
+    bundle_files: int
+    query: str
+    first_query_bytes: int
+    first_query_requests: int
+
+
+def search_cost(bench: Bench) -> SearchCost:
+    """Index the build's article and event pages with Pagefind alone (a whole process, as the
+    build runs it), weigh the published bundle, and count the bytes Chromium fetches to load
+    the search page and answer a first query."""
+    import tempfile
+
+    output = bench.furusato / "output"
+    pages = sorted(output.glob("*/articles/*/index.html")) + sorted(
+        output.glob("*/events/*/index.html")
+    )
+    with tempfile.TemporaryDirectory(dir=bench.work) as tmp:
+        for page in pages:
+            target = Path(tmp) / "site" / page.relative_to(output)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(page, target)
+        cmd = [str(pagefind_binary()), "--site", "site", "--output-path", "bundle", "--silent"]
+        sample = measure(cmd, Path(tmp), dict(os.environ), bench.logs / "pagefind.log")
+    bundle = [p for p in (output / "pagefind").rglob("*") if p.is_file()]
+    query = bench.prefecture.capitalize()
+    transferred, requests = first_query_bytes(output, query)
+    return SearchCost(
+        len(pages),
+        sample.seconds,
+        sample.cpu_seconds,
+        sample.peak_mib,
+        sum(p.stat().st_size for p in bundle),
+        len(bundle),
+        query,
+        transferred,
+        requests,
+    )
+
+
+def first_query_bytes(output: Path, query: str) -> tuple[int, int]:
+    """Return the bytes (bodies and headers) and requests Chromium needs to open /search/ and
+    show the results of `query`, from an empty cache, as its network log records them."""
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(REPO))
+    from tests.quality.harness import launch_chromium, serve
+    from tests.quality.search_queries import open_search, run_query
+
+    sizes: list[int] = []
+
+    def finished(request) -> None:
+        size = request.sizes()
+        sizes.append(size["responseBodySize"] + size["responseHeadersSize"])
+
+    with serve(output) as base, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_context().new_page()
+        page.on("requestfinished", finished)
+        open_search(page, base)
+        run_query(page, query, every_page=False)  # a reader's first query: 20 results
+        page.wait_for_load_state("networkidle")
+        browser.close()
+    return sum(sizes), len(sizes)
+
+
+def search_lines(cost: SearchCost) -> str:
+    return (
+        f"Search (Pagefind {_pagefind_version()}, run alone on the national build's "
+        f"{cost.pages} article and event pages): index {cost.seconds:.2f} s wall "
+        f"({cost.cpu_seconds:.2f} s CPU, all threads), peak "
+        f"{cost.peak_mib:.0f} MiB; bundle {cost.bundle_bytes / 1e6:.1f} MB in "
+        f"{cost.bundle_files} files; opening /search/ and a first query "
+        f'("{cost.query}") transfer {cost.first_query_bytes / 1024:.0f} KiB in '
+        f"{cost.first_query_requests} requests (Chromium's network log, empty cache, "
+        "page, CSS and scripts included; the first 20 results shown)."
+    )
+
+
+def _pagefind_version() -> str:
+    return subprocess.run(
+        [str(pagefind_binary()), "--version"], capture_output=True, text=True, check=True
+    ).stdout.split()[-1]
 
 
 def _rm(*paths: Path) -> None:
@@ -305,6 +425,12 @@ def targets(modes: list[Mode]) -> str:
         (
             "one-article rebuild ≤ 0.1× vanilla one-article rebuild",
             m["f-edit"].seconds / m["v-edit"].seconds,
+            0.1,
+            "×",
+        ),
+        (
+            "the same with the search index kept (devserver mode) ≤ 0.1×",
+            m["f-keep"].seconds / m["v-edit"].seconds,
             0.1,
             "×",
         ),
@@ -373,7 +499,13 @@ def devserver_rebuilds(runs: int, logs: Path) -> tuple[str, float]:
 
 
 def section(
-    n: int, runs: int, bench: Bench, modes: list[Mode], devserver: tuple[str, float], load: str
+    n: int,
+    runs: int,
+    bench: Bench,
+    modes: list[Mode],
+    devserver: tuple[str, float],
+    load: str,
+    search: SearchCost,
 ) -> str:
     import pelican
 
@@ -397,6 +529,7 @@ def section(
         f"{table(n, modes)}\n\n"
         f"`make devserver`-style rebuild after editing one article (in-process, document cache "
         f"in memory, {devserver[0]}): median {devserver[1]:.2f} s.\n\n"
+        f"{search_lines(search)}\n\n"
         f"{_targets_heading(n)}\n\n{targets(modes)}\n"
         f"<!-- /bench N={n} -->\n"
     )
@@ -448,6 +581,35 @@ def write_report(path: Path, n: int, text: str) -> None:
     path.write_text(new, "utf-8")
 
 
+def search_only(args: argparse.Namespace) -> int:
+    """Build the corpus once from nothing (search included) and report what search costs."""
+    bench = Bench(args.n, args.work.resolve())
+    load_before = os.getloadavg()[0]
+    bench.prepare()
+    _rm(bench.furusato / "output", bench.furusato / ".furusato-cache")
+    build = bench._furusato("f-clean", 1)
+    cost = search_cost(bench)
+    load = f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    text = (
+        f"<!-- bench search N={args.n} -->\n"
+        f"### Search at N = {args.n}\n\n"
+        f"One clean Furusato build with search (a single run, `--search-only`): "
+        f"{build.seconds:.1f} s, peak {build.peak_mib:.0f} MiB; load average {load}.\n\n"
+        f"{search_lines(cost)}\n"
+        f"<!-- /bench search N={args.n} -->\n"
+    )
+    print(text)
+    old = args.report.read_text("utf-8") if args.report.exists() else HEADER
+    start, end = f"<!-- bench search N={args.n} -->", f"<!-- /bench search N={args.n} -->\n"
+    if start in old and end in old:
+        before, rest = old.split(start, 1)
+        new = before + text + rest.split(end, 1)[1]
+    else:
+        new = old.rstrip("\n") + "\n\n" + text
+    args.report.write_text(new, "utf-8")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=500, help="documents in the corpus")
@@ -460,22 +622,31 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--report", type=Path, default=REPO / "docs" / "benchmarks.md")
     parser.add_argument("--devserver-probe", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--search-only",
+        action="store_true",
+        help="one clean Furusato build, then only the search figures (a shorter run at large N)",
+    )
     args = parser.parse_args(argv)
     if args.devserver_probe:
         devserver_probe(args.runs)
         return 0
+    if args.search_only:
+        return search_only(args)
     bench = Bench(args.n, args.work.resolve())
     load_before = os.getloadavg()[0]
     bench.prepare()
     modes = bench.run(args.runs)
     devserver = devserver_rebuilds(args.runs, bench.logs)
+    search = search_cost(bench)
     load = f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
-    text = section(args.n, args.runs, bench, modes, devserver, load)
+    text = section(args.n, args.runs, bench, modes, devserver, load, search)
     print()
     print(table(args.n, modes))
     print()
     print(targets(modes))
     print(f"devserver-style rebuild ({devserver[0]}): {devserver[1]:.2f} s")
+    print(search_lines(search))
     write_report(args.report, args.n, text)
     print(f"\nWrote {args.report}")
     return 0

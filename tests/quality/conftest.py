@@ -148,6 +148,9 @@ class _Tab:
             self.visit.failed_requests.append(f"{response.url} (HTTP {response.status})")
 
     def open(self, url: str) -> Visit:
+        # Leave the last page first: requests its script still had running (the search page
+        # loads its index after `load`) are aborted now, and counted against that visit.
+        self.page.goto("about:blank")
         self.foreign.clear()
         self.visit = Visit(page=self.page, response=None, foreign_requests=self.foreign)
         self.visit.response = self.page.goto(url, wait_until="load")

@@ -49,6 +49,9 @@ REQUIRED_KINDS = (
     "tag-ja",
     "tag-national-ja",
     "regions-index-ja",
+    # Search (its script and the Pagefind index; one page per edition, also when alone).
+    "search",
+    "search-ja",
 )
 # Page types checked when the build has them.
 OPTIONAL_KINDS = (
@@ -90,6 +93,8 @@ NOT_PREFECTURES = frozenset(
         "ja",
         "admin",
         "proposals",
+        "search",
+        "pagefind",
     }
 )
 SECTIONS = ("articles", "events", "ambassadors")
@@ -326,6 +331,8 @@ def pick_pages(output: Path) -> dict[str, str]:
     if (output / "ja" / "404.html").is_file():
         pages["404-ja"] = "/ja/404.html"
     add("editor", output / "admin")
+    add("search", output / "search")
+    add("search-ja", output / "ja" / "search")
     return {kind: pages[kind] for kind in ALL_KINDS if kind in pages}
 
 

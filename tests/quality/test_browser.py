@@ -67,6 +67,11 @@ def test_page_loads_without_errors_or_other_hosts(
         pytest.skip(f"the build has no {kind} page (an optional page type)")
     visit = open_page(url, viewport)
     visit.page.evaluate(SETTLE_JS)
+    if kind.startswith("search"):
+        # Its script loads the index after `load`: wait for it, so that no request is still
+        # running (and aborted, in the next test's visit) when the tab moves on.
+        visit.page.wait_for_selector("#search[data-ready]")
+        visit.page.wait_for_load_state("networkidle")
     problems = visit.problems()
     assert visit.response is not None and visit.response.status == 200, (
         f"{url}: HTTP {visit.response.status}"

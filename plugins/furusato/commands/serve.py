@@ -129,7 +129,12 @@ def devserver(args: Any, make_settings: Callable[..., dict], report: Callable) -
         started = time.perf_counter()
         try:
             # One process: parsed documents stay in memory between rebuilds.
-            build(make_settings(args, FURUSATO_DEV_SITEURL=base), keep_documents=True)
+            # The search index is kept while one exists (plugins/search): a rebuild never
+            # waits for Pagefind; `make html` brings the index up to date.
+            settings = make_settings(
+                args, FURUSATO_DEV_SITEURL=dev_siteurl, FURUSATO_SEARCH_INDEX="keep"
+            )
+            build(settings, keep_documents=True)
         except ContentError as exc:
             report(exc.problems)
             print("Still serving the last good build.")
