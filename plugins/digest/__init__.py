@@ -51,8 +51,12 @@ class DigestGenerator(SiteGenerator):
             targets.insert(0, None)
         for prefecture in targets:
             digests = Digests(site, prefecture, self.zone)
+            archives = {lang: digests.archive(lang) for lang in LANGUAGES}
+            # A month can have news in one edition only (a proposal whose other side is a
+            # story): its page then has no other edition to link.
+            issued = {lang: {str(i.month) for i in a.issues} for lang, a in archives.items()}
             for lang in LANGUAGES:
-                self.write_digest(writer, digests.archive(lang))
+                self.write_digest(writer, archives[lang], issued)
 
     def issue_key(self, issue: Issue) -> str:
         """Fingerprint all an issue shows (its items, figures and the email settings), so an
@@ -79,14 +83,18 @@ class DigestGenerator(SiteGenerator):
         extra = [self.sender, self.authority, self.sitename, self.css]
         return f"digest|{self.site_key}|{fingerprint([shown, extra])}"
 
-    def write_digest(self, writer: SiteWriter, archive: Archive) -> None:
+    def write_digest(
+        self, writer: SiteWriter, archive: Archive, issued: dict[str, set[str]]
+    ) -> None:
         p, lang = archive.prefecture, archive.lang
         urls, absolute = self.urls_for(lang), self.absolute.edition(lang)
         pages = self.editions(lambda u: u.digest(p))
         self.register_editions(pages)
         keys = [self.issue_key(issue) for issue in archive.issues]
         for issue, issue_key in zip(archive.issues, keys, strict=True):
-            self.write_issue(writer, issue, letters.words(issue, self.sitename), issue_key)
+            editions = [lang for lang in LANGUAGES if str(issue.month) in issued[lang]]
+            key = f"{issue_key}|{'+'.join(editions)}"  # its links to the other edition
+            self.write_issue(writer, issue, letters.words(issue, self.sitename), key, editions)
         # The archive shows the months and which have an issue; the feed, every issue.
         months = [(str(m), issue is not None) for m, issue in archive.months]
         key = f"digest|{self.site_key}|{fingerprint([lang, p, months, self.sitename])}"
@@ -162,11 +170,19 @@ class DigestGenerator(SiteGenerator):
             dated=issue.dated,
         )
 
-    def write_issue(self, writer: SiteWriter, issue: Issue, words: letters.Words, key: str) -> None:
-        """Write one issue's web page and its email files."""
+    def write_issue(
+        self,
+        writer: SiteWriter,
+        issue: Issue,
+        words: letters.Words,
+        key: str,
+        editions: list[str],
+    ) -> None:
+        """Write one issue's web page and its email files; `editions` have this month."""
         p, lang, month = issue.prefecture, issue.lang, str(issue.month)
         urls, absolute = self.urls_for(lang), self.absolute.edition(lang)
-        pages = self.editions(lambda u: u.digest_issue(p, month))
+        every = self.editions(lambda u: u.digest_issue(p, month))
+        pages = {other: url for other, url in every.items() if other in editions}
         self.register_editions(pages)
         files = {
             "page": urls.save_as(pages[lang]),
