@@ -227,6 +227,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Cache-Control of theme assets and pictures", _text),
     Setting("FURUSATO_CACHE_FEEDS", "public, max-age=900", "Cache-Control of feeds, calendars "
             "and exports", _text),
+    # Only what static hosts get wrong or send without a charset: each entry costs `_headers`
+    # rules, and Cloudflare Pages reads at most 100. Hosts already send CSV (ours start with a
+    # byte-order mark), JSON and XLSX correctly, with their default caching.
     Setting("FURUSATO_CONTENT_TYPES", {
         "feed.xml": "application/rss+xml; charset=utf-8",
         "atom.xml": "application/atom+xml; charset=utf-8",
@@ -234,11 +237,8 @@ SETTINGS: tuple[Setting, ...] = (
         ".opml": "text/x-opml; charset=utf-8",
         ".xml": "application/xml; charset=utf-8",
         ".txt": "text/plain; charset=utf-8",
-        ".csv": "text/csv; charset=utf-8",
         "digest.xml": "application/rss+xml; charset=utf-8",
         ".eml": "message/rfc822",
-        ".json": "application/json; charset=utf-8",
-        ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }, "Content-Type by file name (first) or suffix", _str_dict(str)),
     # --- the monthly fan-club digest (plugins/digest, `furusato digest`) -----------------
     Setting("FURUSATO_DIGEST", True, "build the monthly digest of each prefecture and the "

@@ -14,6 +14,7 @@ made, so its place in PLUGINS does not matter.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -34,6 +35,8 @@ SECURITY_HEADERS = [
 ]
 PAGE_SUFFIXES = (".html",)
 PLACEHOLDER = ":prefecture"
+MONTH_PLACEHOLDER = ":month"
+MONTH = re.compile(r"\d{4}-\d{2}")  # a digest issue's folder
 EVENT_PLACEHOLDER = ":event"
 _TEMPLATE = Path(__file__).with_name("_headers.j2")
 
@@ -120,12 +123,20 @@ def header_rules(paths: list[str], prefectures: set[str], settings: dict[str, An
         kind = content_type(path, types)
         if parts[0] == PLACEHOLDER and parts[1:2] == ["events"] and len(parts) == 4:
             parts[2] = EVENT_PLACEHOLDER  # one rule for every event's event.ics
+        # one rule for every month's digest files (/:prefecture/digest/:month/digest.eml)
+        parts = [
+            MONTH_PLACEHOLDER if i and parts[i - 1] == "digest" and MONTH.fullmatch(part) else part
+            for i, part in enumerate(parts)
+        ]
         if kind is not None:
             rules.add(Rule("/" + "/".join(parts), settings["FURUSATO_CACHE_FEEDS"], kind))
             continue
         depth = 2 if parts[0] == PLACEHOLDER else 1
-        pattern = "/".join(parts[:depth]) + "/*" if len(parts) > depth else "/".join(parts)
-        rules.add(Rule("/" + pattern, settings["FURUSATO_CACHE_ASSETS"]))
+        if len(parts) > depth and parts[depth - 1] == "ja":
+            depth += 1  # the Japanese edition's root is a site root too
+        if len(parts) <= depth:
+            continue  # a site's own export (impact.csv, .xlsx): the host's default caching
+        rules.add(Rule("/" + "/".join(parts[:depth]) + "/*", settings["FURUSATO_CACHE_ASSETS"]))
     # `:prefecture` matches any top folder, the national Japanese edition's `ja/` too: a rule
     # for /ja/feed.xml beside /:prefecture/feed.xml would give that file two rules, which hosts
     # join into one invalid header. Keep the placeholder's rule alone.
