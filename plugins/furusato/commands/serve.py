@@ -131,9 +131,7 @@ def devserver(args: Any, make_settings: Callable[..., dict], report: Callable) -
             # One process: parsed documents stay in memory between rebuilds.
             # The search index is kept while one exists (plugins/search): a rebuild never
             # waits for Pagefind; `make html` brings the index up to date.
-            settings = make_settings(
-                args, FURUSATO_DEV_SITEURL=base, FURUSATO_SEARCH_INDEX="keep"
-            )
+            settings = make_settings(args, FURUSATO_DEV_SITEURL=base, FURUSATO_SEARCH_INDEX="keep")
             build(settings, keep_documents=True)
         except ContentError as exc:
             report(exc.problems)
