@@ -249,7 +249,10 @@ def english_left(html: str, po: Catalog) -> list[str]:
         data += [v for v in _json_values(json.loads(element.text)) if not v.startswith("http")]
         element.drop_tree()
     shown = [tree.text_content(), *data]
-    shown += [v for name in TEXT_ATTRIBUTES for v in tree.xpath(f"//@{name}")]
+    # (an <option>'s value is sent, never shown: its text is)
+    shown += [
+        v for name in TEXT_ATTRIBUTES for v in tree.xpath(f"//*[not(self::option)]/@{name}")
+    ]
     shown_text = "\n".join(shown)
     left = []
     for message in po:

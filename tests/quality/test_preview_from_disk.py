@@ -85,12 +85,18 @@ def test_every_navigation_link_opens_a_styled_page_from_disk(
         local = sorted({t.split("#")[0] for t in targets if t.startswith("file:")})
         assert len(local) >= 3, targets  # the site's own navigation, not only outside links
         for target in local:
-            assert target.endswith(".html") or target.endswith((".xml", ".ics", ".opml")), target
-            assert _file(target).is_file(), f"{start} links to {target}, which is not a file"
-            if target.endswith(".html"):
+            file = target.split("?")[0]  # a search narrowed to a prefecture: ?prefecture=
+            assert file.endswith(".html") or file.endswith((".xml", ".ics", ".opml")), target
+            assert _file(file).is_file(), f"{start} links to {target}, which is not a file"
+            if file.endswith(".html"):
                 page.goto(target, wait_until="load")
                 assert page.eval_on_selector(".skip-link", STYLED) == "absolute", target
-        assert failed == []
+            if file.endswith("/search/index.html"):
+                # Browsers run no module script from file://: the search page keeps its
+                # links to the lists, which is what a preview from disk offers instead.
+                assert page.locator("#search-fallback a").count() > 0
+        search_js = [url for url in failed if url.endswith("/theme/js/search.js")]
+        assert [url for url in failed if url not in search_js] == []
     finally:
         context.close()
 
