@@ -91,7 +91,16 @@ def fill_article(pg, title: str | None) -> None:
     field(pg, "date").locator("input[type=date]").fill("2026-06-01")
     field(pg, "author").get_by_label("Amy Chen (amy-chen)").check()
     field(pg, "summary").locator("textarea").fill("Where to eat snow crab in Tottori in winter.")
-    field(pg, "body").locator("[contenteditable=true]").first.click()
+    body = field(pg, "body").locator("[contenteditable=true]")
+    # The editor renders the fields below the fold as the form scrolls (the proposal fields
+    # made the form long enough that the body starts unrendered): scroll the edit pane.
+    for _ in range(20):
+        if body.count():
+            break
+        pg.mouse.move(300, 600)
+        pg.mouse.wheel(0, 1500)
+        pg.wait_for_timeout(100)
+    body.first.click()
     pg.keyboard.type("Crab season starts in November, and the port market opens at dawn.")
 
 
