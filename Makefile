@@ -130,7 +130,7 @@ share-card: $(VENV)/.installed ## Redraw the default share card and logo PNGs in
 	$(PYTHON) theme/cards/make_cards.py
 
 screenshots: html ## Save PNGs of the main page types (phone, desktop) to docs/screenshots/
-	$(PYTHON) -m tests.quality.screenshots $(OUTPUTDIR) docs/screenshots
+	PYTHONPATH=plugins $(PYTHON) -m tests.quality.screenshots $(OUTPUTDIR) docs/screenshots
 
 lint: $(VENV)/.installed ## ruff lint and format check
 	$(VENV)/bin/ruff check .
