@@ -250,9 +250,7 @@ def english_left(html: str, po: Catalog) -> list[str]:
         element.drop_tree()
     shown = [tree.text_content(), *data]
     # (an <option>'s value is sent, never shown: its text is)
-    shown += [
-        v for name in TEXT_ATTRIBUTES for v in tree.xpath(f"//*[not(self::option)]/@{name}")
-    ]
+    shown += [v for name in TEXT_ATTRIBUTES for v in tree.xpath(f"//*[not(self::option)]/@{name}")]
     shown_text = "\n".join(shown)
     left = []
     for message in po:

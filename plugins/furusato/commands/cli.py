@@ -197,13 +197,18 @@ def cmd_codeowners(args: argparse.Namespace) -> int:
             return 1
         print(f"{codeowners.PATH.as_posix()} is up to date")
         return 0
-    if current != text:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        print(f"Wrote {codeowners.PATH.as_posix()}")
-    else:
-        print(f"{codeowners.PATH.as_posix()} is already up to date")
+    _write_generated(path, current, text, codeowners.PATH.as_posix())
     return 0
+
+
+def _write_generated(path: Path, current: str | None, text: str, name: str) -> None:
+    """Write a generated file (CODEOWNERS, the editor's config) only when it changed."""
+    if current == text:
+        print(f"{name} is already up to date")
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"Wrote {name}")
 
 
 def cmd_cms_config(args: argparse.Namespace) -> int:
@@ -236,12 +241,7 @@ def cmd_cms_config(args: argparse.Namespace) -> int:
             return 1
         print(f"{cms.CONFIG_PATH} is up to date")
         return 0
-    if current != text:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        print(f"Wrote {cms.CONFIG_PATH}")
-    else:
-        print(f"{cms.CONFIG_PATH} is already up to date")
+    _write_generated(path, current, text, str(cms.CONFIG_PATH))
     if settings.get("FURUSATO_REPOSITORY") is None:
         print(
             f"note: FURUSATO_REPOSITORY is not set in {args.settings}, so the editor has no "
