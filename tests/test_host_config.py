@@ -13,7 +13,7 @@ import pytest
 
 from furusato import csp
 from furusato.settings import with_defaults
-from host_config import Rule, header_rules
+from host_config import Rule, header_rules, too_many_rules
 from tests.quality.site_pages import is_email
 from tests.sitebuild import REPO, build_site, copy_site
 
@@ -122,6 +122,14 @@ def test_every_file_gets_one_cache_policy_and_pages_the_hosts_short_default(buil
             assert cache == [], url
         else:
             assert cache == [feeds], url
+
+
+def test_too_many_rules_for_cloudflare_is_said_with_what_to_do() -> None:
+    assert too_many_rules(100) is None
+    message = too_many_rules(101)
+    assert message is not None
+    assert message.startswith("_headers has 101 rules; Cloudflare Pages reads only the first 100")
+    assert "content/pages/" in message
 
 
 def test_headers_file_stays_within_cloudflare_limits(built: Path) -> None:

@@ -14,6 +14,7 @@ made, so its place in PLUGINS does not matter.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,6 +28,10 @@ from pelican import signals
 from furusato import csp
 from furusato_engine import Build, require
 from furusato_engine import signals as engine_signals
+
+log = logging.getLogger(__name__)
+# Cloudflare Pages reads at most this many rules of `_headers` (Netlify has no such limit).
+CLOUDFLARE_RULES = 100
 
 # Headers every response gets besides the Content-Security-Policy.
 SECURITY_HEADERS = [
@@ -161,6 +166,18 @@ def header_rules(paths: list[str], prefectures: set[str], settings: dict[str, An
     )
 
 
+def too_many_rules(count: int) -> str | None:
+    """Say what to do when `_headers` has more rules than Cloudflare Pages reads."""
+    if count <= CLOUDFLARE_RULES:
+        return None
+    return (
+        f"_headers has {count} rules; Cloudflare Pages reads only the first "
+        f"{CLOUDFLARE_RULES}, so some pages there would lose their Content-Security-Policy or "
+        "caching. Every top-level page in content/pages/ adds rules: on Cloudflare Pages keep "
+        "them few, or deploy to Netlify or GitHub Pages, which have no such limit"
+    )
+
+
 def write_host_config(build: Build) -> None:
     """Write `_headers` and `.nojekyll` beside the site, once every file of it is made."""
     settings, writer = build.settings, build.writer
@@ -174,14 +191,16 @@ def write_host_config(build: Build) -> None:
         keep_trailing_newline=True,
         autoescape=False,  # a plain-text file for the host, not HTML
     )
+    policies = csp_rules(
+        writer.paths(),
+        settings["FURUSATO_CSP"],
+        csp.page_policies(settings.get("FURUSATO_REPOSITORY")),
+    )
+    warning = too_many_rules(1 + len(policies) + len(rules))
+    if warning:
+        log.warning(warning)
     text = env.get_template(_TEMPLATE.name).render(
-        policies=csp_rules(
-            writer.paths(),
-            settings["FURUSATO_CSP"],
-            csp.page_policies(settings.get("FURUSATO_REPOSITORY")),
-        ),
-        security=SECURITY_HEADERS,
-        rules=rules,
+        policies=policies, security=SECURITY_HEADERS, rules=rules
     )
     writer.write_bytes("_headers", text.encode("utf-8"))
     # GitHub Pages runs Jekyll on branch deploys unless told not to; Jekyll would hide
