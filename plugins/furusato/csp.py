@@ -23,7 +23,7 @@ A folder inside a single-prefecture build is the same key (the site is rooted at
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
 # Video players whose pages an article may embed (the sanitizer's iframe allow-list, and the
@@ -133,3 +133,14 @@ def meta_for(
 ) -> str:
     """Return the <meta> policy of the page written to output file `path`."""
     return meta(policy_for(path, base, pages))
+
+
+def meta_by_path(
+    base: Mapping[str, list[str]],
+    pages: Mapping[str, Mapping[str, list[str]]] = PAGE_POLICIES,
+) -> Callable[[str], str]:
+    """Return `meta_for` with every folder's policy joined once, for the templates to call on
+    each page they render (a lookup, not a policy built again per page)."""
+    metas = {folder: meta(policy_for(folder, base, pages)) for folder in pages}
+    plain = meta(base)
+    return lambda path: metas.get(folder_of(path, pages) or "", plain)

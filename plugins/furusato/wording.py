@@ -323,7 +323,7 @@ def template_globals(urls: Urls, settings: Mapping[str, Any]) -> dict[str, Any]:
     """Return what every template may use besides its page data and the Site (which the
     engine passes with each page, since it is loaded after the templates' environment)."""
     policy = settings.get("FURUSATO_CSP", csp.POLICY)
-    pages = csp.page_policies(settings.get("FURUSATO_REPOSITORY"))
+    meta_of = csp.meta_by_path(policy, csp.page_policies(settings.get("FURUSATO_REPOSITORY")))
     return {
         "urls": urls,
         "regions": REGIONS,
@@ -337,7 +337,7 @@ def template_globals(urls: Urls, settings: Mapping[str, Any]) -> dict[str, Any]:
         # The _headers policy (host_config), repeated in every page's <meta> for hosts
         # that ignore _headers, such as GitHub Pages: the base policy, and each page's own.
         "CSP": csp.meta(policy),
-        "page_csp": lambda url: csp.meta_for(urls.save_as(url), policy, pages),
+        "page_csp": lambda url: meta_of(urls.save_as(url)),
         # Who publishes the site (None where a development build leaves one unset): the
         # footer and the about page show only what is set. Templates escape them as text.
         "OWNER": ownership(settings),
