@@ -107,6 +107,11 @@ def probed_theme(dest: Path, template: str) -> Path:
     return dest
 
 
+def snapshot(out: Path) -> dict[str, bytes]:
+    """Return every file of a built site, by path relative to the output folder."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
 def copy_site(name: str, dest: Path, files: dict[str, str | None] | None = None) -> Path:
     """Copy fixture site `name` to `dest`, then write (or, for None, delete) `files`."""
     shutil.copytree(SITES / name, dest)

@@ -18,15 +18,10 @@ import pytest
 
 from furusato.errors import ContentError
 from furusato.reading.loader import DocumentCache, Options, load_site
-from tests.sitebuild import REPO, build_result, build_site, copy_site, page, texts
+from tests.sitebuild import REPO, build_result, build_site, copy_site, page, snapshot, texts
 
 ARTICLES = "content/tottori/articles"
 EDITED = f"{ARTICLES}/2026-01-29-article-04.md"
-
-
-def snapshot(out: Path) -> dict[str, bytes]:
-    """Return every file of a built site, by path relative to the output folder."""
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
 
 class Project:
@@ -197,16 +192,16 @@ def test_editing_one_article_renders_only_the_pages_that_show_it(
     from furusato_engine.writer import SafeWriter
 
     rendered: list[str] = []
-    write_bytes = SafeWriter.write_bytes
+    entry = SafeWriter._entry  # every file made (written or produced) is recorded here
 
-    def recording(self, path: str, data: bytes, key: str | None = None) -> None:
+    def recording(self, path: str, digest: str, key: str | None) -> dict:
         if key is not None:  # what Stats.rendered counts
             rendered.append(path)
-        write_bytes(self, path, data, key)
+        return entry(self, path, digest, key)
 
     before = snapshot(project.out)
     _edit(project)
-    monkeypatch.setattr(SafeWriter, "write_bytes", recording)
+    monkeypatch.setattr(SafeWriter, "_entry", recording)
     stats = project.build()
     monkeypatch.undo()
     after = assert_same_as_clean(project)

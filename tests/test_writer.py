@@ -11,15 +11,19 @@ import pytest
 
 from furusato.errors import BuildError, ContentError
 from furusato_engine.writer import SafeWriter
-from tests.sitebuild import REPO, build_site, copy_site, page, probed_theme, texts, writer_settings
+from tests.sitebuild import (
+    REPO,
+    build_site,
+    copy_site,
+    page,
+    probed_theme,
+    snapshot,
+    texts,
+    writer_settings,
+)
 
 ARTICLE = "content/tottori/articles/2026-03-19-article-11.md"
 ARTICLE_URL = "/tottori/articles/article-11/"
-
-
-def snapshot(out: Path) -> dict[str, bytes]:
-    """Every file of a build (dotfiles included) with its bytes."""
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
 
 def leftovers(out: Path) -> list[str]:

@@ -7,6 +7,7 @@ there is no national one.
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from typing import Any
 
@@ -86,7 +87,13 @@ class CalendarsGenerator(SiteGenerator):
         key = f"ics|{url}|{fingerprint([events, repr(info)])}"
         if writer.up_to_date(path, key):
             return
-        writer.write_bytes(path, calendar(events, info, self.event_url, self.timezones), key)
+        writer.produce([path], key, functools.partial(self.calendar_file, path, events, info))
+
+    def calendar_file(
+        self, path: str, events: list[Event], info: CalendarInfo | None
+    ) -> dict[str, bytes]:
+        """Return {path: the .ics of `events`} (a job for the writer)."""
+        return {path: calendar(events, info, self.event_url, self.timezones)}
 
 
 def both(message: str, english: dict[str, str], japanese: dict[str, str]) -> str:

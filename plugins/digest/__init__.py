@@ -7,6 +7,7 @@ feed in `digest.feed`. This module renders the templates and writes the files.
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -110,6 +111,14 @@ class DigestGenerator(SiteGenerator):
         key = f"digest|{self.site_key}|{fingerprint([key, keys, limit])}"
         if writer.up_to_date(feed_path, key):
             return
+        writer.produce(
+            [feed_path], key, functools.partial(self.feed_file, feed_path, feed_url, archive)
+        )
+
+    def feed_file(self, path: str, url: str, archive: Archive) -> dict[str, bytes]:
+        """Return {path: the digest feed of `archive`}, its latest issues in full."""
+        p, lang = archive.prefecture, archive.lang
+        absolute = self.absolute.edition(lang)
         feed = digest_feed.DigestFeed(
             key=(p.slug if p else "all") + ("" if lang == "en" else f"/{lang}"),
             lang=lang,
@@ -123,14 +132,14 @@ class DigestGenerator(SiteGenerator):
             )
             % {"where": self.where(p, lang)},
             home=absolute.digest(p),
-            url=feed_url,
+            url=url,
             items=tuple(
                 self.feed_item(issue, absolute)
                 for issue in archive.issues[: self.settings["FURUSATO_FEED_ITEMS"]]
             ),
             empty_date=self.empty_date,
         )
-        writer.write_bytes(feed_path, digest_feed.render(feed, self.authority), key)
+        return {path: digest_feed.render(feed, self.authority)}
 
     def where(self, p: Prefecture | None, lang: str) -> str:
         return getattr(p.name, lang) if p else gettext(lang, N_("all prefectures"))
@@ -180,7 +189,7 @@ class DigestGenerator(SiteGenerator):
     ) -> None:
         """Write one issue's web page and its email files; `editions` have this month."""
         p, lang, month = issue.prefecture, issue.lang, str(issue.month)
-        urls, absolute = self.urls_for(lang), self.absolute.edition(lang)
+        urls = self.urls_for(lang)
         every = self.editions(lambda u: u.digest_issue(p, month))
         pages = {other: url for other, url in every.items() if other in editions}
         self.register_editions(pages)
@@ -195,15 +204,29 @@ class DigestGenerator(SiteGenerator):
             return
         data = self.common(p, lang, pages)
         data.update(issue=issue, words=words)
-        writer.write_bytes(files["page"], self.page(pages[lang], "digest", data), key)
+        writer.produce(
+            list(files.values()),
+            key,
+            functools.partial(self.issue_files, files, pages[lang], data, issue, words),
+        )
+
+    def issue_files(
+        self,
+        files: dict[str, str],
+        url: str,
+        data: dict[str, Any],
+        issue: Issue,
+        words: letters.Words,
+    ) -> dict[str, bytes]:
+        """Return the bytes of an issue's web page, email HTML, plain text and .eml."""
+        lang = issue.lang
+        absolute = self.absolute.edition(lang)
         env = self.environment(lang)
         email = env.get_template("email/digest.html").render(
             {**data, "urls": absolute, "site": self.site, "email_image": letters.email_image}
         )
         html = letters.inline(email, self.css).rstrip("\n") + "\n"
         text = letters.plain_text(issue, absolute, words)
-        writer.write_bytes(files["html"], html.encode("utf-8"), key)
-        writer.write_bytes(files["text"], text.encode("utf-8"), key)
         eml = letters.message(
             issue,
             words,
@@ -211,9 +234,14 @@ class DigestGenerator(SiteGenerator):
             html,
             sender=self.sender,
             authority=self.authority,
-            list_url=absolute.digest(p),
+            list_url=absolute.digest(issue.prefecture),
         )
-        writer.write_bytes(files["eml"], eml, key)
+        return {
+            files["page"]: self.page(url, "digest", data),
+            files["html"]: html.encode("utf-8"),
+            files["text"]: text.encode("utf-8"),
+            files["eml"]: eml,
+        }
 
 
 def get_generators(pelican: Any) -> type[SiteGenerator]:

@@ -7,6 +7,7 @@ FEED_* settings to None), so there is one feed stack.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from typing import Any
 
@@ -61,7 +62,9 @@ class FeedsGenerator(SiteGenerator):
             ):
                 path = self.absolute.save_as(url)
                 if not writer.up_to_date(path, key):  # unchanged items: keep the file as it is
-                    writer.write_bytes(path, render(feed, self.ctx), key)
+                    writer.produce(
+                        [path], key, functools.partial(_feed_file, path, render, feed, self.ctx)
+                    )
         if site.single is None:  # a single prefecture's site has no national feed list
             title = f"{self.settings.get('SITENAME', 'Furusato')}: feeds of every prefecture"
             opml_url = self.absolute.national("feeds.opml")
@@ -99,3 +102,10 @@ def initialized(pelican: Any) -> None:
 def register() -> None:
     signals.initialized.connect(initialized)
     signals.get_generators.connect(get_generators)
+
+
+def _feed_file(
+    path: str, render: Any, feed: feeds.Feed, ctx: feeds.FeedContext
+) -> dict[str, bytes]:
+    """Return {path: the feed rendered as RSS or Atom by `render`} (a job for the writer)."""
+    return {path: render(feed, ctx)}

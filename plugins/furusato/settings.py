@@ -276,8 +276,9 @@ SETTINGS: tuple[Setting, ...] = (
             "(whenever an indexed page changed) or 'keep' (reuse the last index while one "
             "exists; the devserver's mode, so a rebuild never waits for Pagefind)",
             _choice("pages", "keep"), changes_output=False),
-    Setting("FURUSATO_JOBS", None, "processes that parse new or changed files (None: one per "
-            "CPU)", _optional(_whole(1)), changes_output=False),
+    Setting("FURUSATO_JOBS", None, "processes that parse new or changed files and render "
+            "pages (None: one per CPU, when there is enough to do; the output is the same "
+            "whatever the number)", _optional(_whole(1)), changes_output=False),
 )  # fmt: skip
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -131,6 +131,7 @@ def finish(pelican: Any) -> None:
     finished(pelican.settings)
     if build is None or build.writer is None:
         return  # the run failed before writing; nothing to commit
+    build.writer.flush()  # type: ignore[attr-defined]  # SafeWriter's: make produced files
     rendered = time.perf_counter()
     build.timings["render"] = rendered - build.started - build.timings["load"]
     signals.pages_written.send(build)

@@ -266,7 +266,9 @@ class SiteGenerator(Generator):
         key = f"{template}|{url}|{self.site_key}|{fingerprint(data)}|{fingerprint(extra)}"
         if writer.up_to_date(path, key):
             return
-        writer.write_bytes(path, self.page(url, template, {**data, **extra}), key)
+        writer.produce(
+            [path], key, functools.partial(self.page_file, path, url, template, {**data, **extra})
+        )
 
     def share_context(self, lang: str) -> ShareContext:
         """Return what the sharing tags of every page in `lang` share (absolute URLs)."""
@@ -276,6 +278,12 @@ class SiteGenerator(Generator):
             publisher=self.settings.get("FURUSATO_PUBLISHER"),
             site=self.site,
         )
+
+    def page_file(
+        self, path: str, url: str, template: str, data: dict[str, Any]
+    ) -> dict[str, bytes]:
+        """Return {path: the page serving `url`} (a job for `SiteWriter.produce`)."""
+        return {path: self.page(url, template, data)}
 
     def page(self, url: str, template: str, data: dict[str, Any]) -> bytes:
         """Return the bytes of the page serving `url`, rendered from `template` and `data`."""

@@ -8,6 +8,12 @@ fails before that point leaves output/ exactly as it was; a commit that fails ha
 rolled back from its journal (every file it replaced or deleted was set aside first), so
 output/ is again exactly the previous build.
 
+Files may also be *produced*: a generator hands the writer the paths, the render key and a
+function that makes their bytes, and the writer runs those functions when the pages are
+complete, shared among worker processes forked from the build (`FURUSATO_JOBS`). Each
+function's bytes are the same in any process, the staged files are named after the job, and
+the commit sorts them by path, so the output is byte-identical whatever the number of workers.
+
 One build at a time writes an output folder (a lock beside it); each build stages into a
 folder of its own, and the output folder may never be a source folder (a build deletes
 every file there that it did not make).
@@ -15,14 +21,19 @@ every file there that it did not make).
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import gc
 import hashlib
 import json
 import logging
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Mapping
+import threading
+import traceback
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -47,6 +58,13 @@ class SiteWriter(Protocol):
 
     def write_bytes(self, path: str, data: bytes, key: str | None = None) -> None:
         """Write `data` to output/`path` (relative, POSIX) when the build commits."""
+
+    def produce(
+        self, paths: Sequence[str], key: str | None, make: Callable[[], Mapping[str, bytes]]
+    ) -> None:
+        """Write the files `paths`, made together from render key `key`, with the bytes
+        `make()` returns for each: now, or with other pages in a worker process. `make` may
+        read the Site but must change nothing the build reads afterwards."""
 
     def copy_file(self, source: Path, path: str) -> None:
         """Publish a file as it is."""
@@ -88,6 +106,21 @@ class Stats:
     deleted: int = 0
 
 
+# Produced jobs worth forking worker processes for (when FURUSATO_JOBS is not set), and how
+# many jobs a worker takes at a time from the shared counter.
+PARALLEL_MIN = 200
+CHUNK = 8
+
+
+@dataclass
+class _Job:
+    """Files to make together: their paths, render key and the function making their bytes."""
+
+    paths: list[str]
+    key: str | None
+    make: Callable[[], Mapping[str, bytes]]
+
+
 class SafeWriter:
     """Pelican writer that stages changed files and commits them atomically per file."""
 
@@ -121,6 +154,8 @@ class SafeWriter:
         self.staged: list[tuple[Path, str]] = []
         self._staged_by_path: dict[str, Path] | None = None
         self.stats = Stats()
+        self.jobs = settings.get("FURUSATO_JOBS")  # None: one per CPU, when worth it
+        self._pending: list[_Job] = []
 
     def _purpose(self) -> str:
         return f"manifest:{self.output}"
@@ -186,29 +221,161 @@ class SafeWriter:
 
     def write_bytes(self, path: str, data: bytes, key: str | None = None) -> None:
         """Write `data` to output/`path` at commit time, unless the file already holds it."""
+        self._claim(path)
+        self._store(path, data, key)
+
+    def _claim(self, path: str) -> None:
+        """Refuse a path that another part of the build writes, or a write after the commit."""
         if path in self.new:
             raise RuntimeError(f"two parts of the build write {path}")
         if self._lock_fd is None:
             raise RuntimeError(f"{path} was written after the build committed output/")
+
+    def produce(
+        self, paths: Sequence[str], key: str | None, make: Callable[[], Mapping[str, bytes]]
+    ) -> None:
+        """Write the files `paths` (made together from render key `key`) with the bytes
+        `make()` returns for each, when the pages are complete (`flush`), in worker
+        processes when there are many. `make` must change nothing the build reads later:
+        in a worker, its changes are lost."""
+        paths = list(paths)
+        for path in paths:
+            self._claim(path)
+            self.new[path] = _PENDING
+        self._pending.append(_Job(paths, key, make))
+
+    def flush(self) -> None:
+        """Make every produced file: in worker processes forked from this one when there are
+        enough of them and forking is safe, otherwise here, one after the other."""
+        jobs, self._pending = self._pending, []
+        if not jobs:
+            return
+        workers = self.jobs or os.cpu_count() or 1
+        workers = min(workers, len(jobs))
+        wanted = workers > 1 and (self.jobs is not None or len(jobs) >= PARALLEL_MIN)
+        # fork copies only the calling thread: with others running (the devserver's HTTP
+        # server), a lock one of them holds would stay held in the worker for ever.
+        forkable = sys.platform.startswith("linux") and threading.active_count() == 1
+        if wanted and forkable:
+            self._make_in_workers(jobs, workers)
+            return
+        for job in jobs:
+            files = _made(job)
+            for path in job.paths:
+                self._store(path, files[path], job.key)
+
+    def _make_in_workers(self, jobs: list[_Job], workers: int) -> None:
+        """Make `jobs` in this process and `workers - 1` forked ones, each taking the next
+        few jobs from a shared counter, and record what each made."""
+        import multiprocessing  # only builds that fork pay for importing it
+
+        counter = multiprocessing.get_context("fork").Value("q", 0)
+        results = self.staging / "results"
+        results.mkdir()
+        # Objects that exist now are never collected in the workers: the collector would
+        # otherwise touch, and so copy, every page of memory they share with this process.
+        gc.freeze()
+        children: list[int] = []
+        try:
+            for number in range(1, workers):
+                pid = os.fork()
+                if pid == 0:  # the worker: make its shares, write what it made, and leave
+                    status = 1
+                    try:
+                        made = self._work(jobs, counter)
+                        (results / str(number)).write_text(json.dumps(made))
+                        status = 0
+                    except BaseException as exc:  # reported to the parent
+                        _report(results / str(number), exc)
+                    finally:
+                        sys.stdout.flush()
+                        sys.stderr.flush()
+                        os._exit(status)
+                children.append(pid)
+            mine = self._work(jobs, counter)
+        finally:
+            failed = _reap(children)
+            gc.unfreeze()
+        made = [mine]
+        for number in range(1, workers):
+            answer = results / str(number)
+            try:
+                body = json.loads(answer.read_text())
+            except (OSError, ValueError):
+                body = {"error": "the worker process ended without saying why"}
+            if isinstance(body, dict):
+                where = f" ({body['path']})" if body.get("path") else ""
+                raise BuildError(f"making the pages failed{where}: {body['error']}")
+            made.append(body)
+        if failed:
+            raise BuildError(f"a worker process making the pages failed ({failed})")
+        shutil.rmtree(results)
+        entries = sorted(tuple(entry) for share in made for entry in share)
+        for index, position, digest, staged in entries:
+            job = jobs[index]
+            path = job.paths[position]
+            if staged is None:
+                self._unchanged(path, digest, job.key)
+            else:
+                self._staged(path, digest, job.key, self.staging / staged)
+
+    def _work(self, jobs: list[_Job], counter: Any) -> list[tuple[int, int, str, str | None]]:
+        """Make jobs taken from `counter` until none is left; stage each changed file under a
+        name of its job's and return (job, position, SHA-1, staged name or None)."""
+        made: list[tuple[int, int, str, str | None]] = []
+        while True:
+            with counter.get_lock():
+                start = counter.value
+                counter.value = start + CHUNK
+            if start >= len(jobs):
+                return made
+            for index in range(start, min(start + CHUNK, len(jobs))):
+                job = jobs[index]
+                try:
+                    files = _made(job)
+                except Exception as exc:
+                    exc.add_note(f"making {', '.join(job.paths)}")
+                    raise
+                for position, path in enumerate(job.paths):
+                    data = files[path]
+                    digest = _sha1(data)
+                    if self._same(path, digest):
+                        made.append((index, position, digest, None))
+                        continue
+                    name = f"{index}.{position}"
+                    _stage(self.staging / name, data, path, self.staging, self.output)
+                    made.append((index, position, digest, name))
+
+    def _same(self, path: str, digest: str) -> bool:
+        """Say whether output/`path` already holds bytes of SHA-1 `digest` (no effect)."""
+        old = self.old.get(path)
+        return bool(old and old.get("sha1") == digest and self._intact(path, old))
+
+    def _store(self, path: str, data: bytes, key: str | None) -> None:
+        """Record `path`'s bytes: keep the file in output/ that holds them, or stage them."""
         digest = _sha1(data)
+        if self._same(path, digest):
+            self._unchanged(path, digest, key)
+            return
+        staged = self.staging / str(len(self.staged))
+        _stage(staged, data, path, self.staging, self.output)
+        self._staged(path, digest, key, staged)
+
+    def _entry(self, path: str, digest: str, key: str | None) -> dict[str, Any]:
         entry: dict[str, Any] = {"sha1": digest}
         if key is not None:
             entry["key"] = _sha1(f"{self.salt}:{key}".encode())
             self.stats.rendered += 1
         self.new[path] = entry
-        old = self.old.get(path)
-        if old and old.get("sha1") == digest and self._intact(path, old):
-            entry.update(size=old["size"], mtime_ns=old["mtime_ns"])
-            self.stats.unchanged += 1
-            return
-        staged = self.staging / str(len(self.staged))
-        try:
-            staged.write_bytes(data)
-        except OSError as exc:
-            raise BuildError(
-                f"could not write {path} into the staging folder {self.staging}: "
-                f"{_reason(exc)}; {self.output} was left as it was"
-            ) from exc
+        return entry
+
+    def _unchanged(self, path: str, digest: str, key: str | None) -> None:
+        old = self.old[path]
+        self._entry(path, digest, key).update(size=old["size"], mtime_ns=old["mtime_ns"])
+        self.stats.unchanged += 1
+
+    def _staged(self, path: str, digest: str, key: str | None, staged: Path) -> None:
+        self._entry(path, digest, key)
         self.staged.append((staged, path))
         self.stats.written += 1
 
@@ -234,6 +401,7 @@ class SafeWriter:
 
     def digest(self, path: str) -> str | None:
         """Return the SHA-1 of the bytes this build made or kept for `path`, or None."""
+        self.flush()
         entry = self.new.get(path)
         return entry["sha1"] if entry else None
 
@@ -242,6 +410,7 @@ class SafeWriter:
         written, else the current one in output/ (families that derive files from pages)."""
         if path not in self.new:
             raise KeyError(f"{path} is not part of this build")
+        self.flush()
         if self._staged_by_path is None or len(self._staged_by_path) != len(self.staged):
             self._staged_by_path = {name: staged for staged, name in self.staged}
         staged = self._staged_by_path.get(path)
@@ -253,6 +422,7 @@ class SafeWriter:
         Every file replaced or deleted is first set aside in a backup folder, so that a
         failure half-way puts everything back (BuildError) and output/ stays the last build.
         """
+        self.flush()
         # Without a manifest the next build rewrites everything, so a commit interrupted
         # half-way can never leave a file that the manifest wrongly calls current.
         self.manifest_path.unlink(missing_ok=True)
@@ -375,6 +545,52 @@ def abandon(settings: Mapping[str, Any]) -> None:
     writer = _RUNNING.get(id(settings))
     if writer is not None:
         writer.abandon()
+
+
+# What a produced path holds in SafeWriter.new until its job has run.
+_PENDING: dict[str, Any] = {}
+
+
+def _made(job: _Job) -> Mapping[str, bytes]:
+    """Run a produced job; check that it made exactly its paths, as bytes."""
+    files = job.make()
+    if set(files) != set(job.paths) or not all(isinstance(b, bytes) for b in files.values()):
+        raise RuntimeError(
+            f"a job to make {', '.join(job.paths)} returned {', '.join(sorted(files))}"
+        )
+    return files
+
+
+def _stage(staged: Path, data: bytes, path: str, staging: Path, output: Path) -> None:
+    """Write `data`, the future output/`path`, to the staging file `staged`."""
+    try:
+        staged.write_bytes(data)
+    except OSError as exc:
+        raise BuildError(
+            f"could not write {path} into the staging folder {staging}: "
+            f"{_reason(exc)}; {output} was left as it was"
+        ) from exc
+
+
+def _report(answer: Path, exc: BaseException) -> None:
+    """Tell the parent why a worker failed: the error's text, its notes and where it was."""
+    notes = getattr(exc, "__notes__", [])
+    where = notes[-1].removeprefix("making ") if notes else ""
+    text = _reason(exc) if isinstance(exc, BuildError | OSError) else f"{type(exc).__name__}: {exc}"
+    log.debug("worker failed:\n%s", "".join(traceback.format_exception(exc)))
+    with contextlib.suppress(OSError):  # the parent then says the worker gave no reason
+        answer.write_text(json.dumps({"error": text, "path": where}))
+
+
+def _reap(children: list[int]) -> str:
+    """Wait for every worker; return how the first that failed ended ('' when none did)."""
+    failed = ""
+    for pid in children:
+        _, status = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        if code and not failed:
+            failed = f"exit status {code}" if code > 0 else f"signal {-code}"
+    return failed
 
 
 class _Journal:

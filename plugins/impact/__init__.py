@@ -3,6 +3,7 @@ and JSON) and the policy proposals pages (/<slug>/proposals/, /proposals/, by st
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -206,23 +207,41 @@ class ImpactGenerator(SiteGenerator):
                 ["impact.xlsx", *(f"impact-{t}.csv" for t in SUMMARY_TABLES)],
             ),
         }
-        report: PrefectureReport | None = None
         if not writer.all_up_to_date(list(files.values()), key):
-            report = report_for(self.site, prefecture)
-            writer.write_bytes(files["json"], prefecture_json(report, urls), key)
-            writer.write_bytes(files["csv"], prefecture_csv(report), key)
-            where = {"en": f"{prefecture.name.en} ({prefecture.name.ja})", "ja": prefecture.name.ja}
-            for lang, url in pages.items():
-                tables = prefecture_tables(report, self.urls_for(lang), lang)
-                title = gettext(lang, N_("Local return report: %(prefecture)s")) % {
-                    "prefecture": getattr(prefecture.name, lang)
-                }
-                self.write_files(writer, files, lang, tables, report, title, key)
-                self.render_report(
-                    writer,
+            writer.produce(
+                list(files.values()),
+                key,
+                functools.partial(self.prefecture_files, files, prefecture),
+            )
+        articles = self.site.articles_of(prefecture.slug)
+        self.write_proposals(
+            writer,
+            lambda: report_for(self.site, prefecture).proposals,
+            _statuses(articles),
+            proposal_key,
+            prefecture,
+        )
+
+    def prefecture_files(self, files: dict[str, str], prefecture: Any) -> dict[str, bytes]:
+        """Return the bytes of a prefecture's report pages, workbooks and exports."""
+        urls = self.urls
+        pages = self.editions(lambda u, p=prefecture: u.edition_in_prefecture(p, "impact/"))
+        report = report_for(self.site, prefecture)
+        made = {
+            files["json"]: prefecture_json(report, urls),
+            files["csv"]: prefecture_csv(report),
+        }
+        where = {"en": f"{prefecture.name.en} ({prefecture.name.ja})", "ja": prefecture.name.ja}
+        for lang, url in pages.items():
+            tables = prefecture_tables(report, self.urls_for(lang), lang)
+            title = gettext(lang, N_("Local return report: %(prefecture)s")) % {
+                "prefecture": getattr(prefecture.name, lang)
+            }
+            made.update(self.edition_files(files, lang, tables, report, title))
+            made.update(
+                self.report_page(
                     url,
                     "impact",
-                    key,
                     lang=lang,
                     alternates=pages,
                     prefecture=prefecture,
@@ -230,32 +249,28 @@ class ImpactGenerator(SiteGenerator):
                     tables=tables,
                     charts=year_charts(report.years, report.currencies, where[lang], lang=lang),
                 )
-        articles = self.site.articles_of(prefecture.slug)
-        self.write_proposals(
-            writer,
-            lambda: (report or report_for(self.site, prefecture)).proposals,
-            _statuses(articles),
-            proposal_key,
-            prefecture,
-        )
+            )
+        return made
 
-    def write_files(
+    def edition_files(
         self,
-        writer: SiteWriter,
         files: dict[str, str],
         lang: str,
         tables: dict[str, Table],
         report: PrefectureReport | NationalReport,
         title: str,
-        key: str,
-    ) -> None:
-        """Write an edition's workbook and the wide CSVs of its tables of figures."""
+    ) -> dict[str, bytes]:
+        """Return an edition's workbook and the wide CSVs of its tables of figures."""
         statuses = {s: gettext(lang, STATUS_NAMES[s]) for s in STATUSES}
-        data = workbook(tables.values(), lang, report.as_of, title, statuses)
-        writer.write_bytes(files[f"{lang}:impact.xlsx"], data, key)
+        made = {
+            files[f"{lang}:impact.xlsx"]: workbook(
+                tables.values(), lang, report.as_of, title, statuses
+            )
+        }
         for table in tables.values():
             if table.summary:
-                writer.write_bytes(files[f"{lang}:impact-{table.id}.csv"], wide_csv(table), key)
+                made[files[f"{lang}:impact-{table.id}.csv"]] = wide_csv(table)
+        return made
 
     def write_national(self, writer: SiteWriter, key: str, proposal_key: str) -> None:
         """Write the national report in both editions, its workbooks and exports, and the
@@ -272,20 +287,33 @@ class ImpactGenerator(SiteGenerator):
                 ["impact.xlsx", *(f"impact-{t}.csv" for t in NATIONAL_SUMMARY_TABLES)],
             ),
         }
-        national: NationalReport | None = None
         if not writer.all_up_to_date(list(files.values()), key):
-            national = national_report(self.site)
-            writer.write_bytes(files["json"], national_json(national, urls), key)
-            writer.write_bytes(files["csv"], national_csv(national), key)
-            for lang, url in pages.items():
-                tables = national_tables(national, self.urls_for(lang), lang)
-                title = gettext(lang, N_("Local return report: all prefectures"))
-                self.write_files(writer, files, lang, tables, national, title, key)
-                self.render_report(
-                    writer,
+            writer.produce(list(files.values()), key, functools.partial(self.national_files, files))
+        self.write_proposals(
+            writer,
+            lambda: national_report(self.site).proposals,
+            _statuses(self.site.articles),
+            proposal_key,
+            None,
+        )
+
+    def national_files(self, files: dict[str, str]) -> dict[str, bytes]:
+        """Return the bytes of the national report pages, workbooks and exports."""
+        urls = self.urls
+        pages = self.editions(lambda u: u.edition_national("impact/"))
+        national = national_report(self.site)
+        made = {
+            files["json"]: national_json(national, urls),
+            files["csv"]: national_csv(national),
+        }
+        for lang, url in pages.items():
+            tables = national_tables(national, self.urls_for(lang), lang)
+            title = gettext(lang, N_("Local return report: all prefectures"))
+            made.update(self.edition_files(files, lang, tables, national, title))
+            made.update(
+                self.report_page(
                     url,
                     "national_impact",
-                    key,
                     lang=lang,
                     alternates=pages,
                     report=national,
@@ -298,13 +326,8 @@ class ImpactGenerator(SiteGenerator):
                         lang=lang,
                     ),
                 )
-        self.write_proposals(
-            writer,
-            lambda: (national or national_report(self.site)).proposals,
-            _statuses(self.site.articles),
-            proposal_key,
-            None,
-        )
+            )
+        return made
 
     def write_proposals(
         self,
@@ -325,8 +348,17 @@ class ImpactGenerator(SiteGenerator):
         paths = [self.urls.save_as(url) for pages in every.values() for url in pages.values()]
         if writer.all_up_to_date(paths, key):
             return
+        writer.produce(
+            paths, key, functools.partial(self.proposals_files, proposals_of, every, prefecture)
+        )
+
+    def proposals_files(
+        self, proposals_of: Any, every: dict[str | None, dict[str, str]], prefecture: Any
+    ) -> dict[str, bytes]:
+        """Return the bytes of the proposals pages in `every` (by status, then language)."""
         proposals = proposals_of()
         counts = {s: sum(1 for p in proposals if p.status == s) for s in STATUSES}
+        made: dict[str, bytes] = {}
         for status, pages in every.items():
             shown = [p for p in proposals if status is None or p.status == status]
             for lang, url in pages.items():
@@ -336,49 +368,42 @@ class ImpactGenerator(SiteGenerator):
                 columns = list(proposal_columns(lang, fy=True))
                 if national:
                     columns.insert(0, gettext(lang, N_("Prefecture")))
-                self.render_report(
-                    writer,
-                    url,
-                    "proposals",
-                    key,
-                    lang=lang,
-                    alternates=pages,
-                    prefecture=prefecture,
-                    status=status,
-                    counts=counts,
-                    total=len(proposals),
-                    columns=columns,
-                    rows=[
-                        (
-                            [
-                                text(
-                                    getattr(p.meta_of.prefecture.name, lang),
-                                    edition.proposals(p.meta_of.prefecture),
-                                )
-                            ]
-                            if national
-                            else []
-                        )
-                        + list(cells)
-                        for p, cells in zip(shown, rows, strict=True)
-                    ],
+                made.update(
+                    self.report_page(
+                        url,
+                        "proposals",
+                        lang=lang,
+                        alternates=pages,
+                        prefecture=prefecture,
+                        status=status,
+                        counts=counts,
+                        total=len(proposals),
+                        columns=columns,
+                        rows=[
+                            (
+                                [
+                                    text(
+                                        getattr(p.meta_of.prefecture.name, lang),
+                                        edition.proposals(p.meta_of.prefecture),
+                                    )
+                                ]
+                                if national
+                                else []
+                            )
+                            + list(cells)
+                            for p, cells in zip(shown, rows, strict=True)
+                        ],
+                    )
                 )
+        return made
 
-    def render_report(
-        self,
-        writer: SiteWriter,
-        url: str,
-        template: str,
-        key: str,
-        *,
-        lang: str,
-        alternates: dict[str, str],
-        **data: Any,
-    ) -> None:
-        """Render a report page (its render key covers everything the report counts)."""
+    def report_page(
+        self, url: str, template: str, *, lang: str, alternates: dict[str, str], **data: Any
+    ) -> dict[str, bytes]:
+        """Return {path: a report page} (its render key covers everything the report counts)."""
         others = {other: alternates[other] for other in alternates if other != lang}
         data = {**data, "lang": lang, "alternates": alternates, "switch": others}
-        writer.write_bytes(self.urls.save_as(url), self.page(url, template, data), key)
+        return {self.urls.save_as(url): self.page(url, template, data)}
 
 
 def _facts(items: list[Any]) -> list[Any]:
