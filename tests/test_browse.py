@@ -94,11 +94,18 @@ def _paths(tree, xpath: str) -> list[str]:
 
 
 def _list_pages(out: Path, first: str) -> list:
-    """Parse a paginated list: its first page and every page its pagination links."""
-    tree = page(out, first)
-    urls = _paths(tree, "//nav[@class='pagination']//a[not(@rel)]/@href") or [first]
-    assert urls[0] == first
-    return [page(out, url) for url in urls]
+    """Parse a paginated list: its first page and every page after it, following each page's
+    rel="next" link (a page links only its neighbours, the first and the last)."""
+    trees, url = [], first
+    while url:
+        tree = page(out, url)
+        trees.append(tree)
+        numbers = _paths(tree, "//nav[@class='pagination']//a[not(@rel)]/@href")
+        assert not numbers or numbers[0] == first
+        following = _paths(tree, "//nav[@class='pagination']//a[@rel='next']/@href")
+        url = following[0] if following else None
+        assert len(trees) < 1000, f"the pages of {first} link in a loop"
+    return trees
 
 
 def _listed(out: Path, first: str, xpath: str = "//main//*[@class='card-title']/a/@href"):

@@ -15,6 +15,7 @@ from pelican import signals
 
 from furusato.collation import sort_key
 from furusato.entities import Article, Event, Prefecture, count_kinds
+from furusato.paging import pagination
 from furusato.places import Places
 from furusato.regions import REGIONS
 from furusato.schemas import ARTICLE_KINDS
@@ -84,11 +85,7 @@ class BrowseGenerator(SiteGenerator):
                 alternates=first_editions if number == 1 else None,
                 elsewhere=elsewhere,
                 **{name: list(items[(number - 1) * self.per_page : number * self.per_page])},
-                pagination={
-                    "number": number,
-                    "pages": pages,
-                    "urls": [url_of(urls, n) for n in range(1, pages + 1)],
-                },
+                pagination=pagination(number, pages, lambda n: url_of(urls, n)),
                 **data,
             )
 

@@ -23,9 +23,10 @@ The rules, which README's "Fan-club digest" section repeats for coordinators:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from furusato.entities import Article, Event, Prefecture, Site
@@ -173,6 +174,25 @@ class Digests:
             self.articles = list(site.articles_of(prefecture.slug))
             self.events = list(site.events_of(prefecture.slug))
         self.newcomers = first_contributions(site, members)
+        # Each month's articles, events (by start), proposal decisions and newcomers, in the
+        # order of the lists above: an issue reads its months' buckets, not every item.
+        self._articles = _by_month(self.articles, lambda a: [a.published.date()])
+        self._events = _by_month(self.events, lambda e: [e.starts_on()])
+        self._changes = _by_month(
+            [
+                StatusChange(a, status, on)
+                for a in self.articles
+                if a.meta.kind == "proposal"
+                for status, on in status_changes(a)
+            ],
+            lambda c: [c.on],
+        )
+        self._newcomers = _by_month(self.newcomers, lambda n: [n.since])
+        self._event_index = {id(e): i for i, e in enumerate(self.events)}
+
+    def _event_order(self, event: Event) -> int:
+        """Return an event's place in self.events (upcoming events keep that order)."""
+        return self._event_index[id(event)]
 
     def months(self) -> list[Month]:
         """Return the digest's months, oldest first: from its first content to today's."""
@@ -199,29 +219,30 @@ class Digests:
     def issue(self, month: Month, lang: str) -> Issue | None:
         """Return the issue of `month` in `lang`, or None when the month has no news."""
         site = self.site
-        in_month = [a for a in self.articles if month.holds(a.published.date())]
+        key = (month.year, month.month)
+        in_month = self._articles.get(key, [])
         articles = [a for a in in_month if a.meta.kind != "proposal"]
-        events = [e for e in self.events if month.holds(e.starts_on())]
-        proposals = [
-            StatusChange(a, status, on)
-            for a in self.articles
-            if a.meta.kind == "proposal"
-            for status, on in status_changes(a)
-            if month.holds(on)
-        ]
-        newcomers = [n for n in self.newcomers if month.holds(n.since)]
+        events = self._events.get(key, [])
+        proposals = self._changes.get(key, [])
+        newcomers = self._newcomers.get(key, [])
         shown_proposals = set(site.edition([c.proposal for c in proposals], lang))
         proposals = [c for c in proposals if c.proposal in shown_proposals]
         articles = site.edition(sorted(articles, key=lambda a: (a.published, a.key)), lang)
         events = site.edition(events, lang)
         if not (articles or events or proposals or newcomers):
             return None
-        later = month.plus(1).first, month.plus(1 + UPCOMING_MONTHS).first
-        upcoming = [e for e in self.events if later[0] <= e.starts_on() < later[1]]
+        upcoming = sorted(
+            (
+                e
+                for ahead in range(1, 1 + UPCOMING_MONTHS)
+                for e in self._events.get(_key(month.plus(ahead)), [])
+            ),
+            key=self._event_order,
+        )
         # Held: ended before the next month began, and before today (the current month's
         # issue counts only what has happened). The report counts a translated pair once.
         cutoff = min(month.plus(1).first, site.today)
-        held = [e for e in self.events if month.holds(e.starts_on()) and e.ends_on() < cutoff]
+        held = [e for e in self._events.get(key, []) if e.ends_on() < cutoff]
         moments = [a.published for a in in_month] + [_moment(e.start, self.zone) for e in events]
         moments += [_moment(c.on, self.zone) for c in proposals]
         moments += [_moment(n.since, self.zone) for n in newcomers]
@@ -237,3 +258,16 @@ class Digests:
             figures=span_figures(site, in_month, held),
             dated=max(moments),
         )
+
+
+def _key(month: Month) -> tuple[int, int]:
+    return (month.year, month.month)
+
+
+def _by_month(items: list[Any], days: Callable[[Any], list[date]]) -> dict[tuple[int, int], list]:
+    """Return `items` grouped by the (year, month) of each of their days, in their order."""
+    found: dict[tuple[int, int], list] = {}
+    for item in items:
+        for day in days(item):
+            found.setdefault((day.year, day.month), []).append(item)
+    return found

@@ -53,7 +53,7 @@ class BuildResult:
     output: Path
     stats: Stats
     files: int  # files the site consists of
-    timings: dict[str, float]  # seconds: load, render, commit, total
+    timings: dict[str, float]  # seconds: load, render (make: of which in workers), commit, total
     warnings: tuple[Problem, ...] = ()  # said about the content, which published anyway
 
 
@@ -131,8 +131,10 @@ def finish(pelican: Any) -> None:
     finished(pelican.settings)
     if build is None or build.writer is None:
         return  # the run failed before writing; nothing to commit
+    queued = time.perf_counter()
     build.writer.flush()  # type: ignore[attr-defined]  # SafeWriter's: make produced files
     rendered = time.perf_counter()
+    build.timings["make"] = rendered - queued
     build.timings["render"] = rendered - build.started - build.timings["load"]
     signals.pages_written.send(build)
     signals.output_complete.send(build)

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 from pelican import signals
 
 from furusato.entities import Article, Page, Prefecture, count_kinds
+from furusato.paging import pagination
 from furusato.regions import REGIONS
 from furusato.urls import LANGUAGES
 from furusato_engine import SiteGenerator, SiteWriter, require
@@ -172,11 +173,7 @@ class MicrositesGenerator(SiteGenerator):
 
 
 def _pagination(urls: Any, p: Prefecture, number: int, pages: int) -> dict[str, Any]:
-    return {
-        "number": number,
-        "pages": pages,
-        "urls": [urls.articles(p, n) for n in range(1, pages + 1)],
-    }
+    return pagination(number, pages, lambda n: urls.articles(p, n))
 
 
 def get_generators(pelican: Any) -> type[SiteGenerator]:

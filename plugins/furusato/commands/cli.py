@@ -81,6 +81,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     warn(list(result.warnings))
     where = f" ({args.prefecture} only)" if args.prefecture else ""
     print(f"Built {args.output}/{where} in {time.perf_counter() - started:.2f} s")
+    if args.debug:
+        print("Stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()))
     return 0
 
 
