@@ -114,23 +114,26 @@ def _panel(panel: Panel, left: float, ns: Sequence[int], style: dict[str, tuple[
             f'<line x1="{left}" y1="{ty}" x2="{left + PANEL_W}" y2="{ty}" stroke="#dddddd"/>'
         )
         out.append(
-            f'<text x="{left - 6}" y="{ty}" text-anchor="end" dominant-baseline="middle" '
+            f'<text class="y-tick" x="{left - 6}" y="{ty}" text-anchor="end" '
+            f'dominant-baseline="middle" '
             f'font-size="11">{_value(tick)}</text>'
         )
     for n in ns:
         tx = _num(x(n))
         out.append(f'<line x1="{tx}" y1="{TOP}" x2="{tx}" y2="{bottom}" stroke="#eeeeee"/>')
         out.append(
-            f'<text x="{tx}" y="{bottom + 16}" text-anchor="middle" font-size="11">'
+            f'<text class="x-tick" x="{tx}" y="{bottom + 16}" text-anchor="middle" '
+            f'font-size="11">'
             f"{_count(n)}</text>"
         )
     out.append(
-        f'<text x="{_num(left + PANEL_W / 2)}" y="{bottom + 36}" text-anchor="middle" '
+        f'<text class="x-label" x="{_num(left + PANEL_W / 2)}" y="{bottom + 36}" '
+        f'text-anchor="middle" '
         f'font-size="12">documents in the corpus (N, log scale)</text>'
     )
     mid = _num(TOP + PANEL_H / 2)
     out.append(
-        f'<text x="{left - 52}" y="{mid}" text-anchor="middle" font-size="12" '
+        f'<text class="y-label" x="{left - 52}" y="{mid}" text-anchor="middle" font-size="12" '
         f'transform="rotate(-90 {left - 52} {mid})">{escape(panel.y_label)}</text>'
     )
     for series in panel.series:
@@ -167,12 +170,12 @@ def scaling_svg(title: str, panels: Sequence[Panel]) -> str:
     ]
     for panel, left in zip(panels, LEFTS, strict=False):
         out.extend(_panel(panel, left, ns, style))
-    columns = 3
+    columns = 2
     legend_top = TOP + PANEL_H + 58
     out.append('<g class="legend">')
     for i, label in enumerate(labels):
         colour, marker = style[label]
-        lx = 80 + (i % columns) * 300
+        lx = 80 + (i % columns) * 440
         ly = legend_top + (i // columns) * 20
         out.append(
             f'<line x1="{lx}" y1="{ly}" x2="{lx + 28}" y2="{ly}" stroke="{colour}" '

@@ -772,7 +772,16 @@ they share with their parent counts once.
 Modes: *clean* deletes the output and every cache first; *warm caches* deletes the output
 but keeps the content cache; *one-article rebuild* appends a paragraph to one article of an
 average-sized prefecture and rebuilds into the existing output; *single prefecture* builds
-that prefecture's microsite alone (`PREFECTURE=…`) from nothing.
+that prefecture's microsite alone (`PREFECTURE=…`) from nothing. The *devserver* figure is
+measured in one process, as `make devserver` rebuilds: the corpus is built once, then each
+edit of one article is timed until the build returns with the edited page in the output.
+
+`make bench CURVE=1` measures the clean, warm, one-article and single-prefecture modes at
+N = 500, 2,000, 10,000 (CURVE_RUNS runs each, 3 by default) and 50,000 (one run, no warm-up),
+merges each size into docs/benchmarks/curve.json as it ends (`CURVE_NS=50000` runs one size
+alone) and draws docs/benchmarks/scaling.svg from it; `tests/benchmark/run.py --redraw` draws
+the chart and the curve's section again without running anything. `make bench N=…` adds its
+own size to the curve too.
 """
 
 
@@ -816,7 +825,7 @@ def run_curve(args: argparse.Namespace) -> int:
     binary = find_hugo()
     path = args.curve_dir / "curve.json"
     for n in args.curve_ns:
-        once = n >= ONE_RUN_FROM
+        once = n >= args.one_run_from
         runs = 1 if once else args.curve_runs
         keys = set(
             curve_mod.CLEAN_MODES if once and args.large_clean_only else curve_mod.CURVE_MODES
@@ -873,14 +882,19 @@ def main(argv: list[str] | None = None) -> int:
         "--curve-ns",
         type=_sizes,
         default=list(CURVE_SIZES),
-        help="corpus sizes of the curve, comma-separated (default 500,2000,10000,50000; "
-        f"sizes from {ONE_RUN_FROM} on run once, without a warm-up)",
+        help="corpus sizes of the curve, comma-separated (default 500,2000,10000,50000)",
     )
     parser.add_argument("--curve-runs", type=int, default=3, help="runs at each curve size")
     parser.add_argument(
+        "--one-run-from",
+        type=int,
+        default=ONE_RUN_FROM,
+        help=f"curve sizes from this one on run once, without a warm-up (default {ONE_RUN_FROM})",
+    )
+    parser.add_argument(
         "--large-clean-only",
         action="store_true",
-        help=f"at curve sizes from {ONE_RUN_FROM} on, run the clean builds only",
+        help="at the curve sizes measured once, run the clean builds only",
     )
     parser.add_argument(
         "--curve-dir",
