@@ -12,14 +12,11 @@ N, plus the curve's; the notes around the sections are kept).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,21 +27,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus as corpus_mod
 import curve as curve_mod
 import hugo as hugo_mod
+from measure import Sample, measure
 from paired import load_range, paired_ratio, verdict
+from probe import Probe, devserver_rebuilds
+from searchcost import SearchCost, pagefind_binary, search_cost, search_lines
 
 REPO = Path(__file__).resolve().parents[2]
 TODAY = corpus_mod.TODAY.isoformat()  # fixed, so the output never depends on the day
 CURVE_SIZES = (500, 2000, 10000, 50000)
 ONE_RUN_FROM = 50000  # curve sizes from here on are measured once, without a warm-up run
-
-
-@dataclass
-class Sample:
-    """One timed process."""
-
-    seconds: float
-    peak_mib: float
-    cpu_seconds: float = 0.0  # user + system time of the process tree (threads included)
 
 
 @dataclass
@@ -79,72 +70,6 @@ def time_ratio(mode: Mode, other: Mode) -> float:
 def memory_ratio(mode: Mode, other: Mode) -> float:
     """Return the paired peak-memory ratio of `mode` to `other` (median of per-run ratios)."""
     return paired_ratio([s.peak_mib for s in mode.samples], [s.peak_mib for s in other.samples])
-
-
-def _tree_pss_kib(root: int) -> int:
-    """Return the proportional memory (PSS) of `root` and all its descendants, in KiB.
-
-    PSS shares each page among the processes that map it, so forked workers are not
-    counted twice for the memory they share with their parent (RSS would).
-    """
-    parents: dict[int, int] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as fh:
-                stat = fh.read()
-        except OSError:
-            continue
-        parents[int(entry.name)] = int(stat[stat.rindex(b")") + 2 :].split()[1])
-    family, changed = {root}, True
-    while changed:
-        changed = False
-        for pid, parent in parents.items():
-            if parent in family and pid not in family:
-                family.add(pid)
-                changed = True
-    total = 0
-    for pid in family:
-        try:
-            with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
-                for line in fh:
-                    if line.startswith(b"Pss:"):
-                        total += int(line.split()[1])
-                        break
-        except OSError:
-            continue
-    return total
-
-
-def measure(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> Sample:
-    """Run `cmd` to completion; return its wall time, the peak memory of its process tree and
-    the CPU time of the tree (wait4 counts the children the process waited for)."""
-    with log.open("wb") as out:
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
-        peak = [0]
-        done = threading.Event()
-
-        def sample() -> None:  # the whole tree's memory includes worker processes
-            while not done.wait(0.05):
-                with contextlib.suppress(OSError, ValueError):
-                    peak[0] = max(peak[0], _tree_pss_kib(proc.pid))
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - started
-        done.set()
-        sampler.join()
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        sys.exit(
-            f"benchmark build failed ({' '.join(cmd)}), see {log}:\n"
-            + log.read_text(errors="replace")[-3000:]
-        )
-    cpu = usage.ru_utime + usage.ru_stime
-    return Sample(seconds, max(usage.ru_maxrss, peak[0]) / 1024, cpu)
 
 
 @dataclass
@@ -395,107 +320,6 @@ def _marker(run: int, again: bool = False) -> str:
     return f"\n\nEdited for benchmark run {run}{' again' if again else ''}.\n"
 
 
-def pagefind_binary() -> Path:
-    """Return the Pagefind binary npm installed in the repository (plugins/search finds it)."""
-    sys.path.insert(0, str(REPO / "plugins"))
-    import search
-
-    return search.Pagefind.find().binary
-
-
-@dataclass
-class SearchCost:
-    """What search costs on the benchmark's national build."""
-
-    pages: int
-    seconds: float
-    cpu_seconds: float
-    peak_mib: float
-    bundle_bytes: int
-    bundle_files: int
-    query: str
-    first_query_bytes: int
-    first_query_requests: int
-
-
-def search_cost(bench: Bench) -> SearchCost:
-    """Index the build's article and event pages with Pagefind alone (a whole process, as the
-    build runs it), weigh the published bundle, and count the bytes Chromium fetches to load
-    the search page and answer a first query."""
-    import tempfile
-
-    output = bench.furusato / "output"
-    pages = sorted(output.glob("*/articles/*/index.html")) + sorted(
-        output.glob("*/events/*/index.html")
-    )
-    with tempfile.TemporaryDirectory(dir=bench.work) as tmp:
-        for page in pages:
-            target = Path(tmp) / "site" / page.relative_to(output)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(page, target)
-        cmd = [str(pagefind_binary()), "--site", "site", "--output-path", "bundle", "--silent"]
-        sample = measure(cmd, Path(tmp), dict(os.environ), bench.logs / "pagefind.log")
-    bundle = [p for p in (output / "pagefind").rglob("*") if p.is_file()]
-    query = bench.prefecture.capitalize()
-    transferred, requests = first_query_bytes(output, query)
-    return SearchCost(
-        len(pages),
-        sample.seconds,
-        sample.cpu_seconds,
-        sample.peak_mib,
-        sum(p.stat().st_size for p in bundle),
-        len(bundle),
-        query,
-        transferred,
-        requests,
-    )
-
-
-def first_query_bytes(output: Path, query: str) -> tuple[int, int]:
-    """Return the bytes (bodies and headers) and requests Chromium needs to open /search/ and
-    show the results of `query`, from an empty cache, as its network log records them."""
-    from playwright.sync_api import sync_playwright
-
-    sys.path.insert(0, str(REPO))
-    from tests.quality.harness import launch_chromium, serve
-    from tests.quality.search_queries import open_search, run_query
-
-    sizes: list[int] = []
-
-    def finished(request) -> None:
-        size = request.sizes()
-        sizes.append(size["responseBodySize"] + size["responseHeadersSize"])
-
-    with serve(output) as base, sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        page = browser.new_context().new_page()
-        page.on("requestfinished", finished)
-        open_search(page, base)
-        run_query(page, query, every_page=False)  # a reader's first query: 20 results
-        page.wait_for_load_state("networkidle")
-        browser.close()
-    return sum(sizes), len(sizes)
-
-
-def search_lines(cost: SearchCost) -> str:
-    return (
-        f"Search (Pagefind {_pagefind_version()}, run alone on the national build's "
-        f"{cost.pages} article and event pages): index {cost.seconds:.2f} s wall "
-        f"({cost.cpu_seconds:.2f} s CPU, all threads), peak "
-        f"{cost.peak_mib:.0f} MiB; bundle {cost.bundle_bytes / 1e6:.1f} MB in "
-        f"{cost.bundle_files} files; opening /search/ and a first query "
-        f'("{cost.query}") transfer {cost.first_query_bytes / 1024:.0f} KiB in '
-        f"{cost.first_query_requests} requests (Chromium's network log, empty cache, "
-        "page, CSS and scripts included; the first 20 results shown)."
-    )
-
-
-def _pagefind_version() -> str:
-    return subprocess.run(
-        [str(pagefind_binary()), "--version"], capture_output=True, text=True, check=True
-    ).stdout.split()[-1]
-
-
 def _rm(*paths: Path) -> None:
     for path in paths:
         shutil.rmtree(path, ignore_errors=True)
@@ -533,18 +357,6 @@ def table(n: int, modes: list[Mode]) -> str:
                 cells += [f"{time_ratio(m, other):.2f}×", f"{memory_ratio(m, other):.2f}×"]
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)
-
-
-@dataclass
-class Probe:
-    """In-process rebuilds after editing one article, as `make devserver` runs them."""
-
-    what: str
-    seconds: list[float]
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.seconds)
 
 
 def targets(modes: list[Mode], corpus_probe: Probe | None, curve: dict) -> str:
@@ -599,88 +411,6 @@ def targets(modes: list[Mode], corpus_probe: Probe | None, curve: dict) -> str:
         "run `make bench CURVE=1` for the curve",
     )
     return "\n".join(lines)
-
-
-def devserver_probe(runs: int, site: Path | None, article: Path | None) -> None:
-    """Time in-process rebuilds after editing one article, as `make devserver` does them.
-
-    Runs in its own process (see `devserver_rebuilds`). Builds `site` (the benchmark corpus,
-    editing `article`), or else the shipped demo content when the repository has it, else the
-    two_prefectures test fixture; the first build is not timed. Each timed rebuild runs from
-    the edit until the build returns with the edited article's page in the output folder.
-    Prints what was built, then the seconds.
-    """
-    import tempfile
-
-    from furusato.commands.build import build, load_settings
-
-    with tempfile.TemporaryDirectory() as tmp:
-        if site is None:
-            source = REPO if (REPO / "content").is_dir() else REPO / "tests/sites/two_prefectures"
-            what = "demo content" if source == REPO else source.name
-            root = Path(tmp) / "site"
-            for name in ("content", "prefectures"):
-                shutil.copytree(source / name, root / name)
-            article = sorted((root / "content").glob("*/articles/*.md"))[0]
-            conf, theme, plugins = REPO / "pelicanconf.py", REPO / "theme", REPO / "plugins"
-        else:
-            root, what = site, "this corpus"
-            conf, theme, plugins = site / "pelicanconf.py", site / "theme", site / "plugins"
-        assert article is not None
-        output = Path(tmp) / "output"
-        page = output / article.parent.parent.name / "articles"
-        # Like the devserver: one process, so parsed documents stay in memory between builds,
-        # and the search index is kept once it exists.
-
-        def rebuild() -> None:
-            settings = load_settings(
-                conf,
-                OUTPUT_PATH=str(output),
-                PATH=str(root / "content"),
-                THEME=str(theme),
-                PLUGIN_PATHS=[str(plugins)],
-                FURUSATO_CACHE_PATH=str(Path(tmp) / "cache"),
-                FURUSATO_TODAY=TODAY,
-                FURUSATO_SEARCH_INDEX="keep",
-            )
-            build(settings, keep_documents=True)
-
-        rebuild()
-        pages = list(page.glob("*/index.html"))
-        times = []
-        for run in range(runs):
-            marker = f"Edited for devserver probe {run}."
-            started = time.perf_counter()
-            with article.open("a", encoding="utf-8") as fh:
-                fh.write(f"\n\n{marker}\n")
-            rebuild()
-            times.append(time.perf_counter() - started)
-            if not any(marker in p.read_text("utf-8") for p in page.glob("*/index.html")):
-                sys.exit(f"devserver probe: no page under {page} shows the edit ({len(pages)})")
-    print(what, *times)
-
-
-def devserver_rebuilds(runs: int, logs: Path, bench: Bench | None = None) -> Probe:
-    """Return what the devserver probe built and its in-process rebuild times."""
-    count = max(runs, 5)
-    cmd = [sys.executable, __file__, "--devserver-probe", "--runs", str(count)]
-    if bench is None:
-        env, cwd, name = {**os.environ, "PYTHONPATH": str(REPO / "plugins")}, REPO, "devserver"
-    else:
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(bench.furusato / "plugins"),
-            "FURUSATO_USER_CACHE_DIR": str(bench.work / "user-cache-devserver"),
-            "PAGEFIND_BINARY_PATH": str(pagefind_binary()),
-        }
-        article = corpus_mod.furusato_path(bench.edited, bench.furusato)
-        cmd += ["--site", str(bench.furusato), "--article", str(article)]
-        cwd, name = bench.furusato, "devserver-corpus"
-    log = logs / f"{name}.log"
-    with log.open("wb") as out:
-        subprocess.run(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, check=True)
-    words = log.read_text().strip().splitlines()[-1].split(" ")
-    return Probe(" ".join(words[:-count]), [float(x) for x in words[-count:]])
 
 
 def heading(n: int, runs: int, bench: Bench, modes: list[Mode]) -> str:
@@ -797,7 +527,9 @@ def search_only(args: argparse.Namespace) -> int:
     bench.prepare()
     _rm(bench.furusato / "output", bench.furusato / ".furusato-cache")
     build = bench._furusato("f-clean", 1)
-    cost = search_cost(bench)
+    cost = search_cost(
+        bench.furusato / "output", bench.work, bench.logs, bench.prefecture.capitalize()
+    )
     load = f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
     text = (
         f"<!-- bench search N={args.n} -->\n"
@@ -865,9 +597,6 @@ def main(argv: list[str] | None = None) -> int:
         help="scratch folder for the corpus and outputs",
     )
     parser.add_argument("--report", type=Path, default=REPO / "docs" / "benchmarks.md")
-    parser.add_argument("--devserver-probe", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--site", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--article", type=Path, help=argparse.SUPPRESS)
     parser.add_argument(
         "--search-only",
         action="store_true",
@@ -908,9 +637,6 @@ def main(argv: list[str] | None = None) -> int:
         help="draw scaling.svg and the curve's section again from curve.json, running nothing",
     )
     args = parser.parse_args(argv)
-    if args.devserver_probe:
-        devserver_probe(args.runs, args.site, args.article)
-        return 0
     if args.search_only:
         return search_only(args)
     curve_path = args.curve_dir / "curve.json"
@@ -928,9 +654,16 @@ def main(argv: list[str] | None = None) -> int:
     modes = bench.run(args.runs)
     probes = (
         devserver_rebuilds(args.runs, bench.logs),
-        devserver_rebuilds(args.runs, bench.logs, bench),
+        devserver_rebuilds(
+            args.runs,
+            bench.logs,
+            bench.furusato,
+            corpus_mod.furusato_path(bench.edited, bench.furusato),
+        ),
     )
-    search = search_cost(bench)
+    search = search_cost(
+        bench.furusato / "output", bench.work, bench.logs, bench.prefecture.capitalize()
+    )
     # This size is a point of the curve too: its figures join curve.json.
     record = curve_mod.point(args.n, args.runs, True, load_range(bench.loads), modes)
     curve = curve_mod.merge(
