@@ -362,8 +362,10 @@ def table(n: int, modes: list[Mode]) -> str:
 def targets(modes: list[Mode], corpus_probe: Probe | None, curve: dict) -> str:
     """Return the issue's targets, each with the measured figure and whether it is met."""
     m = {x.key: x for x in modes}
-    peak_f = max(m[k].peak_mib for k in ("f-clean", "f-warm", "f-edit"))
-    peak_v = max(m[k].peak_mib for k in ("v-clean", "v-warm", "v-edit"))
+    memory = max(
+        memory_ratio(m[f], m[v])
+        for f, v in (("f-clean", "v-clean"), ("f-warm", "v-warm"), ("f-edit", "v-edit"))
+    )
     lines = []
 
     def line(text: str, value: float | None, limit: float, unit: str, why: str = "") -> None:
@@ -400,7 +402,12 @@ def targets(modes: list[Mode], corpus_probe: Probe | None, curve: dict) -> str:
         "the probe did not run",
     )
     line("single prefecture ≤ 1.0 s", m["f-pref"].seconds, 1.0, " s")
-    line("peak memory ≤ 1.5× vanilla Pelican's", peak_f / peak_v, 1.5, "×")
+    line(
+        "peak memory ≤ 1.5× vanilla Pelican's (paired; the largest of clean, warm, one-article)",
+        memory,
+        1.5,
+        "×",
+    )
     flat = curve_mod.flatness(curve)
     line(
         "time per document roughly flat, 2,000 → largest N (clean build, ≤ 1.25×)"
