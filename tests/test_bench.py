@@ -355,3 +355,11 @@ def test_write_report_replaces_its_section_and_keeps_the_notes(tmp_path):
         "# Benchmarks\n\n<!-- bench N=500 -->\nnew\n<!-- /bench N=500 -->\n\n## Notes\n\nkept\n"
         "\n<!-- bench N=2000 -->\nbig\n<!-- /bench N=2000 -->\n"
     )
+
+
+def test_without_hugo_the_bench_says_so_in_one_line(monkeypatch, capsys):
+    monkeypatch.setattr(hugo.shutil, "which", lambda name: None)
+    assert bench.find_hugo() is None
+    assert capsys.readouterr().out == (
+        "Hugo not found: install Debian's hugo package to compare; the Hugo column is skipped\n"
+    )
