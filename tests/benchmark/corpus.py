@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 SEED = 2026
+TODAY = date(2026, 11, 24)  # the builds' fixed today: "upcoming" never depends on the day
 EVENT_SHARE = 5  # every fifth document is an event (20%)
 JAPANESE_SHARE = 0.15  # share of articles written in Japanese
 WORDS = 700  # target body length
@@ -192,6 +193,14 @@ _ZONES = (
     ("Pacific/Auckland", "Auckland", "New Zealand"),
     ("America/Toronto", "Toronto", "Canada"),
 )
+# Proposal numbers' three letters per prefecture, by JIS number (furusato.proposals.LETTERS).
+PROPOSAL_LETTERS = (
+    "HKD", "AOM", "IWT", "MYG", "AKT", "YGT", "FKS", "IBR", "TCG", "GNM",
+    "STM", "CHB", "TKY", "KNG", "NGT", "TYM", "ISK", "FKI", "YNS", "NGN",
+    "GIF", "SZO", "AIC", "MIE", "SIG", "KYT", "OSK", "HYG", "NAR", "WKY",
+    "TOT", "SMN", "OKY", "HRS", "YGC", "TKS", "KGW", "EHM", "KOC", "FKO",
+    "SAG", "NGS", "KMM", "OIT", "MYZ", "KGS", "OKN",
+)  # fmt: skip
 _IMAGES = ("harbour", "festival", "mountain")
 _SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360" viewBox="0 0 640 360">'
@@ -342,11 +351,13 @@ def generate(repo: Path, dest: Path, n: int, seed: int = SEED) -> Corpus:
     counts = _split(n, _weights(rng, slugs))
     corpus = Corpus(n=n, counts=counts)
     people: dict[str, list[dict]] = {}
+    letters: dict[str, str] = {}
     for slug in slugs:
         profile = yaml.safe_load((repo / "prefectures" / f"{slug}.yaml").read_text("utf-8"))
         generated = _ambassadors(rng, slug, 3 + counts[slug] // 40)
         profile["ambassadors"] = [*(profile.get("ambassadors") or []), *generated]
         people[slug] = profile["ambassadors"]
+        letters[slug] = PROPOSAL_LETTERS[int(profile["code"].removeprefix("JP-")) - 1]
         text = yaml.safe_dump(profile, allow_unicode=True, sort_keys=False, width=100)
         (dest / "prefectures" / f"{slug}.yaml").write_text(text, "utf-8")
         images = dest / "content" / slug / "images"
@@ -362,6 +373,7 @@ def generate(repo: Path, dest: Path, n: int, seed: int = SEED) -> Corpus:
         "utf-8",
     )
     start = datetime(2016, 1, 1, 9, 0)
+    numbers: dict[tuple[str, int], int] = {}
     index = 0
     for slug in slugs:
         for i in range(counts[slug]):
@@ -370,6 +382,10 @@ def generate(repo: Path, dest: Path, n: int, seed: int = SEED) -> Corpus:
             when = start + timedelta(hours=rng.randrange(11 * 365 * 24))
             person = rng.choice(people[slug])
             doc = (_event if kind == "events" else _article)(rng, slug, i, when, person)
+            if doc.meta.get("kind") == "proposal":  # the coordinator's citable number
+                year = when.year if when.month >= 4 else when.year - 1  # fiscal year
+                numbers[slug, year] = numbers.get((slug, year), 0) + 1
+                doc.meta["number"] = f"{letters[slug]}-{year}-{numbers[slug, year]:02d}"
             corpus.docs.append(doc)
             folder = dest / "content" / slug / kind
             folder.mkdir(parents=True, exist_ok=True)
@@ -392,8 +408,13 @@ def _article(rng: random.Random, slug: str, i: int, when: datetime, person: dict
         "tags": sorted(rng.sample(_TAGS, rng.randint(1, 3))),
         "example": True,
     }
+    if meta["kind"] == "proposal" and when.date() > TODAY - timedelta(days=60):
+        meta["kind"] = "news"  # a proposal is submitted, and decided, by the build's today
     if meta["kind"] == "proposal":
         meta["status"] = rng.choice(("submitted", "adopted", "declined"))
+        meta["submitted"] = when.date()
+        if meta["status"] != "submitted":  # an outcome is dated; an open proposal is not
+            meta["decided"] = when.date() + timedelta(days=45)
     if rng.random() < 0.3:
         meta["image"] = f"images/{rng.choice(_IMAGES)}.svg"
         meta["image_alt"] = "A generated picture for the benchmark"

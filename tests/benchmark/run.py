@@ -1,52 +1,52 @@
-"""Benchmark Furusato against vanilla Pelican on one synthetic corpus, in the same run.
+"""Benchmark Furusato against vanilla Pelican and Hugo on one synthetic corpus, in the same run.
 
-Usage: `make bench` (N=500) or `make bench N=10000 RUNS=3`. Every build is a whole process
-(`python -m furusato build`, `python -m pelican`), timed from start to exit, with the peak
-memory of its whole process tree. Runs of the different modes are interleaved, so a noisy
-machine slows both sides alike and the ratios hold. Medians are printed and written to
-docs/benchmarks.md (one section per N; the notes around the sections are kept).
+Usage: `make bench` (N=500) or `make bench N=10000 RUNS=3`; `make bench CURVE=1` for the
+scaling curve. Every build is a whole process (`python -m furusato build`, `python -m pelican`,
+`hugo`), timed from start to exit, with the peak memory and the CPU time of its whole process
+tree. After one warm-up run of every mode (not recorded), compared modes run interleaved
+(A B A B ...), and a ratio is the median of the per-run ratios, so a noisy machine slows both
+sides of a pair alike. Results are printed and written to docs/benchmarks.md (one section per
+N, plus the curve's; the notes around the sections are kept).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
-import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus as corpus_mod
+import curve as curve_mod
+import hugo as hugo_mod
+from measure import Sample, measure
+from paired import load_range, paired_ratio, verdict
+from probe import Probe, devserver_rebuilds
+from searchcost import SearchCost, pagefind_binary, search_cost, search_lines
 
 REPO = Path(__file__).resolve().parents[2]
-TODAY = "2026-11-24"  # fixed, so "upcoming" and therefore the output never depend on the day
-
-
-@dataclass
-class Sample:
-    """One timed process."""
-
-    seconds: float
-    peak_mib: float
-    cpu_seconds: float = 0.0  # user + system time of the process (its threads included)
+TODAY = corpus_mod.TODAY.isoformat()  # fixed, so the output never depends on the day
+CURVE_SIZES = (500, 2000, 10000, 50000)
+ONE_RUN_FROM = 50000  # curve sizes from here on are measured once, without a warm-up run
 
 
 @dataclass
 class Mode:
-    """A benchmark mode and its samples."""
+    """A benchmark mode and its samples (one per recorded run, in run order)."""
 
     key: str
     label: str
     documents: int
-    baseline: str | None = None  # key of the vanilla mode it is compared with
+    baseline: str | None = None  # key of the vanilla Pelican mode it is paired with
+    hugo: str | None = None  # key of the Hugo mode it is paired with
     samples: list[Sample] = field(default_factory=list)
 
     @property
@@ -54,90 +54,54 @@ class Mode:
         return statistics.median(s.seconds for s in self.samples)
 
     @property
+    def cpu_seconds(self) -> float:
+        return statistics.median(s.cpu_seconds for s in self.samples)
+
+    @property
     def peak_mib(self) -> float:
         return statistics.median(s.peak_mib for s in self.samples)
 
 
-def _tree_pss_kib(root: int) -> int:
-    """Return the proportional memory (PSS) of `root` and all its descendants, in KiB.
-
-    PSS shares each page among the processes that map it, so forked workers are not
-    counted twice for the memory they share with their parent (RSS would).
-    """
-    parents: dict[int, int] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as fh:
-                stat = fh.read()
-        except OSError:
-            continue
-        parents[int(entry.name)] = int(stat[stat.rindex(b")") + 2 :].split()[1])
-    family, changed = {root}, True
-    while changed:
-        changed = False
-        for pid, parent in parents.items():
-            if parent in family and pid not in family:
-                family.add(pid)
-                changed = True
-    total = 0
-    for pid in family:
-        try:
-            with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
-                for line in fh:
-                    if line.startswith(b"Pss:"):
-                        total += int(line.split()[1])
-                        break
-        except OSError:
-            continue
-    return total
+def time_ratio(mode: Mode, other: Mode) -> float:
+    """Return the paired time ratio of `mode` to `other` (median of per-run ratios)."""
+    return paired_ratio([s.seconds for s in mode.samples], [s.seconds for s in other.samples])
 
 
-def measure(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> Sample:
-    """Run `cmd` to completion; return its wall time and the peak memory of its process tree."""
-    with log.open("wb") as out:
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
-        peak = [0]
-        done = threading.Event()
+def memory_ratio(mode: Mode, other: Mode) -> float:
+    """Return the paired peak-memory ratio of `mode` to `other` (median of per-run ratios)."""
+    return paired_ratio([s.peak_mib for s in mode.samples], [s.peak_mib for s in other.samples])
 
-        def sample() -> None:  # the whole tree's memory includes worker processes
-            while not done.wait(0.05):
-                with contextlib.suppress(OSError, ValueError):
-                    peak[0] = max(peak[0], _tree_pss_kib(proc.pid))
 
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - started
-        done.set()
-        sampler.join()
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        sys.exit(
-            f"benchmark build failed ({' '.join(cmd)}), see {log}:\n"
-            + log.read_text(errors="replace")[-3000:]
-        )
-    cpu = usage.ru_utime + usage.ru_stime
-    return Sample(seconds, max(usage.ru_maxrss, peak[0]) / 1024, cpu)
+@dataclass
+class Step:
+    """One timed build of a run: what to do first (untimed), the build, and a check after."""
+
+    key: str
+    before: Callable[[int], None]
+    timed: Callable[[int], Sample]
+    check: Callable[[int], None] = lambda run: None
 
 
 class Bench:
-    """The corpus, the two projects built from it, and the timed modes."""
+    """The corpus, the three projects built from it, and the timed modes."""
 
-    def __init__(self, n: int, work: Path):
+    def __init__(self, n: int, work: Path, hugo: str | None = None):
         self.n = n
         self.work = work
         self.furusato = work / "furusato"
         self.vanilla = work / "vanilla"
+        self.hugo_root = work / "hugo"
         self.logs = work / "logs"
         self.python = sys.executable
+        self.hugo = hugo
+        self.loads: list[float] = []  # 1-minute load average before and after each group
 
     def prepare(self) -> None:
         started = time.perf_counter()
         self.corpus = corpus_mod.generate(REPO, self.furusato, self.n)
         corpus_mod.write_vanilla(self.corpus, self.furusato, self.vanilla)
+        if self.hugo:
+            hugo_mod.write_hugo(self.corpus, self.furusato, self.hugo_root)
         # A checkout-like project: the repository's settings, theme and plugins as they are now
         # (so whatever plugins pelicanconf.py lists are measured).
         shutil.copy(REPO / "pelicanconf.py", self.furusato / "pelicanconf.py")
@@ -165,21 +129,35 @@ class Bench:
 
     def modes(self) -> list[Mode]:
         k = self.corpus.counts[self.prefecture]
-        return [
-            Mode("f-clean", "Furusato: clean full build", self.n, "v-clean"),
+        h_clean, h_edit = ("h-clean", "h-edit") if self.hugo else (None, None)
+        modes = [
+            Mode("f-clean", "Furusato: clean full build", self.n, "v-clean", h_clean),
             Mode("f-warm", "Furusato: full build, warm caches", self.n, "v-warm"),
-            Mode("f-edit", "Furusato: rebuild after editing one article", self.n, "v-edit"),
+            Mode(
+                "f-edit",
+                "Furusato: rebuild after editing one article",
+                self.n,
+                "v-edit",
+                h_edit,
+            ),
             Mode(
                 "f-keep",
                 "Furusato: the same, search index kept (devserver mode)",
                 self.n,
                 "v-edit",
+                h_edit,
             ),
             Mode("f-pref", f"Furusato: single prefecture ({self.prefecture}, {k} docs), clean", k),
             Mode("v-clean", "vanilla Pelican: clean build", self.n),
             Mode("v-warm", "vanilla Pelican: build, warm content cache", self.n),
             Mode("v-edit", "vanilla Pelican: rebuild after editing one article", self.n),
         ]
+        if self.hugo:
+            modes += [
+                Mode("h-clean", "Hugo: clean build", self.n),
+                Mode("h-edit", "Hugo: rebuild after editing one article (a full build)", self.n),
+            ]
+        return modes
 
     def _furusato(self, key: str, run: int, *extra: str) -> Sample:
         # Compiled templates live in the per-user folder: one per mode, emptied by "clean" runs.
@@ -200,190 +178,146 @@ class Bench:
         cmd = [self.python, "-m", "pelican", "content", "-s", settings, "-o", "output", "-q"]
         return measure(cmd, self.vanilla, dict(os.environ), self.logs / f"{key}-{run}.log")
 
+    def _hugo(self, key: str, run: int) -> Sample:
+        env = {**os.environ, "HUGO_CACHEDIR": str(self.work / "hugo-cache")}
+        cmd = hugo_mod.command(str(self.hugo))
+        return measure(cmd, self.hugo_root, env, self.logs / f"{key}-{run}.log")
+
     def _edit(self, run: int, again: bool = False) -> None:
-        marker = f"\n\nEdited for benchmark run {run}{' again' if again else ''}.\n"
-        for path in (
+        """Append a paragraph to the edited article in every project (the same words)."""
+        paths = [
             corpus_mod.furusato_path(self.edited, self.furusato),
             corpus_mod.vanilla_path(self.corpus, self.edited, self.vanilla),
-        ):
+        ]
+        if self.hugo:
+            paths.append(hugo_mod.hugo_path(self.edited, self.hugo_root))
+        for path in paths:
             with path.open("a", encoding="utf-8") as fh:
-                fh.write(marker)
+                fh.write(_marker(run, again))
 
-    def _check_edit(self, run: int) -> None:
+    def _check(self, page: Path, run: int, again: bool = False) -> None:
         """Fail loudly if a rebuild left the edited article's page stale."""
-        marker = f"Edited for benchmark run {run}."
-        pages = (
-            self.furusato
-            / "output"
-            / self.edited.prefecture
-            / "articles"
-            / self.edited.slug
-            / "index.html",
-            self.vanilla / "output" / f"{self.edited.slug}.html",
-        )
-        for page in pages:
-            if marker not in page.read_text("utf-8"):
-                sys.exit(f"stale page after the one-article rebuild: {page}")
+        if _marker(run, again).strip() not in page.read_text("utf-8"):
+            sys.exit(f"stale page after the one-article rebuild: {page}")
 
-    def run(self, runs: int) -> list[Mode]:
-        modes = {m.key: m for m in self.modes()}
-        f, v = self.furusato, self.vanilla
-        for run in range(1, runs + 1):
-            print(f"Run {run}/{runs}:", end="", flush=True)
-            steps = [
-                (
-                    "f-clean",
-                    lambda: _rm(
-                        f / "output", f / ".furusato-cache", self._user("f-clean") / "templates"
-                    ),
-                    lambda r: self._furusato("f-clean", r),
+    def furusato_page(self, output: str = "output") -> Path:
+        """Return the edited article's page in a Furusato output folder."""
+        e = self.edited
+        return self.furusato / output / e.prefecture / "articles" / e.slug / "index.html"
+
+    def steps(self) -> list[list[Step]]:
+        """Return one run's timed builds in groups: paired modes run one after the other."""
+        f, v, h = self.furusato, self.vanilla, self.hugo_root
+        vanilla_page = self.vanilla / "output" / f"{self.edited.slug}.html"
+        prefecture = (
+            "--settings",
+            "prefecture.py",
+            "--output",
+            "output-prefecture",
+            "--prefecture",
+            self.prefecture,
+        )
+        clean = [
+            Step(
+                "f-clean",
+                lambda r: _rm(
+                    f / "output", f / ".furusato-cache", self._user("f-clean") / "templates"
                 ),
-                ("f-warm", lambda: _rm(f / "output"), lambda r: self._furusato("f-warm", r)),
-                ("f-edit", lambda r=run: self._edit(r), lambda r: self._furusato("f-edit", r)),
-                (
-                    "f-keep",
-                    lambda r=run: self._edit(r, again=True),
-                    lambda r: self._furusato("f-keep", r, "--settings", "keep.py"),
+                lambda r: self._furusato("f-clean", r),
+            ),
+            Step(
+                "v-clean",
+                lambda r: _rm(v / "output", v / "cache"),
+                lambda r: self._vanilla("v-clean", r, "clean.py"),
+            ),
+        ]
+        warm = [
+            Step("f-warm", lambda r: _rm(f / "output"), lambda r: self._furusato("f-warm", r)),
+            Step(
+                "v-warm",
+                lambda r: _rm(v / "output"),
+                lambda r: self._vanilla("v-warm", r, "warm.py"),
+            ),
+        ]
+        edit = [
+            Step(
+                "f-edit",
+                self._edit,
+                lambda r: self._furusato("f-edit", r),
+                lambda r: self._check(self.furusato_page(), r),
+            ),
+            Step(
+                "v-edit",
+                lambda r: None,
+                lambda r: self._vanilla("v-edit", r, "warm.py"),
+                lambda r: self._check(vanilla_page, r),
+            ),
+        ]
+        if self.hugo:
+            hugo_page = hugo_mod.hugo_page(self.edited, h)
+            clean.append(
+                Step(
+                    "h-clean",
+                    lambda r: _rm(h / "public", h / "resources", self.work / "hugo-cache"),
+                    lambda r: self._hugo("h-clean", r),
+                )
+            )
+            edit.append(
+                Step(
+                    "h-edit",
+                    lambda r: None,
+                    lambda r: self._hugo("h-edit", r),
+                    lambda r: self._check(hugo_page, r),
+                )
+            )
+        edit.append(
+            Step(
+                "f-keep",
+                lambda r: self._edit(r, again=True),
+                lambda r: self._furusato("f-keep", r, "--settings", "keep.py"),
+                lambda r: self._check(self.furusato_page(), r, again=True),
+            )
+        )
+        single = [
+            Step(
+                "f-pref",
+                lambda r: _rm(
+                    f / "output-prefecture",
+                    f / ".furusato-cache-prefecture",
+                    self._user("f-pref") / "templates",
                 ),
-                (
-                    "f-pref",
-                    lambda: _rm(
-                        f / "output-prefecture",
-                        f / ".furusato-cache-prefecture",
-                        self._user("f-pref") / "templates",
-                    ),
-                    lambda r: self._furusato(
-                        "f-pref",
-                        r,
-                        "--settings",
-                        "prefecture.py",
-                        "--output",
-                        "output-prefecture",
-                        "--prefecture",
-                        self.prefecture,
-                    ),
-                ),
-                (
-                    "v-clean",
-                    lambda: _rm(v / "output", v / "cache"),
-                    lambda r: self._vanilla("v-clean", r, "clean.py"),
-                ),
-                (
-                    "v-warm",
-                    lambda: _rm(v / "output"),
-                    lambda r: self._vanilla("v-warm", r, "warm.py"),
-                ),
-                ("v-edit", lambda: None, lambda r: self._vanilla("v-edit", r, "warm.py")),
-            ]
-            for key, before, timed in steps:
-                before()
-                sample = timed(run)
-                modes[key].samples.append(sample)
-                print(f" {key} {sample.seconds:.2f}s", end="", flush=True)
-            self._check_edit(run)
+                lambda r: self._furusato("f-pref", r, *prefecture),
+            )
+        ]
+        return [clean, warm, edit, single]
+
+    def run(self, runs: int, keys: set[str] | None = None, warmup: bool = True) -> list[Mode]:
+        """Run every mode (or only `keys`) `runs` times, after one unrecorded warm-up run."""
+        modes = {m.key: m for m in self.modes() if keys is None or m.key in keys}
+        groups = [[s for s in group if s.key in modes] for group in self.steps()]
+        first = 0 if warmup else 1
+        for run in range(first, runs + 1):
+            print(f"Run {run}/{runs}:" if run else "Warm-up:", end="", flush=True)
+            for group in groups:
+                if not group:
+                    continue
+                if run:
+                    self.loads.append(os.getloadavg()[0])
+                for step in group:
+                    step.before(run)
+                    sample = step.timed(run)
+                    step.check(run)
+                    if run:
+                        modes[step.key].samples.append(sample)
+                    print(f" {step.key} {sample.seconds:.2f}s", end="", flush=True)
+                if run:
+                    self.loads.append(os.getloadavg()[0])
             print(flush=True)
         return list(modes.values())
 
 
-def pagefind_binary() -> Path:
-    """Return the Pagefind binary npm installed in the repository (plugins/search finds it)."""
-    sys.path.insert(0, str(REPO / "plugins"))
-    import search
-
-    return search.Pagefind.find().binary
-
-
-@dataclass
-class SearchCost:
-    """What search costs on the benchmark's national build."""
-
-    pages: int
-    seconds: float
-    cpu_seconds: float
-    peak_mib: float
-    bundle_bytes: int
-    bundle_files: int
-    query: str
-    first_query_bytes: int
-    first_query_requests: int
-
-
-def search_cost(bench: Bench) -> SearchCost:
-    """Index the build's article and event pages with Pagefind alone (a whole process, as the
-    build runs it), weigh the published bundle, and count the bytes Chromium fetches to load
-    the search page and answer a first query."""
-    import tempfile
-
-    output = bench.furusato / "output"
-    pages = sorted(output.glob("*/articles/*/index.html")) + sorted(
-        output.glob("*/events/*/index.html")
-    )
-    with tempfile.TemporaryDirectory(dir=bench.work) as tmp:
-        for page in pages:
-            target = Path(tmp) / "site" / page.relative_to(output)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(page, target)
-        cmd = [str(pagefind_binary()), "--site", "site", "--output-path", "bundle", "--silent"]
-        sample = measure(cmd, Path(tmp), dict(os.environ), bench.logs / "pagefind.log")
-    bundle = [p for p in (output / "pagefind").rglob("*") if p.is_file()]
-    query = bench.prefecture.capitalize()
-    transferred, requests = first_query_bytes(output, query)
-    return SearchCost(
-        len(pages),
-        sample.seconds,
-        sample.cpu_seconds,
-        sample.peak_mib,
-        sum(p.stat().st_size for p in bundle),
-        len(bundle),
-        query,
-        transferred,
-        requests,
-    )
-
-
-def first_query_bytes(output: Path, query: str) -> tuple[int, int]:
-    """Return the bytes (bodies and headers) and requests Chromium needs to open /search/ and
-    show the results of `query`, from an empty cache, as its network log records them."""
-    from playwright.sync_api import sync_playwright
-
-    sys.path.insert(0, str(REPO))
-    from tests.quality.harness import launch_chromium, serve
-    from tests.quality.search_queries import open_search, run_query
-
-    sizes: list[int] = []
-
-    def finished(request) -> None:
-        size = request.sizes()
-        sizes.append(size["responseBodySize"] + size["responseHeadersSize"])
-
-    with serve(output) as base, sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        page = browser.new_context().new_page()
-        page.on("requestfinished", finished)
-        open_search(page, base)
-        run_query(page, query, every_page=False)  # a reader's first query: 20 results
-        page.wait_for_load_state("networkidle")
-        browser.close()
-    return sum(sizes), len(sizes)
-
-
-def search_lines(cost: SearchCost) -> str:
-    return (
-        f"Search (Pagefind {_pagefind_version()}, run alone on the national build's "
-        f"{cost.pages} article and event pages): index {cost.seconds:.2f} s wall "
-        f"({cost.cpu_seconds:.2f} s CPU, all threads), peak "
-        f"{cost.peak_mib:.0f} MiB; bundle {cost.bundle_bytes / 1e6:.1f} MB in "
-        f"{cost.bundle_files} files; opening /search/ and a first query "
-        f'("{cost.query}") transfer {cost.first_query_bytes / 1024:.0f} KiB in '
-        f"{cost.first_query_requests} requests (Chromium's network log, empty cache, "
-        "page, CSS and scripts included; the first 20 results shown)."
-    )
-
-
-def _pagefind_version() -> str:
-    return subprocess.run(
-        [str(pagefind_binary()), "--version"], capture_output=True, text=True, check=True
-    ).stdout.split()[-1]
+def _marker(run: int, again: bool = False) -> str:
+    return f"\n\nEdited for benchmark run {run}{' again' if again else ''}.\n"
 
 
 def _rm(*paths: Path) -> None:
@@ -392,121 +326,102 @@ def _rm(*paths: Path) -> None:
 
 
 def table(n: int, modes: list[Mode]) -> str:
-    """Return the results as a Markdown table."""
+    """Return the results as a Markdown table; ratios are medians of per-run paired ratios."""
     by_key = {m.key: m for m in modes}
-    rows = [
-        "| N | mode | median s | ms per document | peak MiB | time vs vanilla "
-        "| memory vs vanilla |",
-        "|---:|---|---:|---:|---:|---:|---:|",
-    ]
+    with_hugo = any(m.hugo in by_key for m in modes)
+    head = (
+        "| N | mode | median s | CPU s | ms per document | peak MiB | time vs vanilla "
+        "| memory vs vanilla |"
+    )
+    rule = "|---:|---|---:|---:|---:|---:|---:|---:|"
+    if with_hugo:
+        head += " time vs Hugo | memory vs Hugo |"
+        rule += "---:|---:|"
+    rows = [head, rule]
     for m in modes:
-        base = by_key.get(m.baseline or "")
-        ratio = f"{m.seconds / base.seconds:.2f}×" if base else "—"
-        memory = f"{m.peak_mib / base.peak_mib:.2f}×" if base else "—"
-        rows.append(
-            f"| {n} | {m.label} | {m.seconds:.2f} | {1000 * m.seconds / m.documents:.2f} "
-            f"| {m.peak_mib:.0f} | {ratio} | {memory} |"
-        )
+        cells = [
+            str(n),
+            m.label,
+            f"{m.seconds:.2f}",
+            f"{m.cpu_seconds:.2f}",
+            f"{1000 * m.seconds / m.documents:.2f}",
+            f"{m.peak_mib:.0f}",
+        ]
+        others = [by_key.get(m.baseline or "")]
+        if with_hugo:
+            others.append(by_key.get(m.hugo or ""))
+        for other in others:
+            if other is None:
+                cells += ["—", "—"]
+            else:
+                cells += [f"{time_ratio(m, other):.2f}×", f"{memory_ratio(m, other):.2f}×"]
+        rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
 
-def targets(modes: list[Mode]) -> str:
+def targets(modes: list[Mode], corpus_probe: Probe | None, curve: dict) -> str:
     """Return the issue's targets, each with the measured figure and whether it is met."""
     m = {x.key: x for x in modes}
-    peak_f = max(m[k].peak_mib for k in ("f-clean", "f-warm", "f-edit"))
-    peak_v = max(m[k].peak_mib for k in ("v-clean", "v-warm", "v-edit"))
-    checks = [
-        (
-            "clean full build ≤ 0.75× vanilla clean",
-            m["f-clean"].seconds / m["v-clean"].seconds,
-            0.75,
-            "×",
-        ),
-        (
-            "one-article rebuild ≤ 0.1× vanilla one-article rebuild",
-            m["f-edit"].seconds / m["v-edit"].seconds,
-            0.1,
-            "×",
-        ),
-        (
-            "the same with the search index kept (devserver mode) ≤ 0.1×",
-            m["f-keep"].seconds / m["v-edit"].seconds,
-            0.1,
-            "×",
-        ),
-        ("single-prefecture build ≤ 2 s", m["f-pref"].seconds, 2.0, " s"),
-        ("peak memory ≤ 1.5× vanilla's", peak_f / peak_v, 1.5, "×"),
-    ]
+    memory = max(
+        memory_ratio(m[f], m[v])
+        for f, v in (("f-clean", "v-clean"), ("f-warm", "v-warm"), ("f-edit", "v-edit"))
+    )
     lines = []
-    for text, value, limit, unit in checks:
-        verdict = "met" if value <= limit else f"MISSED by {value / limit - 1:.0%}"
-        lines.append(f"- {text}: {value:.2f}{unit} ({verdict})")
+
+    def line(text: str, value: float | None, limit: float, unit: str, why: str = "") -> None:
+        if value is None:
+            lines.append(f"- {text}: not measured ({why})")
+        else:
+            figure = f"{value:.0f}" if unit == " ms" else f"{value:.2f}"
+            lines.append(f"- {text}: {figure}{unit} ({verdict(value, limit)})")
+
+    line(
+        "clean full build ≤ 0.40× vanilla Pelican's (paired)",
+        time_ratio(m["f-clean"], m["v-clean"]),
+        0.40,
+        "×",
+    )
+    line(
+        "clean full build ≤ 1.2× Hugo's (paired)",
+        time_ratio(m["f-clean"], m["h-clean"]) if "h-clean" in m else None,
+        1.2,
+        "×",
+        "Hugo not found",
+    )
+    line(
+        "one-article rebuild ≤ 0.03× vanilla Pelican's (paired)",
+        time_ratio(m["f-edit"], m["v-edit"]),
+        0.03,
+        "×",
+    )
+    line(
+        "devserver edit → page rewritten ≤ 150 ms (in-process, this corpus)",
+        1000 * corpus_probe.median if corpus_probe else None,
+        150,
+        " ms",
+        "the probe did not run",
+    )
+    line("single prefecture ≤ 1.0 s", m["f-pref"].seconds, 1.0, " s")
+    line(
+        "peak memory ≤ 1.5× vanilla Pelican's (paired; the largest of clean, warm, one-article)",
+        memory,
+        1.5,
+        "×",
+    )
+    flat = curve_mod.flatness(curve)
+    line(
+        "time per document roughly flat, 2,000 → largest N (clean build, ≤ 1.25×)"
+        + (f": ms per document at N = {flat[1]:,} ÷ at N = 2,000" if flat else ""),
+        flat[2] if flat else None,
+        1.25,
+        "×",
+        "run `make bench CURVE=1` for the curve",
+    )
     return "\n".join(lines)
 
 
-def devserver_probe(runs: int) -> None:
-    """Time in-process rebuilds after editing one article, as `make devserver` does them.
-
-    Runs in its own process (see `devserver_rebuilds`); builds the shipped demo content when
-    the repository has it, else the two_prefectures test fixture, and prints the seconds.
-    """
-    import tempfile
-
-    from furusato.commands.build import build, load_settings
-
-    source = REPO if (REPO / "content").is_dir() else REPO / "tests" / "sites" / "two_prefectures"
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "site"
-        for name in ("content", "prefectures"):
-            shutil.copytree(source / name, root / name)
-        article = sorted((root / "content").glob("*/articles/*.md"))[0]
-        # Like the devserver: one process, so parsed documents stay in memory between builds.
-
-        def rebuild() -> float:
-            started = time.perf_counter()
-            settings = load_settings(
-                REPO / "pelicanconf.py",
-                OUTPUT_PATH=str(Path(tmp) / "output"),
-                PATH=str(root / "content"),
-                THEME=str(REPO / "theme"),
-                PLUGIN_PATHS=[str(REPO / "plugins")],
-                FURUSATO_CACHE_PATH=str(Path(tmp) / "cache"),
-                FURUSATO_TODAY=TODAY,
-            )
-            build(settings, keep_documents=True)
-            return time.perf_counter() - started
-
-        rebuild()
-        times = []
-        for run in range(runs):
-            with article.open("a", encoding="utf-8") as fh:
-                fh.write(f"\n\nEdited for devserver probe {run}.\n")
-            times.append(rebuild())
-    print(source.name if source != REPO else "demo content", *times)
-
-
-def devserver_rebuilds(runs: int, logs: Path) -> tuple[str, float]:
-    """Return what the devserver probe built and its median in-process rebuild time."""
-    env = {**os.environ, "PYTHONPATH": str(REPO / "plugins")}
-    log = logs / "devserver.log"
-    cmd = [sys.executable, __file__, "--devserver-probe", "--runs", str(max(runs, 5))]
-    with log.open("wb") as out:
-        subprocess.run(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, check=True)
-    words = log.read_text().strip().splitlines()[-1].split(" ")
-    count = max(runs, 5)
-    times = [float(x) for x in words[-count:]]
-    return " ".join(words[:-count]), statistics.median(times)
-
-
-def section(
-    n: int,
-    runs: int,
-    bench: Bench,
-    modes: list[Mode],
-    devserver: tuple[str, float],
-    load: str,
-    search: SearchCost,
-) -> str:
+def heading(n: int, runs: int, bench: Bench, modes: list[Mode]) -> str:
+    """Return the section's opening paragraph: corpus, method, machine, versions and load."""
     import pelican
 
     cpu = next(
@@ -517,20 +432,45 @@ def section(
         ),
         platform.processor(),
     )
-    docs = bench.corpus
-    events = sum(1 for d in docs.docs if d.kind == "events")
+    events = sum(1 for d in bench.corpus.docs if d.kind == "events")
+    hugo = (
+        f"Hugo {hugo_mod.version(bench.hugo)} (Debian's package; Hugo keeps no cache between "
+        "builds, so its rebuild after an edit is a full build)"
+        if bench.hugo
+        else "Hugo not measured (not installed)"
+    )
+    return (
+        f"{n - events} articles and {events} events in 47 prefectures; median of {runs} runs "
+        "after one warm-up run of every mode; ratios are medians of per-run ratios of paired "
+        f"runs; {os.cpu_count()} × {cpu}, Python {platform.python_version()}, "
+        f"Pelican {pelican.__version__}, {hugo}; Furusato plugins: "
+        f"{', '.join(_plugins())}; 1-minute load average {load_range(bench.loads)} "
+        "(read before and after each group of paired runs)."
+    )
+
+
+def section(
+    n: int,
+    runs: int,
+    bench: Bench,
+    modes: list[Mode],
+    probes: tuple[Probe, Probe],
+    search: SearchCost,
+    curve: dict,
+) -> str:
+    demo, corpus_probe = probes
     return (
         f"<!-- bench N={n} -->\n"
         f"## N = {n}\n\n"
-        f"{n - events} articles and {events} events in 47 prefectures; median of {runs} runs; "
-        f"{os.cpu_count()} × {cpu}, Python {platform.python_version()}, "
-        f"Pelican {pelican.__version__}; Furusato plugins: "
-        f"{', '.join(_plugins())}; load average {load}.\n\n"
+        f"{heading(n, runs, bench, modes)}\n\n"
         f"{table(n, modes)}\n\n"
-        f"`make devserver`-style rebuild after editing one article (in-process, document cache "
-        f"in memory, {devserver[0]}): median {devserver[1]:.2f} s.\n\n"
+        f"`make devserver`-style rebuild after editing one article (in-process, documents kept "
+        f"in memory, search index kept; from the edit until the edited page is in the output "
+        f"folder): on this corpus median {1000 * corpus_probe.median:.0f} ms of "
+        f"{len(corpus_probe.seconds)} (target ≤ 150 ms); on the {demo.what} median "
+        f"{1000 * demo.median:.0f} ms.\n\n"
         f"{search_lines(search)}\n\n"
-        f"{_targets_heading(n)}\n\n{targets(modes)}\n"
+        f"{_targets_heading(n)}\n\n{targets(modes, corpus_probe, curve)}\n"
         f"<!-- /bench N={n} -->\n"
     )
 
@@ -554,31 +494,37 @@ def _plugins() -> list[str]:
 HEADER = """# Benchmarks
 
 `make bench` (or `make bench N=10000`) generates a deterministic synthetic corpus
-(tests/benchmark/corpus.py) and builds it with Furusato and with vanilla Pelican
-(same version, default theme `notmyidea`, the same Markdown bodies, one RSS feed per category),
-interleaving the runs of every mode so both sides see the same machine. Times are whole
-processes, start to exit. Peak memory is the largest of the main process's peak resident
-set and the sampled (every 50 ms) proportional set size of its whole process tree, so
-worker processes count, and the memory they share with their parent counts once.
+(tests/benchmark/corpus.py) and builds it with Furusato, with vanilla Pelican (same version,
+default theme `notmyidea`, the same Markdown bodies, one RSS feed per category) and with Hugo
+(Debian's package, the same bodies with YAML front matter, minimal templates, an RSS feed per
+section; tests/benchmark/hugo.py). Every mode runs once as a warm-up that is not recorded;
+then compared modes run one after the other in each run (A B A B ...), and a ratio is the
+median of the per-run ratios, so both sides of a pair see the same machine. The 1-minute load
+average is read before and after each group of paired runs, and its range printed. Times are
+whole processes, start to exit; CPU is user + system time of the process tree. Peak memory is
+the largest of the main process's peak resident set and the sampled (every 50 ms)
+proportional set size of its whole process tree, so worker processes count, and the memory
+they share with their parent counts once.
 
 Modes: *clean* deletes the output and every cache first; *warm caches* deletes the output
 but keeps the content cache; *one-article rebuild* appends a paragraph to one article of an
 average-sized prefecture and rebuilds into the existing output; *single prefecture* builds
-that prefecture's microsite alone (`PREFECTURE=…`) from nothing.
+that prefecture's microsite alone (`PREFECTURE=…`) from nothing. The *devserver* figure is
+measured in one process, as `make devserver` rebuilds: the corpus is built once, then each
+edit of one article is timed until the build returns with the edited page in the output.
+
+`make bench CURVE=1` measures the clean, warm, one-article and single-prefecture modes at
+N = 500, 2,000, 10,000 (CURVE_RUNS runs each, 3 by default) and 50,000 (one run, no warm-up),
+merges each size into docs/benchmarks/curve.json as it ends (`CURVE_NS=50000` runs one size
+alone) and draws docs/benchmarks/scaling.svg from it; `tests/benchmark/run.py --redraw` draws
+the chart and the curve's section again without running anything. `make bench N=…` adds its
+own size to the curve too.
 """
 
 
 def write_report(path: Path, n: int, text: str) -> None:
     """Replace the section for `n` in `path` (keeping everything else), or append it."""
-    old = path.read_text("utf-8") if path.exists() else HEADER
-    start, end = f"<!-- bench N={n} -->", f"<!-- /bench N={n} -->\n"
-    if start in old and end in old:
-        before, rest = old.split(start, 1)
-        after = rest.split(end, 1)[1]
-        new = before + text + after
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    path.write_text(new, "utf-8")
+    curve_mod.replace_section(path, f"<!-- bench N={n} -->", text, HEADER)
 
 
 def search_only(args: argparse.Namespace) -> int:
@@ -588,7 +534,9 @@ def search_only(args: argparse.Namespace) -> int:
     bench.prepare()
     _rm(bench.furusato / "output", bench.furusato / ".furusato-cache")
     build = bench._furusato("f-clean", 1)
-    cost = search_cost(bench)
+    cost = search_cost(
+        bench.furusato / "output", bench.work, bench.logs, bench.prefecture.capitalize()
+    )
     load = f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
     text = (
         f"<!-- bench search N={args.n} -->\n"
@@ -599,15 +547,50 @@ def search_only(args: argparse.Namespace) -> int:
         f"<!-- /bench search N={args.n} -->\n"
     )
     print(text)
-    old = args.report.read_text("utf-8") if args.report.exists() else HEADER
-    start, end = f"<!-- bench search N={args.n} -->", f"<!-- /bench search N={args.n} -->\n"
-    if start in old and end in old:
-        before, rest = old.split(start, 1)
-        new = before + text + rest.split(end, 1)[1]
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    args.report.write_text(new, "utf-8")
+    curve_mod.replace_section(args.report, f"<!-- bench search N={args.n} -->", text, HEADER)
     return 0
+
+
+def find_hugo() -> str | None:
+    """Return Debian's hugo if installed; else say in one line that its column is skipped."""
+    binary = hugo_mod.find()
+    if binary is None:
+        print(hugo_mod.NOT_FOUND, flush=True)
+    return binary
+
+
+def run_curve(args: argparse.Namespace) -> int:
+    """Measure the curve's modes at each size, merging each size into curve.json as it ends."""
+    binary = find_hugo()
+    path = args.curve_dir / "curve.json"
+    for n in args.curve_ns:
+        once = n >= args.one_run_from
+        runs = 1 if once else args.curve_runs
+        keys = set(
+            curve_mod.CLEAN_MODES if once and args.large_clean_only else curve_mod.CURVE_MODES
+        )
+        print(
+            f"Curve N = {n}: {runs} run(s)"
+            + (", no warm-up" if once else " after a warm-up run")
+            + (
+                ", clean builds only (--large-clean-only)"
+                if keys != set(curve_mod.CURVE_MODES)
+                else ""
+            ),
+            flush=True,
+        )
+        bench = Bench(n, args.work.resolve() / "curve", binary)
+        bench.prepare()
+        modes = bench.run(runs, keys, warmup=not once)
+        record = curve_mod.point(n, runs, not once, load_range(bench.loads), modes)
+        data = curve_mod.merge(curve_mod.load(path), n, record, binary and hugo_mod.version(binary))
+        curve_mod.write(data, args.curve_dir, args.report, HEADER)
+        print(f"Wrote {path} and {args.curve_dir / 'scaling.svg'}", flush=True)
+    return 0
+
+
+def _sizes(text: str) -> list[int]:
+    return sorted(int(x.replace("_", "")) for x in text.split(",") if x.strip())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -621,34 +604,91 @@ def main(argv: list[str] | None = None) -> int:
         help="scratch folder for the corpus and outputs",
     )
     parser.add_argument("--report", type=Path, default=REPO / "docs" / "benchmarks.md")
-    parser.add_argument("--devserver-probe", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--search-only",
         action="store_true",
         help="one clean Furusato build, then only the search figures (a shorter run at large N)",
     )
+    parser.add_argument(
+        "--curve",
+        action="store_true",
+        help="measure the scaling curve (--curve-ns) instead of the N table",
+    )
+    parser.add_argument(
+        "--curve-ns",
+        type=_sizes,
+        default=list(CURVE_SIZES),
+        help="corpus sizes of the curve, comma-separated (default 500,2000,10000,50000)",
+    )
+    parser.add_argument("--curve-runs", type=int, default=3, help="runs at each curve size")
+    parser.add_argument(
+        "--one-run-from",
+        type=int,
+        default=ONE_RUN_FROM,
+        help=f"curve sizes from this one on run once, without a warm-up (default {ONE_RUN_FROM})",
+    )
+    parser.add_argument(
+        "--large-clean-only",
+        action="store_true",
+        help="at the curve sizes measured once, run the clean builds only",
+    )
+    parser.add_argument(
+        "--curve-dir",
+        type=Path,
+        default=REPO / "docs" / "benchmarks",
+        help="folder of curve.json and scaling.svg",
+    )
+    parser.add_argument(
+        "--redraw",
+        action="store_true",
+        help="draw scaling.svg and the curve's section again from curve.json, running nothing",
+    )
     args = parser.parse_args(argv)
-    if args.devserver_probe:
-        devserver_probe(args.runs)
-        return 0
     if args.search_only:
         return search_only(args)
-    bench = Bench(args.n, args.work.resolve())
-    load_before = os.getloadavg()[0]
+    curve_path = args.curve_dir / "curve.json"
+    if args.redraw:
+        if not curve_path.exists():
+            sys.exit(f"nothing to redraw: {curve_path} does not exist (run with --curve first)")
+        curve_mod.write(curve_mod.load(curve_path), args.curve_dir, args.report, HEADER)
+        print(f"Redrew {args.curve_dir / 'scaling.svg'} and the curve's section of {args.report}")
+        return 0
+    if args.curve:
+        return run_curve(args)
+    binary = find_hugo()
+    bench = Bench(args.n, args.work.resolve(), binary)
     bench.prepare()
     modes = bench.run(args.runs)
-    devserver = devserver_rebuilds(args.runs, bench.logs)
-    search = search_cost(bench)
-    load = f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
-    text = section(args.n, args.runs, bench, modes, devserver, load, search)
+    probes = (
+        devserver_rebuilds(args.runs, bench.logs),
+        devserver_rebuilds(
+            args.runs,
+            bench.logs,
+            bench.furusato,
+            corpus_mod.furusato_path(bench.edited, bench.furusato),
+        ),
+    )
+    search = search_cost(
+        bench.furusato / "output", bench.work, bench.logs, bench.prefecture.capitalize()
+    )
+    # This size is a point of the curve too: its figures join curve.json.
+    record = curve_mod.point(args.n, args.runs, True, load_range(bench.loads), modes)
+    curve = curve_mod.merge(
+        curve_mod.load(curve_path), args.n, record, binary and hugo_mod.version(binary)
+    )
+    curve_mod.write(curve, args.curve_dir, args.report, HEADER)
+    text = section(args.n, args.runs, bench, modes, probes, search, curve)
+    print()
+    print(heading(args.n, args.runs, bench, modes))
     print()
     print(table(args.n, modes))
     print()
-    print(targets(modes))
-    print(f"devserver-style rebuild ({devserver[0]}): {devserver[1]:.2f} s")
+    print(targets(modes, probes[1], curve))
+    for probe in probes:
+        print(f"devserver-style rebuild ({probe.what}): median {1000 * probe.median:.0f} ms")
     print(search_lines(search))
     write_report(args.report, args.n, text)
-    print(f"\nWrote {args.report}")
+    print(f"\nWrote {args.report} and {curve_path}")
     return 0
 
 
