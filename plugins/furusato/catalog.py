@@ -62,7 +62,7 @@ def translations(lang: str, folder: Path = CATALOG_FOLDER) -> _gettext.NullTrans
         )
     if lang == LANGUAGES[0]:
         return _gettext.NullTranslations()
-    path = po_path(lang, folder).resolve()
+    path = _resolved(lang, Path(folder))
     try:
         stat = path.stat()
     except FileNotFoundError:
@@ -71,6 +71,13 @@ def translations(lang: str, folder: Path = CATALOG_FOLDER) -> _gettext.NullTrans
         ) from None
     # Keyed on the file's size and time as well, so a devserver picks up an edited catalog.
     return _compiled(path, lang, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.cache
+def _resolved(lang: str, folder: Path) -> Path:
+    # Resolving a path costs a system call per part of it, and a build asks for a catalog
+    # thousands of times (every gettext() of a feed, calendar or email): once per process.
+    return po_path(lang, folder).resolve()
 
 
 @functools.cache
