@@ -284,7 +284,7 @@ def read_back(data: Any, tp: Any) -> Any:
 @functools.cache
 def _reader(tp: Any) -> Codec | None:
     """Return the function that reads back data of type `tp`, or None when the JSON value is
-    already the Python value (str, int, bool, float, lists of them...)."""
+    already the Python value (str, int, bool, float and unions of them)."""
     origin = typing.get_origin(tp)
     if tp in _PLAIN:
         return None
@@ -306,8 +306,8 @@ def _reader(tp: Any) -> Codec | None:
         args = typing.get_args(tp)
         if origin is list or (len(args) == 2 and args[1] is Ellipsis):
             item = _reader(args[0])
-            if item is None:
-                return None if origin is list else tuple
+            if item is None:  # a copy even of a list: an entry never shares what is stored
+                return origin
             if origin is list:
                 return lambda data: [item(v) for v in data]
             return lambda data: tuple(item(v) for v in data)
