@@ -346,3 +346,41 @@ def test_compiled_templates_are_kept_outside_the_repository(tmp_path: Path) -> N
     compiled = list((cachefiles.user_cache_dir() / "templates").rglob("*.cache"))
     assert compiled
     assert stat.S_IMODE((cachefiles.user_cache_dir() / "templates").stat().st_mode) == 0o700
+
+
+def test_reading_back_a_sealed_entry_gives_what_decode_gives() -> None:
+    entries = fresh_parse(REPO / "tests/sites/two_prefectures")
+    assert len(entries) > 5
+    for entry in entries.values():
+        stored = encode(entry, Parsed)
+        back = doccache.read_back(json.loads(json.dumps(stored)), Parsed)
+        assert back == entry == decode(stored, Parsed)
+        assert type(back.images) is tuple and type(back.problems) is list
+        assert all(type(path) is tuple for path in back.lines.lines)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda entry: entry.pop("html"),
+        lambda entry: entry.update(meta={"model": "pydantic.main.BaseModel", "data": {}}),
+        lambda entry: entry["meta"].update(data={"title": ["not", "a", "title"]}),
+        lambda entry: entry.update(lines=None),
+    ],
+    ids=["missing field", "foreign model", "invalid front matter", "wrong shape"],
+)
+def test_a_sealed_shard_whose_entries_do_not_fit_is_ignored_whole(tmp_path: Path, damage) -> None:
+    root = copy_site("two_prefectures", tmp_path / "site")
+    folder = tmp_path / "cache"
+    warm(root, folder)
+    data = json.loads(cachefiles.read_sealed(folder / "tottori.json", "documents:tottori"))
+    damage(data["entries"][ARTICLE])
+    body = json.dumps(data).encode()
+    cachefiles.write_sealed(folder / "tottori.json", "documents:tottori", body)
+    cache = DocumentCache(folder)
+    load_site(Options(root=root), cache)
+    tottori = [s for s in fresh_parse(root) if s.startswith("content/tottori/")]
+    assert cache.hits == len(fresh_parse(root)) - len(tottori)  # tottori parsed again
+    again = cache.entries[ARTICLE]
+    fresh = fresh_parse(root)[ARTICLE]
+    assert replace(again, stamp=fresh.stamp) == fresh  # parsed anew, as a fresh build does

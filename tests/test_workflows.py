@@ -80,6 +80,7 @@ def test_pr_workflow_checks_tests_builds_and_uploads_a_preview():
     # RELATIVE=1: the downloaded preview opens from disk (tests/quality/test_preview_from_disk.py)
     assert runs == [
         "make venv",
+        KEY_FOLDER_STEP,
         "make check",
         "bash .ci/run",
         "make html RELATIVE=1",
@@ -180,3 +181,107 @@ def test_preview_deploy_uses_secrets_only_in_the_publishing_step():
         if "secrets." in str(step):
             assert step["name"].startswith("Publish it to the preview project")
     assert "secrets." not in str(job["env"])
+
+
+# The content cache: saved by the default branch's deploy workflow only, restored read-only by
+# pull requests; sealed by a key kept beside the checkout (never inside it), cached with it.
+KEY_FOLDER_STEP = (
+    'echo "FURUSATO_USER_CACHE_DIR=$(dirname "$GITHUB_WORKSPACE")/furusato-user" >> "$GITHUB_ENV"'
+)
+CACHE_PATHS = [".furusato-cache/documents", "../furusato-user/key"]
+CACHE_ACTIONS = ("actions/cache@", "actions/cache/restore@", "actions/cache/save@")
+
+
+def _steps(path: Path) -> list[dict]:
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+def _cache_steps(path: Path) -> list[dict]:
+    return [s for s in _steps(path) if s.get("uses", "").startswith(CACHE_ACTIONS)]
+
+
+def _check_key(step: dict) -> str:
+    key = step["with"]["key"]
+    # The locked dependencies and the code that parses content; the run id makes every save
+    # a new entry (a cache entry is never overwritten), found again by the prefixes.
+    assert "hashFiles('requirements.lock', 'package-lock.json')" in key
+    assert "hashFiles('plugins/**/*.py')" in key
+    assert key.endswith("-${{ github.run_id }}")
+    return key
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_no_workflow_a_pull_request_runs_can_save_a_cache(path):
+    if "pull_request" not in _triggers(yaml.safe_load(path.read_text(encoding="utf-8"))):
+        return
+    for step in _cache_steps(path):
+        assert step["uses"].startswith("actions/cache/restore@"), step  # never save, nor cache@
+
+
+def test_pull_requests_restore_the_default_branchs_content_cache_before_checking():
+    path = REPO / ".github/workflows/pr.yml"
+    steps = _steps(path)
+    [restore] = _cache_steps(path)
+    assert restore["with"]["path"].split() == CACHE_PATHS
+    key = _check_key(restore)
+    prefixes = restore["with"]["restore-keys"].splitlines()
+    assert prefixes and all(key.startswith(prefix) for prefix in prefixes)
+    assert prefixes == sorted(prefixes, key=len, reverse=True)  # the closest match first
+    runs = [step.get("run") for step in steps]
+    where = steps.index(restore)
+    assert runs.index(KEY_FOLDER_STEP) < where < runs.index("make check")
+    assert where < runs.index("make html RELATIVE=1")
+
+
+def test_only_the_deploy_workflow_saves_the_cache_pull_requests_restore():
+    deploy = REPO / ".github/workflows/deploy.yml"
+    assert "pull_request" not in _triggers(yaml.safe_load(deploy.read_text(encoding="utf-8")))
+    steps = _steps(deploy)
+    restore, save = _cache_steps(deploy)
+    assert restore["uses"].startswith("actions/cache/restore@")
+    assert save["uses"].startswith("actions/cache/save@")
+    runs = [step.get("run") for step in steps]
+    assert runs.index(KEY_FOLDER_STEP) < steps.index(restore) < runs.index("make publish")
+    assert runs.index("make publish") < steps.index(save)
+    [pr_restore] = _cache_steps(REPO / ".github/workflows/pr.yml")
+    for step in (restore, save):
+        assert step["with"]["path"].split() == CACHE_PATHS
+        assert _check_key(step) == _check_key(pr_restore)
+    assert restore["with"]["restore-keys"] == pr_restore["with"]["restore-keys"]
+    saved = [
+        (p.name, s["uses"]) for p in WORKFLOWS for s in _cache_steps(p) if "/save@" in s["uses"]
+    ]
+    assert saved == [("deploy.yml", save["uses"])]
+
+
+def test_check_and_build_say_how_long_they_took_in_actions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from furusato.commands import cli
+    from tests.sitebuild import TODAY, copy_site
+
+    root = copy_site("two_prefectures", tmp_path / "site")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    notices = []
+    for _run in range(2):
+        assert cli.main(["check", "--root", str(root)]) == 0
+        notices += [line for line in capsys.readouterr().out.splitlines() if "::notice" in line]
+    first, again = notices
+    pattern = r"::notice title=Check time::checked (\d+) documents in \d+\.\d s \((\d+) read from"
+    documents, hits = map(int, re.match(pattern, first).groups())
+    assert documents > 5 and hits == 0
+    assert re.match(pattern, again).groups() == (str(documents), str(documents))  # all cached
+    monkeypatch.chdir(root)
+    (root / "pelicanconf.py").symlink_to(REPO / "pelicanconf.py")
+    (root / "theme").symlink_to(REPO / "theme")
+    (root / "plugins").symlink_to(REPO / "plugins")
+    out = tmp_path / "output"
+    assert cli.main(["build", "--output", str(out), "--today", TODAY]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(
+        rf"::notice title=Build time::built {re.escape(str(out))}/ in \d+\.\d s", lines[-1]
+    )
+    monkeypatch.setenv("GITHUB_ACTIONS", "false")
+    assert cli.main(["check", "--root", str(root)]) == 0
+    assert "::notice" not in capsys.readouterr().out

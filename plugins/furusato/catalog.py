@@ -75,7 +75,8 @@ def translations(lang: str, folder: Path = CATALOG_FOLDER) -> _gettext.NullTrans
 
 @functools.cache
 def _resolved(lang: str, folder: Path) -> Path:
-    """Return the catalog's resolved path (resolving costs more than the stat of each call)."""
+    """Return the catalog's resolved path, once per process: resolving costs a system call
+    per part of the path, and a build asks for a catalog thousands of times."""
     return po_path(lang, folder).resolve()
 
 

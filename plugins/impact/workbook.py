@@ -19,10 +19,6 @@ import zipfile
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 from .tables import Cell, Table, amount_text
 
 EPOCH = datetime(2000, 1, 1)  # the workbook's date when nothing is recorded
@@ -74,6 +70,12 @@ def workbook(
 ) -> bytes:
     """Return the tables as an .xlsx workbook, one sheet each; `statuses` names each status
     in `lang`."""
+    # openpyxl takes a twentieth of a second to import: paid only by a build that writes a
+    # workbook, not by one whose reports are all up to date.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     book.remove(book.active)
     taken: set[str] = set()

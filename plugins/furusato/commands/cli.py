@@ -34,6 +34,12 @@ def warn(warnings: list[Problem], stream=None) -> None:
             print(warning.annotation("warning"), file=sys.stdout)
 
 
+def notice(title: str, message: str) -> None:
+    """Print a GitHub Actions notice (shown on the run's summary), only in Actions."""
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        print(f"::notice title={title}::{message}", file=sys.stdout)
+
+
 def _prefecture(value: str) -> str:
     """Accept PREFECTURE= / --prefecture only as a slug (said as the command line's, not as
     the settings file's mistake)."""
@@ -80,13 +86,16 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 2
     warn(list(result.warnings))
     where = f" ({args.prefecture} only)" if args.prefecture else ""
-    print(f"Built {args.output}/{where} in {time.perf_counter() - started:.2f} s")
+    seconds = time.perf_counter() - started
+    print(f"Built {args.output}/{where} in {seconds:.2f} s")
     if args.debug:
         print("Stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()))
+    notice("Build time", f"built {args.output}/{where} in {seconds:.1f} s")
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
     from .. import cachefiles
     from .. import settings as declared
     from ..reading.loader import DocumentCache, load
@@ -132,6 +141,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(
         f"OK: {len(site.prefectures)} profiles, {len(site.articles)} articles, "
         f"{len(site.events)} events, {len(site.pages)} pages; no problems found"
+    )
+    documents = len(site.articles) + len(site.events) + len(site.pages)
+    notice(
+        "Check time",
+        f"checked {documents} documents in {time.perf_counter() - started:.1f} s "
+        f"({cache.hits} read from the content cache)",
     )
     return 0
 

@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 from ..errors import BuildError, ContentError
 from ..urls import DIGEST_FILES, LANGUAGES, Urls
-from . import sending
 
 NATIONAL = "national"  # --prefecture national: the digest of every prefecture
 
@@ -84,6 +83,8 @@ class Located:
 
 def _check_target(args: argparse.Namespace, settings: dict[str, Any]) -> str | None:
     """Return the digest's prefecture slug (None: national), or raise SendError."""
+    from . import sending  # smtplib, ssl, mailbox: only the digest commands need them
+
     root = Path(settings["PATH"]).parent
     single = settings.get("FURUSATO_PREFECTURE")
     slug = None if args.prefecture in (None, NATIONAL) else args.prefecture
@@ -114,6 +115,7 @@ def _check_target(args: argparse.Namespace, settings: dict[str, Any]) -> str | N
 
 def _locate(args: argparse.Namespace, settings_of, *, rebuild: bool) -> tuple[Located, str | None]:
     """Build when asked (or when files are missing) and return where the month's files are."""
+    from . import sending
     from .build import build
 
     settings = settings_of(args)
@@ -143,6 +145,8 @@ def _locate(args: argparse.Namespace, settings_of, *, rebuild: bool) -> tuple[Lo
 def cmd_show(args: argparse.Namespace, settings_of) -> int:
     """Print where each file of one month's digest is (building first if needed, or always
     with `build`)."""
+    from . import sending
+
     try:
         located, _ = _locate(args, settings_of, rebuild=args.action == "build")
     except sending.SendError as exc:
@@ -160,6 +164,8 @@ def cmd_show(args: argparse.Namespace, settings_of) -> int:
 
 def cmd_send(args: argparse.Namespace, settings_of) -> int:
     """Send one month's digest in one edition to every subscriber not yet mailed."""
+    from . import sending
+
     try:
         return _send(args, settings_of)
     except sending.SendError as exc:
@@ -188,6 +194,8 @@ def _repository_roots(settings: dict[str, Any]) -> list[Path]:
 
 
 def _send(args: argparse.Namespace, settings_of) -> int:
+    from . import sending
+
     settings = settings_of(args)
     subscribers_path = Path(args.subscribers)
     log = (
