@@ -99,6 +99,7 @@ class LoadGenerator(Generator):
         # from SITEURL, or in development builds from FURUSATO_DEV_SITEURL.
         base = settings.get("SITEURL") or settings["FURUSATO_DEV_SITEURL"]
         build = Build(
+            started=started,
             settings=settings,
             site=site,
             pictures=loaded.pictures,

@@ -16,6 +16,7 @@ import os
 import platform
 import shutil
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -117,6 +118,12 @@ class Bench:
             shutil.copytree(
                 REPO / name, self.furusato / name, ignore=shutil.ignore_patterns("__pycache__")
             )
+        # Compiled once, as an installed Pelican is: otherwise, with PYTHONDONTWRITEBYTECODE
+        # set (as on some machines and in containers), every Furusato process would compile
+        # its plugins again while vanilla Pelican's are compiled already.
+        subprocess.run(
+            [self.python, "-m", "compileall", "-q", str(self.furusato / "plugins")], check=True
+        )
         self.logs.mkdir(parents=True, exist_ok=True)
         self.edited = self.corpus.article_to_edit()
         self.prefecture = self.corpus.average_prefecture
