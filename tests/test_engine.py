@@ -81,7 +81,7 @@ def test_build_returns_what_it_did(tmp_path: Path) -> None:
     first = build_result(SITES / "two_prefectures", tmp_path / "output")
     assert first.stats.written == first.files > 0
     assert first.stats.deleted == 0
-    assert set(first.timings) == {"load", "render", "search", "commit", "total"}
+    assert set(first.timings) == {"load", "render", "make", "search", "commit", "total"}
     again = build_result(SITES / "two_prefectures", tmp_path / "output")
     assert again.stats.written == 0
     assert again.stats.rendered == 0

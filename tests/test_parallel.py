@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from furusato.errors import BuildError
 from furusato_engine import writer as writer_mod
 from furusato_engine.writer import SafeWriter
 from tests.sitebuild import REPO, build_result, copy_site, snapshot, writer_settings
@@ -121,28 +120,51 @@ def _page(number: int) -> dict[str, bytes]:
     return {f"pages/{number}/index.html": f"<p>page {number}</p>\n".encode()}
 
 
-def test_a_worker_that_fails_stops_the_build_and_names_the_page(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(writer_mod, "CHUNK", 1)
-    parent = os.getpid()
+# A worker that fails: every page it takes raises, while this process waits a little on each
+# of its own, so the worker surely takes some. Run in a process of its own (see BUILD_BOTH).
+FAIL_IN_WORKER = """
+import os, sys, threading
+from pathlib import Path
+from furusato.errors import BuildError
+from furusato_engine import writer as writer_mod
+from furusato_engine.writer import SafeWriter
+from tests.sitebuild import writer_settings
 
-    def make(number: int) -> dict[str, bytes]:
-        if os.getpid() != parent:
-            raise ValueError(f"no template for page {number}")
-        # This process waits a little on each page, so the worker surely takes some.
-        threading.Event().wait(0.02)
-        return _page(number)
+tmp = Path(sys.argv[1])
+writer_mod.CHUNK = 1
+parent = os.getpid()
 
-    writer = _writer(tmp_path, 2)
-    for number in range(40):
-        writer.produce([f"pages/{number}/index.html"], "key", lambda n=number: make(n))
-    with pytest.raises(BuildError) as caught:
-        writer.flush()
-    message = str(caught.value)
-    assert "making the pages failed (pages/" in message
+def make(number):
+    if os.getpid() != parent:
+        raise ValueError(f"no template for page {number}")
+    threading.Event().wait(0.02)
+    return {f"pages/{number}/index.html": b"<p>page</p>"}
+
+writer = SafeWriter(str(tmp / "output"), {**writer_settings(tmp), "FURUSATO_JOBS": 2})
+for number in range(40):
+    writer.produce([f"pages/{number}/index.html"], "key", lambda n=number: make(n))
+try:
+    writer.flush()
+except BuildError as exc:
+    print(exc)
+writer.abandon()
+"""
+
+
+def test_a_worker_that_fails_stops_the_build_and_names_the_page(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "plugins"), str(REPO)])}
+    done = subprocess.run(
+        [sys.executable, "-c", FAIL_IN_WORKER, str(tmp_path)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    message = done.stdout.strip()
+    assert message.startswith("making the pages failed (pages/")
     assert "ValueError: no template for page" in message
-    writer.abandon()
     assert not (tmp_path / "output").exists()
 
 

@@ -19,7 +19,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from furusato import catalog
+from furusato import catalog, paging
 from furusato.errors import BuildError
 from furusato.sharing import ShareContext
 from furusato.urls import Urls
@@ -297,7 +297,7 @@ def render_pages(env: jinja2.Environment) -> list[str]:
     )
     page = env.get_template("404.html").render(site=site, page_url="/404.html", prefecture=None)
     subscribe = env.get_template("partials/subscribe.html").module.subscribe(TOTTORI)
-    pages = SimpleNamespace(pages=3, number=2, urls=["/a/", "/a/2/", "/a/3/"])
+    pages = paging.pagination(2, 3, lambda n: "/a/" if n == 1 else f"/a/{n}/")
     pagination = env.get_template("partials/pagination.html").module.pagination(pages)
     return [page, f"<div>{subscribe}{pagination}</div>"]
 
