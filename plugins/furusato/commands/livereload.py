@@ -38,6 +38,9 @@ ASSETS = {
     PREFIX + "livereload.css": ("livereload.css", "text/css; charset=utf-8"),
 }
 HERE = Path(__file__).resolve().parent
+# Seconds between comments on an idle stream: a page that went away is noticed (and its
+# thread ends) when writing to it fails.
+KEEPALIVE = 10.0
 
 
 @dataclass(frozen=True)
@@ -162,10 +165,8 @@ class LiveHandler(Handler):
     """The devserver's handler: the site's files, each HTML page with the live-reload script,
     and the script, its stylesheet and the event stream under /__furusato/."""
 
-    reloader: Reloader  # set on a subclass by make_live_server
-    # Seconds between comments on an idle stream: a page that went away is noticed (and its
-    # thread ends) when writing to it fails.
-    keepalive: float = 10.0
+    reloader: Reloader  # set on a subclass by make_live_server, with keepalive
+    keepalive: float
 
     def do_GET(self) -> None:
         route = self.path.split("?", 1)[0]
@@ -250,9 +251,14 @@ class LiveHandler(Handler):
                 return
 
 
-def make_live_server(output: Path, port: int, reloader: Reloader) -> Any:
-    """Create (but do not start) the devserver's server for `output` on 127.0.0.1:`port`."""
+def make_live_server(
+    output: Path, port: int, reloader: Reloader, *, keepalive: float = KEEPALIVE
+) -> Any:
+    """Create (but do not start) the devserver's server for `output` on 127.0.0.1:`port`,
+    its pages following `reloader`."""
     from .serve import make_server
 
-    handler = type("BoundLiveHandler", (LiveHandler,), {"reloader": reloader})
+    handler = type(
+        "BoundLiveHandler", (LiveHandler,), {"reloader": reloader, "keepalive": keepalive}
+    )
     return make_server(output, port, handler)
