@@ -328,7 +328,9 @@ def test_an_echo_of_a_save_already_rebuilt_for_is_not_new(tmp_path: Path) -> Non
     path.write_text("one", encoding="utf-8")
     changes = Changes()
     assert changes.new([str(path)])
+    assert changes.saved_at == path.stat().st_mtime_ns
     assert not changes.new([str(path)])  # the same save, reported again
+    assert changes.saved_at is None
     path.write_text("two, longer", encoding="utf-8")
     assert changes.new([str(path)])
     path.unlink()
@@ -380,6 +382,7 @@ def test_the_devserver_serves_with_the_script_but_writes_it_nowhere(
     assert cli.main([*args, "--today", "2026-11-24"]) == 0
     said = capsys.readouterr().out
     assert said.count("Rebuilt in ") == 2, said  # the first build and one rebuild
+    assert said.count(" s after the save\n") == 1, said
     first, edited = seen["first"], seen["edited"]
     assert first[1] == "Dunes in winter" and edited[1] == "Dunes, edited"
     assert first[0] != edited[0] == seen["echo"][0]

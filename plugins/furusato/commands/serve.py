@@ -125,10 +125,13 @@ class Changes:
 
     def __init__(self) -> None:
         self._seen: dict[str, tuple[int, int] | None] = {}
+        # When the newest file of the last new batch was written (ns since the epoch), or None.
+        self.saved_at: int | None = None
 
     def new(self, paths: Iterable[str]) -> bool:
         """Record the files' current state; tell whether any differs from the last seen."""
         differs = False
+        self.saved_at = None
         for path in paths:
             try:
                 info = os.stat(path)
@@ -137,6 +140,8 @@ class Changes:
                 now = None
             if path not in self._seen or self._seen[path] != now:
                 differs = True
+                if now is not None:
+                    self.saved_at = max(self.saved_at or 0, now[0])
             self._seen[path] = now
         return differs
 
@@ -175,7 +180,7 @@ def devserver(
     server = make_live_server(output, args.port, reloader)
     base = dev_siteurl(server.server_address[1])
 
-    def rebuild() -> None:
+    def rebuild(saved_at: int | None = None) -> None:
         started = time.perf_counter()
         try:
             # One process: parsed documents stay in memory between rebuilds.
@@ -200,9 +205,15 @@ def devserver(
         stages = ", ".join(
             f"{name} {seconds:.2f}" for name, seconds in result.timings.items() if name != "total"
         )
+        # From the save on the file's own clock: what the person who saved waited for.
+        after = (
+            ""
+            if saved_at is None
+            else f", {(time.time_ns() - saved_at) / 1e9:.2f} s after the save"
+        )
         print(
             f"Rebuilt in {time.perf_counter() - started:.2f} s ({stages}): "
-            f"{stats.written} written, {stats.deleted} deleted",
+            f"{stats.written} written, {stats.deleted} deleted{after}",
             flush=True,
         )
 
@@ -219,7 +230,7 @@ def devserver(
         watched = [p for p in WATCHED if Path(p).exists()]
         for batch in watch(*watched, debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop):
             if changes.new(path for _change, path in batch):
-                rebuild()
+                rebuild(changes.saved_at)
     except KeyboardInterrupt:
         pass
     finally:
