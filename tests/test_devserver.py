@@ -221,6 +221,9 @@ def test_the_script_and_its_stylesheet_are_served(served: Served) -> None:
     assert headers["content-type"] == "text/css; charset=utf-8"
     assert b".furusato-livereload" in body
     assert served.get("/__furusato/other.js")[0] == 404
+    status, headers, body = served.get("/__furusato/livereload.js", method="HEAD")
+    assert (status, body) == (200, b"")
+    assert int(headers["content-length"]) == len(served.get("/__furusato/livereload.js")[2])
 
 
 def test_make_serve_adds_nothing(site: Path) -> None:

@@ -179,8 +179,10 @@ class LiveHandler(Handler):
 
     def do_HEAD(self) -> None:
         route = self.path.split("?", 1)[0]
-        if route.startswith(PREFIX):
-            self.send_error(405 if route == EVENTS_URL else 404)
+        if route == EVENTS_URL:
+            self.send_error(405)
+        elif route in ASSETS:
+            self._asset(*ASSETS[route])
         else:
             super().do_HEAD()
 
@@ -229,7 +231,8 @@ class LiveHandler(Handler):
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def _stream(self) -> None:
         self.close_connection = True
