@@ -44,6 +44,15 @@ class Devserver:
         """Count the lines of its output that start with `text`."""
         return sum(line.startswith(text) for line in list(self.lines))
 
+    def wait_for(self, text: str, count: int) -> None:
+        """Wait (a minute at most: no timing is asserted) until `count` lines start with `text`."""
+        pause = threading.Event()
+        for _ in range(600):
+            if self.said(text) >= count:
+                return
+            pause.wait(0.1)
+        raise AssertionError(f"never said {text!r} {count} times:\n" + "".join(self.lines))
+
 
 @pytest.fixture
 def devserver(tmp_path: Path) -> Iterator[Devserver]:
@@ -189,4 +198,34 @@ def test_a_fix_that_restores_the_last_good_build_removes_the_notice(
     path.write_text(good, encoding="utf-8")
     notice.wait_for(state="detached")
     assert page.evaluate("window.notReloaded") is True
+    assert errors == []
+
+
+HIDE = """(hidden) => {
+  Object.defineProperty(document, "hidden", { value: hidden, configurable: true });
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+def test_a_page_in_the_background_stops_listening_and_catches_up_when_shown(
+    devserver: Devserver, browser_context: Any
+) -> None:
+    """A background tab gives its connection back (a browser opens at most six to one
+    server); shown again, it reloads at once if the site was rebuilt meanwhile."""
+    errors: list[str] = []
+    page = watch(browser_context.new_page(), errors)
+    page.goto(devserver.base + ARTICLE_URL, wait_until="load")
+    page.evaluate("window.notReloaded = true")
+    page.evaluate(HIDE, True)
+    rebuilds = devserver.said("Rebuilt in ")
+    edit(devserver, "title: Dunes in winter", "title: Dunes, while away")
+    devserver.wait_for("Rebuilt in ", rebuilds + 1)  # printed once the stream has been told
+    # The rebuild is there to see (a round trip after the stream was told of it).
+    assert "Dunes, while away" in page.evaluate(f"fetch('{ARTICLE_URL}').then(r => r.text())")
+    assert page.evaluate("window.notReloaded") is True
+    assert heading(page) == "Dunes in winter"
+    with page.expect_navigation(timeout=TIMEOUT_MS):
+        page.evaluate(HIDE, False)
+    page.wait_for_load_state("load")
+    assert heading(page) == "Dunes, while away"
     assert errors == []

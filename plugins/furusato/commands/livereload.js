@@ -75,13 +75,43 @@
     return;
   }
   stylesheet();
-  var events = new EventSource("/__furusato/events");
-  events.addEventListener("generation", function (event) {
-    if (event.data !== served) {
+
+  // Only a visible page listens: a browser opens at most six connections to one server, and
+  // a stream holds one for as long as it is open, so tabs left in the background would
+  // starve the rest. A page that comes back to the front listens again, and reloads at once
+  // if the site was rebuilt meanwhile.
+  var events = null;
+
+  function listen() {
+    if (events !== null) {
+      return;
+    }
+    events = new EventSource("/__furusato/events");
+    events.addEventListener("generation", function (event) {
+      if (event.data !== served) {
+        stop();
+        reload();
+      }
+    });
+    events.addEventListener("failed", showNotice);
+    events.addEventListener("ok", hideNotice);
+  }
+
+  function stop() {
+    if (events !== null) {
       events.close();
-      reload();
+      events = null;
+    }
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) {
+      stop();
+    } else {
+      listen();
     }
   });
-  events.addEventListener("failed", showNotice);
-  events.addEventListener("ok", hideNotice);
+  if (!document.hidden) {
+    listen();
+  }
 })();
