@@ -4,6 +4,10 @@ the event stream of build generations, and one rebuild per save."""
 from __future__ import annotations
 
 import http.client
+import os
+import signal
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -401,3 +405,39 @@ def test_make_html_and_make_publish_never_carry_the_script(
     files = [p for p in out.rglob("*") if p.is_file()]
     assert any(p.name == "index.html" for p in files)
     assert [p for p in files if b"__furusato" in p.read_bytes()] == []
+
+
+def test_ctrl_c_stops_the_devserver_and_ends_open_streams(tmp_path: Path) -> None:
+    root = copy_site("two_prefectures", tmp_path / "site")
+    (root / "custom.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(REPO)!r})\n"
+        "from pelicanconf import *  # noqa: F403\n"
+        f"THEME = {str(REPO / 'theme')!r}\nPLUGIN_PATHS = [{str(REPO / 'plugins')!r}]\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO / "plugins"), "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "furusato", "devserver", "--settings", "custom.py"]
+    command += ["--output", str(tmp_path / "out"), "--port", "0", "--today", "2026-11-24"]
+    process = subprocess.Popen(
+        command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        said = []
+        for line in process.stdout:
+            said.append(line)
+            if line.startswith("Serving at "):
+                break
+        port = int(said[-1].split()[2].rstrip("/").rsplit(":", 1)[1])
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request("GET", "/__furusato/events")
+        stream = connection.getresponse()
+        assert read_event(stream) == "retry: 1000\n"
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0, "".join(said) + process.stdout.read()
+        stream.read()  # ended by the server: the rest, then the end of the stream
+        connection.close()
+        assert "Traceback" not in process.stdout.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
