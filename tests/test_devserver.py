@@ -375,6 +375,7 @@ def test_the_devserver_serves_with_the_script_but_writes_it_nowhere(
         return served(url).xpath("//script[@src='/__furusato/livereload.js']/@data-generation")[0]
 
     def scripted(*paths: str, **options: object) -> Iterator[set[tuple[int, str]]]:
+        yield set()  # watching (the first build comes next)
         url = "/tottori/articles/dunes-in-winter/"
         seen["first"] = [generation(url), " ".join(served(url).xpath("string(//h1)").split())]
         text = article.read_text(encoding="utf-8")
@@ -382,6 +383,7 @@ def test_the_devserver_serves_with_the_script_but_writes_it_nowhere(
         yield {(watchfiles.Change.modified, str(article))}
         seen["edited"] = [generation(url), " ".join(served(url).xpath("string(//h1)").split())]
         yield {(watchfiles.Change.modified, str(article))}  # the same save again
+        yield set()  # nothing happened for a while
         seen["echo"] = [generation(url)]
 
     monkeypatch.setattr(watchfiles, "watch", scripted)
@@ -407,7 +409,9 @@ def test_make_html_and_make_publish_never_carry_the_script(
     assert [p for p in files if b"__furusato" in p.read_bytes()] == []
 
 
-def test_ctrl_c_stops_the_devserver_and_ends_open_streams(tmp_path: Path) -> None:
+def test_a_save_right_after_start_is_rebuilt_and_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
+    """The watcher runs from before the first build: a save made as soon as the server says
+    it is serving is never missed. Ctrl-C then stops it, with a page listening."""
     root = copy_site("two_prefectures", tmp_path / "site")
     (root / "custom.py").write_text(
         f"import sys\nsys.path.insert(0, {str(REPO)!r})\n"
@@ -421,22 +425,33 @@ def test_ctrl_c_stops_the_devserver_and_ends_open_streams(tmp_path: Path) -> Non
     process = subprocess.Popen(
         command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
+    said: list[str] = []
     try:
-        said = []
         for line in process.stdout:
             said.append(line)
             if line.startswith("Serving at "):
                 break
-        port = int(said[-1].split()[2].rstrip("/").rsplit(":", 1)[1])
+        article = root / ARTICLE
+        text = article.read_text(encoding="utf-8")
+        article.write_text(text.replace("title: Dunes in winter", "title: Dunes, at once"))
+        reader = threading.Thread(target=lambda: said.extend(process.stdout), daemon=True)
+        reader.start()
+        wait_for(lambda: sum(x.startswith("Rebuilt in ") for x in said) == 2, "the rebuild")
+        assert "Dunes, at once" in (
+            tmp_path / "out" / "tottori" / "articles" / "dunes-in-winter" / "index.html"
+        ).read_text(encoding="utf-8")
+        serving = next(x for x in said if x.startswith("Serving at "))
+        port = int(serving.split()[2].rstrip("/").rsplit(":", 1)[1])
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         connection.request("GET", "/__furusato/events")
         stream = connection.getresponse()
         assert read_event(stream) == "retry: 1000\n"
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=60) == 0, "".join(said) + process.stdout.read()
-        stream.read()  # ended by the server: the rest, then the end of the stream
+        assert process.wait(timeout=60) == 0, "".join(said)
+        stream.read()  # ended: the rest of the stream, then its end
         connection.close()
-        assert "Traceback" not in process.stdout.read()
+        reader.join(timeout=10)
+        assert not any("Traceback" in line for line in said), "".join(said)
     finally:
         if process.poll() is None:
             process.kill()

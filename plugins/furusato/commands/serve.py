@@ -24,6 +24,7 @@ WATCHED = ("content", "prefectures", "theme", "pelicanconf.py")
 # editor's write and rename arrive within a few milliseconds), and at most DEBOUNCE_MS in all.
 STEP_MS = 30
 DEBOUNCE_MS = 400
+READY_MS = 200  # how long the watcher waits before saying "nothing yet" (an empty batch)
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -218,7 +219,22 @@ def devserver(
         )
 
     thread = threading.Thread(target=server.serve_forever, name="devserver", daemon=True)
+    changes = Changes()
+    watched = [p for p in WATCHED if Path(p).exists()]
+    # The watcher starts before the first build and keeps what happens while a build runs,
+    # so a save made during the first build, or just after it, is not missed. Its first
+    # (usually empty) batch, after READY_MS, says it is watching; so do the later empty ones,
+    # which change nothing.
+    batches = watch(
+        *watched,
+        debounce=DEBOUNCE_MS,
+        step=STEP_MS,
+        stop_event=stop,
+        rust_timeout=READY_MS,
+        yield_on_timeout=True,
+    )
     try:
+        changes.new(path for _change, path in next(batches, ()))
         rebuild()
         thread.start()
         print(
@@ -226,10 +242,8 @@ def devserver(
             f"{', '.join(WATCHED)} (Ctrl-C to stop; restart after editing plugins/)",
             flush=True,
         )
-        changes = Changes()
-        watched = [p for p in WATCHED if Path(p).exists()]
-        for batch in watch(*watched, debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop):
-            if changes.new(path for _change, path in batch):
+        for batch in batches:
+            if batch and changes.new(path for _change, path in batch):
                 rebuild(changes.saved_at)
     except KeyboardInterrupt:
         pass
