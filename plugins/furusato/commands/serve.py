@@ -248,6 +248,9 @@ def devserver(
     except KeyboardInterrupt:
         pass
     finally:
+        close = getattr(batches, "close", None)
+        if close is not None:  # the watcher's thread ends now, not when collected
+            close()
         reloader.close()  # the pages' streams end, and their threads with them
         if thread.is_alive():
             server.shutdown()
