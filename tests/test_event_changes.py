@@ -369,7 +369,9 @@ def test_the_devserver_builds_for_the_port_it_listens_on(
         encoding="utf-8",
     )
     monkeypatch.chdir(root)
-    monkeypatch.setattr(watchfiles, "watch", lambda *paths: iter(()))  # stop after one build
+    monkeypatch.setattr(
+        watchfiles, "watch", lambda *paths, **options: iter(())
+    )  # stop after one build
     out = tmp_path / "out"
     code = cli.main(["devserver", "--settings", "custom.py", "--output", str(out), "--port", "0"])
     said = capsys.readouterr().out

@@ -1,24 +1,33 @@
 """Local preview servers: `make serve` (output/ as it is) and `make devserver` (rebuild on change).
 
 Both bind 127.0.0.1 only: a preview is for the person at this computer, not the network.
+`make serve` serves exactly what would be published; `make devserver` also makes the open
+page reload itself after each rebuild (livereload.py, added as pages are served, never
+written into output/).
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
 HOST = "127.0.0.1"
 WATCHED = ("content", "prefectures", "theme", "pelicanconf.py")
+# watchfiles groups the events of one save: it waits STEP_MS for more after each one (an
+# editor's write and rename arrive within a few milliseconds), and at most DEBOUNCE_MS in all.
+STEP_MS = 30
+DEBOUNCE_MS = 400
+READY_MS = 200  # how long the watcher waits before saying "nothing yet" (an empty batch)
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
+class Handler(http.server.SimpleHTTPRequestHandler):
     """Serves files, with the site's 404.html for missing ones and correct feed types."""
 
     extensions_map: ClassVar[dict[str, str]] = {
@@ -36,7 +45,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None):
         page = Path(self.directory) / "404.html"
         if code == 404 and page.is_file():
-            body = page.read_bytes()
+            body = self.page_body(page)
             self.send_response(404)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -46,14 +55,20 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return
         super().send_error(code, message, explain)
 
+    def page_body(self, path: Path) -> bytes:
+        """Return the bytes of the HTML page at `path` as this server sends them."""
+        return path.read_bytes()
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
-def make_server(output: Path, port: int) -> http.server.ThreadingHTTPServer:
+def make_server(
+    output: Path, port: int, handler: type[Handler] = Handler
+) -> http.server.ThreadingHTTPServer:
     """Create (but do not start) a server for `output` on 127.0.0.1:`port`."""
-    handler = functools.partial(_Handler, directory=str(output.resolve()))
-    return http.server.ThreadingHTTPServer((HOST, port), handler)
+    bound = functools.partial(handler, directory=str(output.resolve()))
+    return http.server.ThreadingHTTPServer((HOST, port), bound)
 
 
 def dev_siteurl(port: int) -> str:
@@ -101,17 +116,57 @@ def serve_forever(output: Path, port: int) -> None:
         server.server_close()
 
 
-def devserver(args: Any, make_settings: Callable[..., dict], report: Callable) -> int:
-    """Build once, serve, and rebuild whenever content, profiles, theme or settings change.
+class Changes:
+    """Tell a save that needs a rebuild from the echo of one already rebuilt for.
+
+    An editor's save can reach the watcher as two batches of events (the write, then the
+    rename or the change of its time stamp); a file whose size and modification time are
+    what the last rebuild saw needs no second rebuild.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[int, int] | None] = {}
+        # When the newest file of the last new batch was written (ns since the epoch), or None.
+        self.saved_at: int | None = None
+
+    def new(self, paths: Iterable[str]) -> bool:
+        """Record the files' current state; tell whether any differs from the last seen."""
+        differs = False
+        self.saved_at = None
+        for path in paths:
+            try:
+                info = os.stat(path)
+                now: tuple[int, int] | None = (info.st_mtime_ns, info.st_size)
+            except OSError:
+                now = None
+            if path not in self._seen or self._seen[path] != now:
+                differs = True
+                if now is not None:
+                    self.saved_at = max(self.saved_at or 0, now[0])
+            self._seen[path] = now
+        return differs
+
+
+def devserver(
+    args: Any,
+    make_settings: Callable[..., dict],
+    report: Callable,
+    *,
+    stop: threading.Event | None = None,
+) -> int:
+    """Build once, serve, and rebuild whenever content, profiles, theme or settings change;
+    the page open in the browser reloads itself after a rebuild that changed a file.
 
     Parsed documents stay in memory between rebuilds, and unchanged pages are neither
     rendered nor written, so an edit to one article shows up in well under a second.
-    A failed rebuild prints its problems and keeps serving the last good site.
+    A failed rebuild prints its problems, shows a notice in the open page and keeps serving
+    the last good site. `stop` (for tests) ends the watch as Ctrl-C does.
     """
     from watchfiles import watch
 
     from ..errors import BuildError, ContentError
     from .build import build, check_output
+    from .livereload import Reloader, make_live_server
 
     output = Path(args.output)
     try:  # never serve (or rebuild into) a source folder
@@ -122,37 +177,83 @@ def devserver(args: Any, make_settings: Callable[..., dict], report: Callable) -
     # Bound before the first build, so feeds, calendars and the sitemap link to the address
     # this server really listens on (the port the system chose, for --port 0).
     output.mkdir(exist_ok=True)
-    server = make_server(output, args.port)
+    reloader = Reloader()
+    server = make_live_server(output, args.port, reloader)
     base = dev_siteurl(server.server_address[1])
 
-    def rebuild() -> None:
+    def rebuild(saved_at: int | None = None) -> None:
         started = time.perf_counter()
         try:
             # One process: parsed documents stay in memory between rebuilds.
             # The search index is kept while one exists (plugins/search): a rebuild never
             # waits for Pagefind; `make html` brings the index up to date.
             settings = make_settings(args, FURUSATO_DEV_SITEURL=base, FURUSATO_SEARCH_INDEX="keep")
-            build(settings, keep_documents=True)
+            result = build(settings, keep_documents=True)
         except ContentError as exc:
             report(exc.problems)
-            print("Still serving the last good build.")
+            reloader.failed()
+            print("Still serving the last good build.", flush=True)
             return
         except BuildError as exc:
-            print(f"build failed: {exc}")
+            reloader.failed()
+            print(f"build failed: {exc}", flush=True)
             return
-        print(f"Rebuilt in {time.perf_counter() - started:.2f} s")
+        stats = result.stats
+        if stats.written or stats.deleted:
+            reloader.changed()
+        else:
+            reloader.unchanged()
+        stages = ", ".join(
+            f"{name} {seconds:.2f}" for name, seconds in result.timings.items() if name != "total"
+        )
+        # From the save on the file's own clock: what the person who saved waited for.
+        after = (
+            ""
+            if saved_at is None
+            else f", {(time.time_ns() - saved_at) / 1e9:.2f} s after the save"
+        )
+        print(
+            f"Rebuilt in {time.perf_counter() - started:.2f} s ({stages}): "
+            f"{stats.written} written, {stats.deleted} deleted{after}",
+            flush=True,
+        )
 
-    rebuild()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(
-        f"Serving at http://{HOST}:{server.server_address[1]}/ ; watching "
-        f"{', '.join(WATCHED)} (Ctrl-C to stop; restart after editing plugins/)"
+    thread = threading.Thread(target=server.serve_forever, name="devserver", daemon=True)
+    changes = Changes()
+    watched = [p for p in WATCHED if Path(p).exists()]
+    # The watcher starts before the first build and keeps what happens while a build runs,
+    # so a save made during the first build, or just after it, is not missed. Its first
+    # (usually empty) batch, after READY_MS, says it is watching; so do the later empty ones,
+    # which change nothing.
+    batches = watch(
+        *watched,
+        debounce=DEBOUNCE_MS,
+        step=STEP_MS,
+        stop_event=stop,
+        rust_timeout=READY_MS,
+        yield_on_timeout=True,
     )
     try:
-        for _changes in watch(*[p for p in WATCHED if Path(p).exists()]):
-            rebuild()
+        changes.new(path for _change, path in next(batches, ()))
+        rebuild()
+        thread.start()
+        print(
+            f"Serving at http://{HOST}:{server.server_address[1]}/ ; watching "
+            f"{', '.join(WATCHED)} (Ctrl-C to stop; restart after editing plugins/)",
+            flush=True,
+        )
+        for batch in batches:
+            if batch and changes.new(path for _change, path in batch):
+                rebuild(changes.saved_at)
     except KeyboardInterrupt:
         pass
     finally:
-        server.shutdown()
+        close = getattr(batches, "close", None)
+        if close is not None:  # the watcher's thread ends now, not when collected
+            close()
+        reloader.close()  # the pages' streams end, and their threads with them
+        if thread.is_alive():
+            server.shutdown()
+            thread.join()
+        server.server_close()
     return 0

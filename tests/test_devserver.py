@@ -1,0 +1,458 @@
+"""The devserver's live reload: the script added to pages as they are served (never to output/),
+the event stream of build generations, and one rebuild per save."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from furusato.commands import cli
+from furusato.commands.livereload import (
+    SCRIPT_URL,
+    Reloader,
+    State,
+    events,
+    inject,
+    make_live_server,
+    script_tag,
+)
+from furusato.commands.serve import Changes, built_for, make_server
+from tests.sitebuild import REPO, SITES, build_site, copy_site
+
+PAGE = (
+    b'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>T</title>\n'
+    b"</head>\n<body><main><h1>Hello</h1></main></body>\n</html>\n"
+)
+STYLE = b"body { color: #222; }\n"
+
+
+def scripts(body: bytes) -> list[str]:
+    """Return the src of every script element of an HTML page."""
+    return lxml.html.fromstring(body).xpath("//script/@src")
+
+
+# --- the tag --------------------------------------------------------------------------------
+
+
+def test_the_tag_goes_before_the_end_of_the_head() -> None:
+    out = inject(PAGE, "run-3")
+    tag = b'<script src="/__furusato/livereload.js" data-generation="run-3" defer></script>'
+    assert out == PAGE.replace(b"</head>", tag + b"</head>")
+    tree = lxml.html.fromstring(out)
+    assert tree.xpath("/html/head/script/@src") == [SCRIPT_URL]
+    assert tree.xpath("/html/head/script/@data-generation") == ["run-3"]
+
+
+def test_a_page_without_a_head_end_gets_the_tag_before_its_last_body_end() -> None:
+    page = b"<!DOCTYPE html><title>x</title><p>a</body> <p>b</body>"
+    assert inject(page, "g") == b"<!DOCTYPE html><title>x</title><p>a</body> <p>b" + (
+        script_tag("g") + b"</body>"
+    )
+
+
+def test_a_fragment_gets_the_tag_at_its_end() -> None:
+    assert inject(b"<p>Hello</p>", "g") == b"<p>Hello</p>" + script_tag("g")
+
+
+def test_upper_case_tags_are_found_and_only_the_first_head_end_is_used() -> None:
+    page = b"<HTML><HEAD><TITLE>x</TITLE></HEAD><BODY><pre>&lt;/head&gt;</pre></HEAD></BODY>"
+    out = inject(page, "g")
+    assert out.count(script_tag("g")) == 1
+    assert out.index(script_tag("g")) == page.index(b"</HEAD>")
+
+
+def test_the_generation_is_escaped_in_its_attribute() -> None:
+    assert script_tag('a"<b') == (
+        b'<script src="/__furusato/livereload.js" data-generation="a&quot;&lt;b" defer></script>'
+    )
+
+
+# --- the events -----------------------------------------------------------------------------
+
+
+def test_a_page_that_connects_is_told_everything() -> None:
+    assert events(State("r-1"), None) == (
+        b"retry: 1000\n\nevent: generation\ndata: r-1\n\nevent: ok\ndata: \n\n"
+    )
+    assert events(State("r-1", failed=True), None).endswith(b"event: failed\ndata: \n\n")
+
+
+def test_a_connected_page_is_told_only_what_changed() -> None:
+    assert events(State("r-2"), State("r-1")) == b"event: generation\ndata: r-2\n\n"
+    assert events(State("r-1", failed=True), State("r-1")) == b"event: failed\ndata: \n\n"
+    assert events(State("r-2"), State("r-1", failed=True)) == (
+        b"event: generation\ndata: r-2\n\nevent: ok\ndata: \n\n"
+    )
+
+
+def test_only_a_build_that_changed_files_moves_the_generation() -> None:
+    reloader = Reloader(run="r")
+    assert reloader.state == State("r-0")
+    reloader.changed()
+    assert reloader.state == State("r-1")
+    reloader.failed()
+    assert reloader.state == State("r-1", failed=True)
+    reloader.unchanged()
+    assert reloader.state == State("r-1")
+    reloader.changed()
+    assert reloader.state == State("r-2")
+
+
+def test_generations_of_two_server_runs_differ() -> None:
+    assert Reloader().state.generation != Reloader(run="another").state.generation
+
+
+# --- the server -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    out = tmp_path / "output"
+    (out / "tottori").mkdir(parents=True)
+    (out / "tottori" / "index.html").write_bytes(PAGE)
+    (out / "theme" / "css").mkdir(parents=True)
+    (out / "theme" / "css" / "base.css").write_bytes(STYLE)
+    (out / "feed.xml").write_bytes(b"<?xml version='1.0'?><feed>&lt;/head&gt;</feed>")
+    (out / "404.html").write_bytes(PAGE.replace(b"Hello", b"Not found"))
+    return out
+
+
+class Served:
+    """A live-reload server on a free port, running in a thread."""
+
+    def __init__(self, output: Path, keepalive: float = 10.0) -> None:
+        self.reloader = Reloader(run="test")
+        self.server = make_live_server(output, 0, self.reloader, keepalive=keepalive)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def get(self, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        connection.request(method, path)
+        response = connection.getresponse()
+        body = response.read()
+        connection.close()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+
+    def stop(self) -> None:
+        self.reloader.close()
+        self.server.shutdown()
+        self.thread.join()
+        self.server.server_close()
+
+
+@pytest.fixture
+def served(site: Path) -> Iterator[Served]:
+    server = Served(site)
+    yield server
+    server.stop()
+
+
+def test_a_served_page_carries_exactly_one_script_and_its_true_length(
+    served: Served, site: Path
+) -> None:
+    served.reloader.changed()
+    for path in ("/tottori/", "/tottori/index.html"):
+        status, headers, body = served.get(path)
+        assert status == 200
+        assert scripts(body) == [SCRIPT_URL]
+        assert body == inject(PAGE, "test-1")
+        assert int(headers["content-length"]) == len(body)
+        assert headers["content-type"] == "text/html; charset=utf-8"
+        assert headers["cache-control"] == "no-store"
+    assert (site / "tottori" / "index.html").read_bytes() == PAGE  # nothing written
+
+
+def test_a_page_served_after_a_rebuild_carries_the_new_generation(served: Served) -> None:
+    _, _, before = served.get("/tottori/")
+    served.reloader.changed()
+    _, _, after = served.get("/tottori/")
+    generation = "//script/@data-generation"
+    assert lxml.html.fromstring(before).xpath(generation) == ["test-0"]
+    assert lxml.html.fromstring(after).xpath(generation) == ["test-1"]
+
+
+def test_other_files_are_served_as_they_are(served: Served) -> None:
+    status, headers, body = served.get("/theme/css/base.css")
+    assert (status, body) == (200, STYLE)
+    assert int(headers["content-length"]) == len(STYLE)
+    assert headers["cache-control"] == "no-cache"  # revalidated: a theme edit shows at once
+    status, headers, body = served.get("/feed.xml")
+    assert body == b"<?xml version='1.0'?><feed>&lt;/head&gt;</feed>"
+    assert b"__furusato" not in body
+
+
+def test_the_site_404_page_carries_the_script_too(served: Served) -> None:
+    status, headers, body = served.get("/no/such/page/")
+    assert status == 404
+    assert scripts(body) == [SCRIPT_URL]
+    assert b"Not found" in body
+    assert int(headers["content-length"]) == len(body)
+
+
+def test_a_folder_without_its_slash_is_still_redirected(served: Served) -> None:
+    status, headers, _ = served.get("/tottori")
+    assert status == 301
+    assert headers["location"] == "/tottori/"
+
+
+def test_head_of_a_page_sends_its_headers_only(served: Served) -> None:
+    status, headers, body = served.get("/tottori/", method="HEAD")
+    assert (status, body) == (200, b"")
+    assert int(headers["content-length"]) == len(inject(PAGE, "test-0"))
+
+
+def test_the_script_and_its_stylesheet_are_served(served: Served) -> None:
+    status, headers, body = served.get("/__furusato/livereload.js")
+    assert status == 200
+    assert headers["content-type"] == "text/javascript; charset=utf-8"
+    assert b'new EventSource("/__furusato/events")' in body
+    assert b"innerHTML" not in body  # the notice is built with DOM APIs
+    status, headers, body = served.get("/__furusato/livereload.css")
+    assert status == 200
+    assert headers["content-type"] == "text/css; charset=utf-8"
+    assert b".furusato-livereload" in body
+    assert served.get("/__furusato/other.js")[0] == 404
+    status, headers, body = served.get("/__furusato/livereload.js", method="HEAD")
+    assert (status, body) == (200, b"")
+    assert int(headers["content-length"]) == len(served.get("/__furusato/livereload.js")[2])
+
+
+def test_make_serve_adds_nothing(site: Path) -> None:
+    """`make serve` shows exactly what would be published."""
+    server = make_server(site, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        with urllib.request.urlopen(base + "/tottori/") as response:
+            assert response.read() == PAGE
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(base + "/__furusato/livereload.js")
+        assert missing.value.code == 404
+        assert b"__furusato" not in missing.value.read()
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+
+
+def read_event(stream) -> str:
+    """Read one block of the event stream (up to its blank line)."""
+    lines = []
+    while True:
+        line = stream.readline().decode()
+        assert line, "the stream ended"
+        if line == "\n":
+            return "".join(lines)
+        lines.append(line)
+
+
+def test_the_stream_sends_each_new_generation_and_each_failure(served: Served) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=30)
+    connection.request("GET", "/__furusato/events")
+    response = connection.getresponse()
+    assert response.status == 200
+    assert response.getheader("Content-Type") == "text/event-stream; charset=utf-8"
+    assert response.getheader("Cache-Control") == "no-store"
+    assert read_event(response) == "retry: 1000\n"
+    assert read_event(response) == "event: generation\ndata: test-0\n"
+    assert read_event(response) == "event: ok\ndata: \n"
+    served.reloader.changed()
+    assert read_event(response) == "event: generation\ndata: test-1\n"
+    served.reloader.failed()
+    assert read_event(response) == "event: failed\ndata: \n"
+    served.reloader.unchanged()
+    assert read_event(response) == "event: ok\ndata: \n"
+    connection.close()
+
+
+def wait_for(condition, what: str) -> None:
+    """Wait (up to a minute: this is no timing test) until condition() holds."""
+    done = threading.Event()
+    for _ in range(600):
+        if condition():
+            return
+        done.wait(0.1)
+    raise AssertionError(f"never happened: {what}")
+
+
+def stream_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if "process_request_thread" in t.name]
+
+
+def test_a_page_that_goes_away_is_dropped(site: Path) -> None:
+    server = Served(site, keepalive=0.05)
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        connection.request("GET", "/__furusato/events")
+        response = connection.getresponse()
+        assert read_event(response) == "retry: 1000\n"
+        assert server.reloader.streams == 1
+        connection.close()
+        response.close()
+        wait_for(lambda: server.reloader.streams == 0, "the closed stream was dropped")
+    finally:
+        server.stop()
+
+
+def test_stopping_the_server_ends_every_stream_and_its_thread(site: Path) -> None:
+    before = len(stream_threads())
+    server = Served(site)
+    connections = []
+    for _ in range(3):
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        connection.request("GET", "/__furusato/events")
+        response = connection.getresponse()
+        assert read_event(response) == "retry: 1000\n"
+        connections.append((connection, response))
+    assert server.reloader.streams == 3
+    server.stop()
+    for connection, response in connections:
+        response.read()  # the server ended the stream: the rest arrives, then end of file
+        connection.close()
+    wait_for(lambda: len(stream_threads()) == before, "every stream's thread ended")
+    assert server.reloader.streams == 0
+
+
+# --- one rebuild per save -------------------------------------------------------------------
+
+
+def test_an_echo_of_a_save_already_rebuilt_for_is_not_new(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("one", encoding="utf-8")
+    changes = Changes()
+    assert changes.new([str(path)])
+    assert changes.saved_at == path.stat().st_mtime_ns
+    assert not changes.new([str(path)])  # the same save, reported again
+    assert changes.saved_at is None
+    path.write_text("two, longer", encoding="utf-8")
+    assert changes.new([str(path)])
+    path.unlink()
+    assert changes.new([str(path)])
+    assert not changes.new([str(path)])
+
+
+# --- the devserver end to end (a scripted watcher), and what it writes ----------------------
+
+ARTICLE = "content/tottori/articles/2026-04-02-dunes-in-winter.md"
+
+
+def test_the_devserver_serves_with_the_script_but_writes_it_nowhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import watchfiles
+
+    root = copy_site("two_prefectures", tmp_path / "site")
+    (root / "custom.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(REPO)!r})\n"
+        "from pelicanconf import *  # noqa: F403\n"
+        f"THEME = {str(REPO / 'theme')!r}\nPLUGIN_PATHS = [{str(REPO / 'plugins')!r}]\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(root)
+    out = tmp_path / "out"
+    article = root / ARTICLE
+    seen: dict[str, list[str]] = {}
+
+    def served(url: str) -> lxml.html.HtmlElement:
+        with urllib.request.urlopen(built_for(out) + url) as response:
+            return lxml.html.fromstring(response.read())
+
+    def generation(url: str) -> str:
+        return served(url).xpath("//script[@src='/__furusato/livereload.js']/@data-generation")[0]
+
+    def scripted(*paths: str, **options: object) -> Iterator[set[tuple[int, str]]]:
+        yield set()  # watching (the first build comes next)
+        url = "/tottori/articles/dunes-in-winter/"
+        seen["first"] = [generation(url), " ".join(served(url).xpath("string(//h1)").split())]
+        text = article.read_text(encoding="utf-8")
+        article.write_text(text.replace("title: Dunes in winter", "title: Dunes, edited"))
+        yield {(watchfiles.Change.modified, str(article))}
+        seen["edited"] = [generation(url), " ".join(served(url).xpath("string(//h1)").split())]
+        yield {(watchfiles.Change.modified, str(article))}  # the same save again
+        yield set()  # nothing happened for a while
+        seen["echo"] = [generation(url)]
+
+    monkeypatch.setattr(watchfiles, "watch", scripted)
+    args = ["devserver", "--settings", "custom.py", "--output", str(out), "--port", "0"]
+    assert cli.main([*args, "--today", "2026-11-24"]) == 0
+    said = capsys.readouterr().out
+    assert said.count("Rebuilt in ") == 2, said  # the first build and one rebuild
+    assert said.count(" s after the save\n") == 1, said
+    first, edited = seen["first"], seen["edited"]
+    assert first[1] == "Dunes in winter" and edited[1] == "Dunes, edited"
+    assert first[0] != edited[0] == seen["echo"][0]
+    assert [p for p in out.rglob("*") if p.is_file() and b"__furusato" in p.read_bytes()] == []
+
+
+@pytest.mark.parametrize("settings_file", ["pelicanconf.py", "publishconf.py"])
+def test_make_html_and_make_publish_never_carry_the_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings_file: str
+) -> None:
+    monkeypatch.setenv("SITEURL", "https://alumni.example.org")
+    out = build_site(SITES / "two_prefectures", tmp_path / "out", settings_file=settings_file)
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert any(p.name == "index.html" for p in files)
+    assert [p for p in files if b"__furusato" in p.read_bytes()] == []
+
+
+def test_a_save_right_after_start_is_rebuilt_and_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
+    """The watcher runs from before the first build: a save made as soon as the server says
+    it is serving is never missed. Ctrl-C then stops it, with a page listening."""
+    root = copy_site("two_prefectures", tmp_path / "site")
+    (root / "custom.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(REPO)!r})\n"
+        "from pelicanconf import *  # noqa: F403\n"
+        f"THEME = {str(REPO / 'theme')!r}\nPLUGIN_PATHS = [{str(REPO / 'plugins')!r}]\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO / "plugins"), "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "furusato", "devserver", "--settings", "custom.py"]
+    command += ["--output", str(tmp_path / "out"), "--port", "0", "--today", "2026-11-24"]
+    process = subprocess.Popen(
+        command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    said: list[str] = []
+    try:
+        for line in process.stdout:
+            said.append(line)
+            if line.startswith("Serving at "):
+                break
+        article = root / ARTICLE
+        text = article.read_text(encoding="utf-8")
+        article.write_text(text.replace("title: Dunes in winter", "title: Dunes, at once"))
+        reader = threading.Thread(target=lambda: said.extend(process.stdout), daemon=True)
+        reader.start()
+        wait_for(lambda: sum(x.startswith("Rebuilt in ") for x in said) == 2, "the rebuild")
+        assert "Dunes, at once" in (
+            tmp_path / "out" / "tottori" / "articles" / "dunes-in-winter" / "index.html"
+        ).read_text(encoding="utf-8")
+        serving = next(x for x in said if x.startswith("Serving at "))
+        port = int(serving.split()[2].rstrip("/").rsplit(":", 1)[1])
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request("GET", "/__furusato/events")
+        stream = connection.getresponse()
+        assert read_event(stream) == "retry: 1000\n"
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0, "".join(said)
+        stream.read()  # ended: the rest of the stream, then its end
+        connection.close()
+        reader.join(timeout=10)
+        assert not any("Traceback" in line for line in said), "".join(said)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
