@@ -130,14 +130,16 @@ from furusato_engine import writer as writer_mod
 from furusato_engine.writer import SafeWriter
 from tests.sitebuild import writer_settings
 
-tmp = Path(sys.argv[1])
+tmp, failing = Path(sys.argv[1]), sys.argv[2]
 writer_mod.CHUNK = 1
 parent = os.getpid()
 
 def make(number):
-    if os.getpid() != parent:
+    here = "parent" if os.getpid() == parent else "worker"
+    if here == failing:
         raise ValueError(f"no template for page {number}")
-    threading.Event().wait(0.02)
+    if here == "parent":
+        threading.Event().wait(0.02)
     return {f"pages/{number}/index.html": b"<p>page</p>"}
 
 writer = SafeWriter(str(tmp / "output"), {**writer_settings(tmp), "FURUSATO_JOBS": 2})
@@ -147,14 +149,21 @@ try:
     writer.flush()
 except BuildError as exc:
     print(exc)
+except ValueError as exc:
+    print("here:", exc, *exc.__notes__)
+try:
+    os.waitpid(-1, os.WNOHANG)
+    print("a worker is left")
+except ChildProcessError:
+    pass
 writer.abandon()
 """
 
 
-def test_a_worker_that_fails_stops_the_build_and_names_the_page(tmp_path: Path) -> None:
+def fail_in(tmp_path: Path, failing: str) -> str:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "plugins"), str(REPO)])}
     done = subprocess.run(
-        [sys.executable, "-c", FAIL_IN_WORKER, str(tmp_path)],
+        [sys.executable, "-c", FAIL_IN_WORKER, str(tmp_path), failing],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -162,10 +171,22 @@ def test_a_worker_that_fails_stops_the_build_and_names_the_page(tmp_path: Path) 
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    message = done.stdout.strip()
-    assert message.startswith("making the pages failed (pages/")
-    assert "ValueError: no template for page" in message
     assert not (tmp_path / "output").exists()
+    return done.stdout.strip()
+
+
+def test_a_worker_that_fails_stops_the_build_and_names_the_page(tmp_path: Path) -> None:
+    said = fail_in(tmp_path, "worker")
+    assert said.startswith("making the pages failed (pages/")
+    assert "ValueError: no template for page" in said
+    assert "a worker is left" not in said
+
+
+def test_when_this_process_fails_the_workers_are_stopped(tmp_path: Path) -> None:
+    said = fail_in(tmp_path, "parent")
+    assert said.startswith("here: no template for page ")
+    assert "making pages/" in said  # the note names the page
+    assert "a worker is left" not in said
 
 
 def test_a_job_must_make_exactly_its_files(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -293,6 +294,11 @@ class SafeWriter:
                         os._exit(status)
                 children.append(pid)
             mine = self._work(jobs, counter)
+        except BaseException:
+            for pid in children:  # this process failed (or was interrupted): stop the others
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            raise
         finally:
             failed = _reap(children)
             gc.unfreeze()
