@@ -57,12 +57,11 @@ print(json.dumps({"forks": forks, "rendered": rendered}))
 """
 
 
-def build_both(root: Path, tmp: Path, first: int, second: int) -> tuple[dict, dict, dict]:
-    """Build `root` with `first` and with `second` workers in a fresh process; return what it
-    said (the forks and pages rendered) and both outputs."""
+def isolated(script: str, *args: object) -> str:
+    """Run `script` with `args` in a fresh Python process; return what it printed."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "plugins"), str(REPO)])}
     done = subprocess.run(
-        [sys.executable, "-c", BUILD_BOTH, str(root), str(tmp), str(first), str(second)],
+        [sys.executable, "-c", script, *map(str, args)],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -70,7 +69,13 @@ def build_both(root: Path, tmp: Path, first: int, second: int) -> tuple[dict, di
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    said = json.loads(done.stdout.strip().splitlines()[-1])
+    return done.stdout.strip()
+
+
+def build_both(root: Path, tmp: Path, first: int, second: int) -> tuple[dict, dict, dict]:
+    """Build `root` with `first` and with `second` workers in a fresh process; return what it
+    said (the forks and pages rendered) and both outputs."""
+    said = json.loads(isolated(BUILD_BOTH, root, tmp, first, second).splitlines()[-1])
     outputs = [snapshot(tmp / f"jobs-{jobs}" / "output") for jobs in (first, second)]
     return said, outputs[0], outputs[1]
 
@@ -161,18 +166,9 @@ writer.abandon()
 
 
 def fail_in(tmp_path: Path, failing: str) -> str:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "plugins"), str(REPO)])}
-    done = subprocess.run(
-        [sys.executable, "-c", FAIL_IN_WORKER, str(tmp_path), failing],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
+    said = isolated(FAIL_IN_WORKER, tmp_path, failing)
     assert not (tmp_path / "output").exists()
-    return done.stdout.strip()
+    return said
 
 
 def test_a_worker_that_fails_stops_the_build_and_names_the_page(tmp_path: Path) -> None:
