@@ -136,3 +136,15 @@ def page(out: Path, url: str):
 def texts(tree, xpath: str) -> list[str]:
     """Return the whitespace-normalised text of every element matching `xpath`."""
     return [" ".join(el.text_content().split()) for el in tree.xpath(xpath)]
+
+
+def own_settings(root: Path, name: str = "custom.py") -> str:
+    """Write a settings file into the site copy `root` that uses the repository's settings,
+    theme and plugins (for commands run inside the copy); return its name."""
+    (root / name).write_text(
+        f"import sys\nsys.path.insert(0, {str(REPO)!r})\n"
+        "from pelicanconf import *  # noqa: F403\n"
+        f"THEME = {str(REPO / 'theme')!r}\nPLUGIN_PATHS = [{str(REPO / 'plugins')!r}]\n",
+        encoding="utf-8",
+    )
+    return name

@@ -28,7 +28,7 @@ from furusato.commands.livereload import (
     script_tag,
 )
 from furusato.commands.serve import Changes, built_for, make_server
-from tests.sitebuild import REPO, SITES, build_site, copy_site
+from tests.sitebuild import REPO, SITES, build_site, copy_site, own_settings
 
 PAGE = (
     b'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>T</title>\n'
@@ -356,12 +356,7 @@ def test_the_devserver_serves_with_the_script_but_writes_it_nowhere(
     import watchfiles
 
     root = copy_site("two_prefectures", tmp_path / "site")
-    (root / "custom.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(REPO)!r})\n"
-        "from pelicanconf import *  # noqa: F403\n"
-        f"THEME = {str(REPO / 'theme')!r}\nPLUGIN_PATHS = [{str(REPO / 'plugins')!r}]\n",
-        encoding="utf-8",
-    )
+    own_settings(root)
     monkeypatch.chdir(root)
     out = tmp_path / "out"
     article = root / ARTICLE
@@ -413,12 +408,7 @@ def test_a_save_right_after_start_is_rebuilt_and_ctrl_c_stops_cleanly(tmp_path: 
     """The watcher runs from before the first build: a save made as soon as the server says
     it is serving is never missed. Ctrl-C then stops it, with a page listening."""
     root = copy_site("two_prefectures", tmp_path / "site")
-    (root / "custom.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(REPO)!r})\n"
-        "from pelicanconf import *  # noqa: F403\n"
-        f"THEME = {str(REPO / 'theme')!r}\nPLUGIN_PATHS = [{str(REPO / 'plugins')!r}]\n",
-        encoding="utf-8",
-    )
+    own_settings(root)
     env = {**os.environ, "PYTHONPATH": str(REPO / "plugins"), "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-m", "furusato", "devserver", "--settings", "custom.py"]
     command += ["--output", str(tmp_path / "out"), "--port", "0", "--today", "2026-11-24"]

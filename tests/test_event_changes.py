@@ -15,7 +15,7 @@ import vobject
 
 from furusato.commands import cli
 from furusato.commands.serve import built_for, port_mismatch
-from tests.sitebuild import REPO, build_site, copy_site, page, texts
+from tests.sitebuild import build_site, copy_site, own_settings, page, texts
 from tests.test_feed_rules import atom_problems, rss_problems
 
 SITEURL = "https://alumni.example.org"
@@ -323,12 +323,7 @@ def test_a_build_for_a_port_links_feeds_and_calendars_there(
 ) -> None:
     """`make html PORT=8765`, in a copy of a fixture site with its own settings file."""
     root = copy_site("events", tmp_path / "site")
-    (root / "custom.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(REPO)!r})\n"
-        "from pelicanconf import *  # noqa: F403\n"
-        f"THEME = {str(REPO / 'theme')!r}\nPLUGIN_PATHS = [{str(REPO / 'plugins')!r}]\n",
-        encoding="utf-8",
-    )
+    own_settings(root)
     monkeypatch.chdir(root)
     out = tmp_path / "out"
     args = ["build", "--settings", "custom.py", "--output", str(out)]
@@ -362,12 +357,7 @@ def test_the_devserver_builds_for_the_port_it_listens_on(
     import watchfiles
 
     root = copy_site("events", tmp_path / "site")
-    (root / "custom.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(REPO)!r})\n"
-        "from pelicanconf import *  # noqa: F403\n"
-        f"THEME = {str(REPO / 'theme')!r}\nPLUGIN_PATHS = [{str(REPO / 'plugins')!r}]\n",
-        encoding="utf-8",
-    )
+    own_settings(root)
     monkeypatch.chdir(root)
     monkeypatch.setattr(
         watchfiles, "watch", lambda *paths, **options: iter(())

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from furusato.proposals import LETTERS  # proposal numbers' three letters, by JIS number
+
 SEED = 2026
 TODAY = date(2026, 11, 24)  # the builds' fixed today: "upcoming" never depends on the day
 EVENT_SHARE = 5  # every fifth document is an event (20%)
@@ -193,14 +195,6 @@ _ZONES = (
     ("Pacific/Auckland", "Auckland", "New Zealand"),
     ("America/Toronto", "Toronto", "Canada"),
 )
-# Proposal numbers' three letters per prefecture, by JIS number (furusato.proposals.LETTERS).
-PROPOSAL_LETTERS = (
-    "HKD", "AOM", "IWT", "MYG", "AKT", "YGT", "FKS", "IBR", "TCG", "GNM",
-    "STM", "CHB", "TKY", "KNG", "NGT", "TYM", "ISK", "FKI", "YNS", "NGN",
-    "GIF", "SZO", "AIC", "MIE", "SIG", "KYT", "OSK", "HYG", "NAR", "WKY",
-    "TOT", "SMN", "OKY", "HRS", "YGC", "TKS", "KGW", "EHM", "KOC", "FKO",
-    "SAG", "NGS", "KMM", "OIT", "MYZ", "KGS", "OKN",
-)  # fmt: skip
 _IMAGES = ("harbour", "festival", "mountain")
 _SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360" viewBox="0 0 640 360">'
@@ -357,7 +351,7 @@ def generate(repo: Path, dest: Path, n: int, seed: int = SEED) -> Corpus:
         generated = _ambassadors(rng, slug, 3 + counts[slug] // 40)
         profile["ambassadors"] = [*(profile.get("ambassadors") or []), *generated]
         people[slug] = profile["ambassadors"]
-        letters[slug] = PROPOSAL_LETTERS[int(profile["code"].removeprefix("JP-")) - 1]
+        letters[slug] = LETTERS[int(profile["code"].removeprefix("JP-")) - 1]
         text = yaml.safe_dump(profile, allow_unicode=True, sort_keys=False, width=100)
         (dest / "prefectures" / f"{slug}.yaml").write_text(text, "utf-8")
         images = dest / "content" / slug / "images"

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.quality import harness
-from tests.sitebuild import REPO, TODAY, copy_site
+from tests.sitebuild import REPO, TODAY, copy_site, own_settings
 
 ARTICLE = "content/tottori/articles/2026-04-02-dunes-in-winter.md"
 ARTICLE_URL = "/tottori/articles/dunes-in-winter/"
@@ -57,12 +57,7 @@ class Devserver:
 @pytest.fixture
 def devserver(tmp_path: Path) -> Iterator[Devserver]:
     root = copy_site("two_prefectures", tmp_path / "site")
-    (root / "custom.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(REPO)!r})\n"
-        "from pelicanconf import *  # noqa: F403\n"
-        f"THEME = {str(REPO / 'theme')!r}\nPLUGIN_PATHS = [{str(REPO / 'plugins')!r}]\n",
-        encoding="utf-8",
-    )
+    own_settings(root)
     env = {**os.environ, "PYTHONPATH": str(REPO / "plugins"), "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-m", "furusato", "devserver", "--settings", "custom.py"]
     command += ["--output", str(tmp_path / "out"), "--port", "0", "--today", TODAY]
