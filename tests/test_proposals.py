@@ -47,6 +47,11 @@ def test_the_next_free_number_follows_the_highest_of_the_year(tmp_path):
     taken = ["TOT-2026-01", "TOT-2026-03", "TOT-2025-07", "SMN-2026-09", "not a number"]
     assert proposals.next_free(tottori, 2026, taken) == "TOT-2026-04"
     assert proposals.next_free(tottori, 2027, taken) == "TOT-2027-01"
+    # Read once for a whole site: the same answers.
+    highest = proposals.highest_places(taken)
+    assert highest == {("TOT", 2026): 3, ("TOT", 2025): 7, ("SMN", 2026): 9}
+    assert proposals.next_free(tottori, 2026, highest) == "TOT-2026-04"
+    assert proposals.next_free(tottori, 2027, highest) == "TOT-2027-01"
     assert proposals.parse("TOT-2026-10") == ("TOT", 2026, 10)
     assert sorted(["TOT-2026-10", "TOT-2026-09"], key=proposals.sort_key) == [
         "TOT-2026-09",

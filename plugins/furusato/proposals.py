@@ -49,17 +49,28 @@ def make(prefecture: Prefecture, year: int, place: int) -> str:
     return f"{letters(prefecture)}-{year}-{place:02d}"
 
 
-def next_free(prefecture: Prefecture, year: int, taken: Iterable[str]) -> str:
-    """Return the number after the highest one taken in that fiscal year (01 when none is)."""
-    places = [0]
+def highest_places(taken: Iterable[str]) -> dict[tuple[str, int], int]:
+    """Return the highest place taken of each (letters, fiscal year) among `taken` numbers
+    (those that are not numbers are ignored): read once, asked for every proposal."""
+    highest: dict[tuple[str, int], int] = {}
     for number in taken:
         try:
             who, fy, place = parse(number)
         except ValueError:
             continue
-        if who == letters(prefecture) and fy == year:
-            places.append(place)
-    return make(prefecture, year, max(places) + 1)
+        highest[(who, fy)] = max(place, highest.get((who, fy), 0))
+    return highest
+
+
+def next_free(
+    prefecture: Prefecture, year: int, taken: Iterable[str] | dict[tuple[str, int], int]
+) -> str:
+    """Return the number after the highest one taken in that fiscal year (01 when none is).
+
+    `taken` is the numbers taken, or what `highest_places` made of them.
+    """
+    highest = taken if isinstance(taken, dict) else highest_places(taken)
+    return make(prefecture, year, highest.get((letters(prefecture), year), 0) + 1)
 
 
 def sort_key(number: str) -> tuple[str, int, int]:

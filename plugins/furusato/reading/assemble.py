@@ -280,7 +280,7 @@ def _check_proposals(
     def add(article: Article, name: str, message: str) -> None:
         problems.add(article.source, lines[article.source].line_of((name,)), name, message)
 
-    taken = [number for _, number in by_number]
+    taken = proposal_numbers.highest_places(number for _, number in by_number)
     for article in proposals:
         meta, prefecture = article.meta, article.prefecture
         for name in ("submitted", "decided"):
