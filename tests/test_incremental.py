@@ -104,6 +104,15 @@ def _delete(p: Project) -> None:
     (p.root / EDITED).unlink()
 
 
+def _site_page(p: Project) -> None:
+    # a new top-level page: new paths, so new rules in _headers (kept only when the site's
+    # paths are unchanged)
+    p.write(
+        "content/pages/visiting.md",
+        "---\ntitle: Visiting\nsummary: How to visit.\n---\nCome and see.\n",
+    )
+
+
 def _profile(p: Project) -> None:
     rel = "prefectures/tottori.yaml"
     p.write(rel, p.read(rel).replace("Fixture ambassador.", "Writes about the dunes.", 1))
@@ -121,6 +130,7 @@ CHANGES: dict[str, Callable[[Project], None]] = {
     "translate": _translate,
     "rename": _rename,
     "delete": _delete,
+    "site page": _site_page,
     "profile": _profile,
     "template": _template,
 }
