@@ -1,5 +1,6 @@
 """Write the monthly fan-club digest of each prefecture and of the nation, in every edition:
-each issue's web page, its email (HTML, plain text, .eml), the archive and the digest feed.
+each issue's web page, its email (HTML, plain text, .eml) for the latest
+FURUSATO_DIGEST_EMAIL_MONTHS months, the archive and the digest feed.
 
 What an issue holds is decided in `digest.issues`; its email form in `digest.letters`; its
 feed in `digest.feed`. This module renders the templates and writes the files.
@@ -25,7 +26,7 @@ from furusato_engine import SiteGenerator, SiteWriter, require
 
 from . import feed as digest_feed
 from . import letters
-from .issues import Archive, Digests, Issue
+from .issues import Archive, Digests, Issue, email_kept
 
 EMAIL_CSS = Path("email") / "digest.css"  # under the theme: inlined into the email HTML
 
@@ -39,6 +40,7 @@ class DigestGenerator(SiteGenerator):
         self.authority = s["FURUSATO_TAG_AUTHORITY"]
         self.sender = s["FURUSATO_DIGEST_FROM"]
         self.sitename = s.get("SITENAME", "Furusato")
+        self.email_months = s["FURUSATO_DIGEST_EMAIL_MONTHS"]
         self.css = (Path(self.theme) / EMAIL_CSS).read_text(encoding="utf-8")
         year = int(self.authority.split(",", 1)[1][:4])
         self.empty_date = datetime(year, 1, 1, tzinfo=UTC)
@@ -94,8 +96,13 @@ class DigestGenerator(SiteGenerator):
         keys = [self.issue_key(issue) for issue in archive.issues]
         for issue, issue_key in zip(archive.issues, keys, strict=True):
             editions = [lang for lang in LANGUAGES if str(issue.month) in issued[lang]]
-            key = f"{issue_key}|{'+'.join(editions)}"  # its links to the other edition
-            self.write_issue(writer, issue, letters.words(issue, self.sitename), key, editions)
+            emails = email_kept(issue.month, self.site.today, self.email_months)
+            # Its links to the other edition, and whether it has email files (without them,
+            # its page says for how many months they are kept).
+            kept = "emails" if emails else f"web-only/{self.email_months}"
+            key = f"{issue_key}|{'+'.join(editions)}|{kept}"
+            words = letters.words(issue, self.sitename)
+            self.write_issue(writer, issue, words, key, editions, emails)
         # The archive shows the months and which have an issue; the feed, every issue.
         months = [(str(m), issue is not None) for m, issue in archive.months]
         key = f"digest|{self.site_key}|{fingerprint([lang, p, months, self.sitename])}"
@@ -186,24 +193,33 @@ class DigestGenerator(SiteGenerator):
         words: letters.Words,
         key: str,
         editions: list[str],
+        emails: bool,
     ) -> None:
-        """Write one issue's web page and its email files; `editions` have this month."""
+        """Write one issue's web page, and its email files when `emails`; `editions` have
+        this month."""
         p, lang, month = issue.prefecture, issue.lang, str(issue.month)
         urls = self.urls_for(lang)
         every = self.editions(lambda u: u.digest_issue(p, month))
         pages = {other: url for other, url in every.items() if other in editions}
         self.register_editions(pages)
-        files = {
-            "page": urls.save_as(pages[lang]),
-            **{
-                kind: urls.save_as(urls.digest_file(p, month, kind))
+        files = {"page": urls.save_as(pages[lang])}
+        if emails:
+            files.update(
+                (kind, urls.save_as(urls.digest_file(p, month, kind)))
                 for kind in ("html", "text", "eml")
-            },
-        }
+            )
         if writer.all_up_to_date(list(files.values()), key):
             return
         data = self.common(p, lang, pages)
-        data.update(issue=issue, words=words)
+        data.update(
+            issue=issue,
+            words=words,
+            emails=emails,
+            email_months=self.email_months,
+            # What a coordinator runs for an older month's email files (README, "Fan-club
+            # digest"): it builds with the window widened to that month.
+            digest_command=f"make digest PREFECTURE={p.slug if p else 'national'} MONTH={month}",
+        )
         writer.produce(
             list(files.values()),
             key,
@@ -218,7 +234,11 @@ class DigestGenerator(SiteGenerator):
         issue: Issue,
         words: letters.Words,
     ) -> dict[str, bytes]:
-        """Return the bytes of an issue's web page, email HTML, plain text and .eml."""
+        """Return the bytes of an issue's web page and, when `files` names them, of its
+        email HTML, plain text and .eml."""
+        page = self.page(url, "digest", data)
+        if "eml" not in files:
+            return {files["page"]: page}
         lang = issue.lang
         absolute = self.absolute.edition(lang)
         env = self.environment(lang)
@@ -237,7 +257,7 @@ class DigestGenerator(SiteGenerator):
             list_url=absolute.digest(issue.prefecture),
         )
         return {
-            files["page"]: self.page(url, "digest", data),
+            files["page"]: page,
             files["html"]: html.encode("utf-8"),
             files["text"]: text.encode("utf-8"),
             files["eml"]: eml,

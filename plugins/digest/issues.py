@@ -18,7 +18,10 @@ The rules, which README's "Fan-club digest" section repeats for coordinators:
 - a month with no news has no issue, even if events are announced for later: the archive says
   that nothing new happened;
 - the month's figures are those of the local-return report (plugins/impact) for the articles
-  of the month and the events held in it.
+  of the month and the events held in it;
+- every issue has its web page, but its email files (email.html, email.txt, digest.eml) are
+  written only for the latest FURUSATO_DIGEST_EMAIL_MONTHS months up to the month of the
+  site's today (`email_kept`); `furusato digest` makes an older month's on demand.
 """
 
 from __future__ import annotations
@@ -71,6 +74,18 @@ class Month:
 
     def holds(self, day: date) -> bool:
         return (day.year, day.month) == (self.year, self.month)
+
+    @property
+    def index(self) -> int:
+        """Return the month's number since year 0 (months apart is a subtraction)."""
+        return self.year * 12 + self.month - 1
+
+
+def email_kept(month: Month, today: date, months: int) -> bool:
+    """Say whether the issue of `month` gets its email files: the issues of the month of
+    `today` (the site's today, FURUSATO_TODAY) and of the `months - 1` months before it do;
+    with `months` 0, every issue does. Decided from months alone, never from the build day."""
+    return months == 0 or Month.of(today).index - month.index < months
 
 
 @dataclass(frozen=True)

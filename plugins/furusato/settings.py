@@ -245,6 +245,10 @@ SETTINGS: tuple[Setting, ...] = (
             "nation (web pages, emails, digest.xml)", _flag),
     Setting("FURUSATO_DIGEST_FROM", DIGEST_EXAMPLE_FROM, "the From address of the digest "
             "emails (`make publish` requires your own when FURUSATO_DIGEST is on)", _mailbox),
+    Setting("FURUSATO_DIGEST_EMAIL_MONTHS", 12, "write the email files of an issue "
+            "(email.html, email.txt, digest.eml) only for the month of FURUSATO_TODAY and the "
+            "months before it, this many in all (0: every month); every issue keeps its web "
+            "page, and `furusato digest` makes an older month's on demand", _whole(0)),
     Setting("FURUSATO_DIGEST_UNSUBSCRIBE", None, "where subscribers unsubscribe when their "
             "row of the subscriber list gives no address: a mailto: address or an https:// "
             "page (only `furusato digest send` uses it)", _optional(_unsubscribe),

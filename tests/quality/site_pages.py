@@ -75,6 +75,9 @@ OPTIONAL_KINDS = (
     "digest-archive",
     "digest-ja",
     "digest-archive-ja",
+    # An issue older than FURUSATO_DIGEST_EMAIL_MONTHS: its page without email files.
+    "digest-web-only",
+    "digest-web-only-ja",
 )
 ALL_KINDS = REQUIRED_KINDS + OPTIONAL_KINDS
 
@@ -207,6 +210,13 @@ def newest_issue(digest: Path) -> Path | None:
     return max(months, key=lambda d: d.name) if months else None
 
 
+def oldest_web_only_issue(digest: Path) -> Path | None:
+    """Pick the oldest issue of a digest folder that has no email files, if any."""
+    months = [d for d in _children(digest) if len(d.name) == 7 and d.name[4] == "-"]
+    web_only = [d for d in months if not (d / DIGEST_FILES["html"]).is_file()]
+    return min(web_only, key=lambda d: d.name) if web_only else None
+
+
 def _largest(folders: list[Path]) -> Path | None:
     """Pick the folder whose page is largest (the most to check); ties go to the first name."""
     if not folders:
@@ -281,6 +291,7 @@ def pick_pages(output: Path) -> dict[str, str]:
         for edition, suffix in ((base, ""), (base / "ja", "-ja")):
             add(f"digest-archive{suffix}", edition / "digest")
             add(f"digest{suffix}", newest_issue(edition / "digest"))
+            add(f"digest-web-only{suffix}", oldest_web_only_issue(edition / "digest"))
 
     empty = [s for s in slugs if not any(items(output, s, section) for section in SECTIONS)]
     if empty:

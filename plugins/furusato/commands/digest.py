@@ -1,6 +1,10 @@
 """`furusato digest show|build|send`: find (building when needed) one month's digest files, and
 send one month's digest to a subscriber list kept outside the repository.
 
+A build writes the email files only for the latest FURUSATO_DIGEST_EMAIL_MONTHS months; for an
+older month these commands build with that window widened to reach it, so its files are the
+bytes any build with a window that wide (or 0, every month) writes.
+
 Exit codes: 0 done; 1 the content or the subscriber list is the problem (no issue that month,
 bad rows); 2 a command-line or configuration problem (bad slug or month, SMTP settings, a
 file inside the repository); 3 the mail server stopped part-way (run the same command again
@@ -81,6 +85,20 @@ class Located:
         return all(path.is_file() for files in self.files.values() for path in files.values())
 
 
+def email_window(settings: dict[str, Any], month: str) -> int:
+    """Return the FURUSATO_DIGEST_EMAIL_MONTHS a build needs for `month`'s email files: the
+    settings' own when it reaches the month, else the months from it to today's, inclusive
+    (the rule of plugins/digest/issues.py, `email_kept`)."""
+    from ..settings import BY_NAME
+
+    name = "FURUSATO_DIGEST_EMAIL_MONTHS"
+    window = settings.get(name, BY_NAME[name].default)
+    today = _today(settings)
+    year, number = (int(part) for part in month.split("-"))
+    needed = (today.year * 12 + today.month) - (year * 12 + number) + 1
+    return window if window == 0 or window >= needed else needed
+
+
 def _check_target(args: argparse.Namespace, settings: dict[str, Any]) -> str | None:
     """Return the digest's prefecture slug (None: national), or raise SendError."""
     from . import sending  # smtplib, ssl, mailbox: only the digest commands need them
@@ -120,6 +138,7 @@ def _locate(args: argparse.Namespace, settings_of, *, rebuild: bool) -> tuple[Lo
 
     settings = settings_of(args)
     slug = _check_target(args, settings)
+    settings["FURUSATO_DIGEST_EMAIL_MONTHS"] = email_window(settings, args.month)
     single = settings.get("FURUSATO_PREFECTURE")
     located = Located(Path(settings["OUTPUT_PATH"]), slug, args.month, single)
     if rebuild or not located.complete():
