@@ -101,8 +101,7 @@ class DigestGenerator(SiteGenerator):
             # its page says for how many months they are kept).
             kept = "emails" if emails else f"web-only/{self.email_months}"
             key = f"{issue_key}|{'+'.join(editions)}|{kept}"
-            words = letters.words(issue, self.sitename)
-            self.write_issue(writer, issue, words, key, editions, emails)
+            self.write_issue(writer, issue, key, editions, emails)
         # The archive shows the months and which have an issue; the feed, every issue.
         months = [(str(m), issue is not None) for m, issue in archive.months]
         key = f"digest|{self.site_key}|{fingerprint([lang, p, months, self.sitename])}"
@@ -190,7 +189,6 @@ class DigestGenerator(SiteGenerator):
         self,
         writer: SiteWriter,
         issue: Issue,
-        words: letters.Words,
         key: str,
         editions: list[str],
         emails: bool,
@@ -210,6 +208,7 @@ class DigestGenerator(SiteGenerator):
             )
         if writer.all_up_to_date(list(files.values()), key):
             return
+        words = letters.words(issue, self.sitename)  # only for an issue made again
         data = self.common(p, lang, pages)
         data.update(
             issue=issue,

@@ -189,6 +189,9 @@ class Digests:
             self.articles = list(site.articles_of(prefecture.slug))
             self.events = list(site.events_of(prefecture.slug))
         self.newcomers = first_contributions(site, members)
+        # A month's figures are the same in both editions (the report counts a translated
+        # pair once): counted once, for the first edition that asks.
+        self._figures: dict[tuple[int, int], YearFigures] = {}
         # Each month's articles, events (by start), proposal decisions and newcomers, in the
         # order of the lists above: an issue reads its months' buckets, not every item.
         self._articles = _by_month(self.articles, lambda a: [a.published.date()])
@@ -270,9 +273,17 @@ class Digests:
             ambassadors=tuple(newcomers),
             proposals=tuple(proposals),
             upcoming=tuple(site.edition(upcoming, lang)),
-            figures=span_figures(site, in_month, held),
+            figures=self._month_figures(key, in_month, held),
             dated=max(moments),
         )
+
+    def _month_figures(
+        self, key: tuple[int, int], in_month: list[Article], held: list[Event]
+    ) -> YearFigures:
+        figures = self._figures.get(key)
+        if figures is None:
+            figures = self._figures[key] = span_figures(self.site, in_month, held)
+        return figures
 
 
 def _key(month: Month) -> tuple[int, int]:
