@@ -212,27 +212,47 @@ def test_a_pagefind_that_stops_stops_the_build_with_what_it_said(
     assert not (tmp_path / "out" / "index.html").exists()  # nothing published
 
 
+FAKE = """#!/usr/bin/env python3
+import base64, json, sys
+while True:
+    raw = b""
+    while (c := sys.stdin.buffer.read(1)) not in (b",", b""):
+        raw += c
+    if not c:
+        break
+    m = json.loads(base64.b64decode(raw))
+    kind = m["payload"]["type"]
+    if kind == "NewIndex":
+        a = {"message_id": m["message_id"], "payload": {"type": "NewIndex", "index_id": 0}}
+    elif kind == "GetFiles":
+        a = {"message_id": m["message_id"], "payload": {"type": "GetFiles", "files": []}}
+    else:
+        a = ANSWER
+        a.setdefault("message_id", m["message_id"])
+    sys.stdout.buffer.write(base64.b64encode(json.dumps(a).encode()) + b",")
+    sys.stdout.flush()
+"""
+
+
+def fake_pagefind(tmp_path: Path, answer: dict[str, Any]) -> Pagefind:
+    """Return a Pagefind service that answers every page with `answer` (and waits for more
+    messages until its input ends, as Pagefind does)."""
+    fake = tmp_path / "pagefind"
+    fake.write_text(FAKE.replace("ANSWER", repr(answer)))
+    fake.chmod(0o755)
+    return Pagefind(fake, "fake")
+
+
 def test_a_page_pagefind_refuses_is_named(tmp_path: Path) -> None:
     pages = {"tottori/articles/x/index.html": b'<html lang="en"><body><p>x</p></body></html>'}
-    fake = tmp_path / "pagefind"
-    # A Pagefind that refuses every page, as it answers for a page it cannot parse.
-    fake.write_text(
-        "#!/usr/bin/env python3\n"
-        "import base64, json, sys\n"
-        "answers = {'NewIndex': {'type': 'NewIndex', 'index_id': 0},\n"
-        "           'GetFiles': {'type': 'GetFiles', 'files': []}}\n"
-        "while True:\n"
-        "    raw = b''\n"
-        "    while (c := sys.stdin.buffer.read(1)) not in (b',', b''):\n"
-        "        raw += c\n"
-        "    if not c:\n"
-        "        break\n"
-        "    m = json.loads(base64.b64decode(raw))\n"
-        "    p = answers.get(m['payload']['type'], {'type': 'Error', 'message': 'bad page'})\n"
-        "    a = json.dumps({'message_id': m['message_id'], 'payload': p}).encode()\n"
-        "    sys.stdout.buffer.write(base64.b64encode(a) + b',')\n"
-        "    sys.stdout.flush()\n"
-    )
-    fake.chmod(0o755)
+    refusing = fake_pagefind(tmp_path, {"payload": {"type": "Error", "message": "bad page"}})
     with pytest.raises(BuildError, match="could not index /tottori/articles/x/: bad page"):
-        index_pages(Pagefind(fake, "fake"), list(pages), pages.__getitem__)
+        index_pages(refusing, list(pages), pages.__getitem__)
+
+
+def test_a_message_pagefind_cannot_read_stops_it_without_waiting(tmp_path: Path) -> None:
+    pages = {"tottori/articles/x/index.html": b'<html lang="en"><body><p>x</p></body></html>'}
+    # Pagefind's answer to a message it cannot parse has no message id.
+    answer = {"message_id": None, "payload": {"type": "Error", "message": "not base64"}}
+    with pytest.raises(BuildError, match="Pagefind stopped while indexing"):
+        index_pages(fake_pagefind(tmp_path, answer), list(pages), pages.__getitem__)

@@ -46,6 +46,7 @@ BINARY_ENV = "PAGEFIND_BINARY_PATH"
 ENTRY = "pagefind-entry.json"
 # How the index is made, part of its cache key: a new way makes a new index.
 METHOD = "service, pages in path order, one run per language"
+UNREAD = -1  # where the answer to a message Pagefind could not read is kept (it has no id)
 
 
 def _platform() -> str:
@@ -152,18 +153,15 @@ class _Service:
             try:
                 return self._index(process, pages, read)
             except (BrokenPipeError, _Stopped) as exc:
-                process.wait()
+                status = _stop(process)
                 errors.seek(0)
                 said = errors.read().decode(errors="replace").strip()
                 raise BuildError(
-                    f"Pagefind stopped while indexing the site (exit status "
-                    f"{process.returncode}): {said or exc}"
+                    f"Pagefind stopped while indexing the site (exit status {status}): "
+                    f"{said or exc}"
                 ) from None
             finally:
-                if process.stdin and not process.stdin.closed:
-                    with contextlib.suppress(BrokenPipeError):
-                        process.stdin.close()
-                process.wait()
+                _stop(process)
                 reader.join()
 
     def _index(
@@ -200,6 +198,9 @@ class _Service:
         with self.arrived:
             self.arrived.wait_for(lambda: message_id in self.answers or self.closed)
             answer = self.answers.pop(message_id, None)
+            refused = self.answers.get(UNREAD)
+        if refused is not None:
+            raise _Stopped(f"Pagefind could not read a message: {refused.get('message')}")
         if answer is None:
             raise _Stopped(f"no answer to {payload['type']}")
         if answer.get("type") == "Error":
@@ -242,10 +243,25 @@ class _Service:
             return  # a page was indexed: nothing to keep
         with self.arrived:
             # An answer without an id is Pagefind refusing a message it could not parse.
-            self.answers[message_id if isinstance(message_id, int) else -1] = payload
-            if message_id is None or not isinstance(message_id, int):
+            if isinstance(message_id, int):
+                self.answers[message_id] = payload
+            else:
+                self.answers[UNREAD] = payload
                 self.closed = True
             self.arrived.notify_all()
+
+
+def _stop(process: subprocess.Popen[bytes]) -> int:
+    """End Pagefind's input (it exits at the end of its input); return its exit status,
+    stopping it if it has not exited a minute later."""
+    if process.stdin is not None and not process.stdin.closed:
+        with contextlib.suppress(BrokenPipeError):
+            process.stdin.close()
+    try:
+        return process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.wait()
 
 
 class _Stopped(Exception):
