@@ -10,6 +10,7 @@ import lxml.html
 import pytest
 
 import search
+import search.pagefind
 from furusato import csp
 from furusato.schemas import ARTICLE_KINDS
 from furusato.settings import with_defaults
@@ -40,9 +41,9 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     runs: list[int] = []
     real = search.run_pagefind
 
-    def run(pagefind, pages):
+    def run(pagefind, pages, read):
         runs.append(len(pages))
-        return real(pagefind, pages)
+        return real(pagefind, pages, read)
 
     monkeypatch.setattr(search, "run_pagefind", run)
     return runs
@@ -238,7 +239,7 @@ def test_a_missing_pagefind_stops_the_build_saying_how_to_install_it(
 ) -> None:
     from furusato.errors import BuildError
 
-    monkeypatch.setattr(search, "NODE_MODULES", tmp_path / "node_modules")
+    monkeypatch.setattr(search.pagefind, "NODE_MODULES", tmp_path / "node_modules")
     with pytest.raises(BuildError, match="npm ci --ignore-scripts"):
         build_site(SITES / "two_prefectures", tmp_path / "out")
     assert not (tmp_path / "out" / "index.html").exists()  # nothing published

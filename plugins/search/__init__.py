@@ -2,10 +2,11 @@
 build) and the Pagefind index of every article and event page, under /pagefind/.
 
 The index is made from the pages this build wrote, once every page is written (the engine's
-`pages_written` signal, so its place in PLUGINS does not matter): the article and event pages
-are copied into a temporary folder, Pagefind (the npm package pinned in package-lock.json,
-whose platform binary is run directly) indexes them there, and its files are written through
-the build's writer like every other file, so a failed build publishes none of them.
+`pages_written` signal, so its place in PLUGINS does not matter): Pagefind (the npm package
+pinned in package-lock.json, whose platform binary is run directly, as a service: see
+search/pagefind.py) is given each article and event page, reduced to the part it reads
+(search/documents.py), and its files are written through the build's writer like every other
+file, so a failed build publishes none of them.
 
 Pagefind reads only what the templates mark with `data-pagefind-body` (title, summary, body,
 author or organiser), its filters (`data-pagefind-filter`: prefecture, kind, language, year) and
@@ -13,82 +14,39 @@ meta, and it indexes each page in the language of its <html lang> (Japanese by c
 pairs, so compounds such as 鳥取砂丘 are found by 砂丘).
 
 The index is keyed on the bytes of the indexed pages (their SHA-1, which the writer already
-knows) and Pagefind's version: when no indexed page changed, the previous index is kept
-without running Pagefind. FURUSATO_SEARCH_INDEX = "keep" (the devserver's mode) keeps the
-last index even when pages changed, so a rebuild never waits for Pagefind; `make html`
-brings it up to date.
+knows), Pagefind's version and the way it is run: when no indexed page changed, the previous
+index is kept without running Pagefind. FURUSATO_SEARCH_INDEX = "keep" (the devserver's mode)
+keeps the last index even when pages changed, so a rebuild never waits for Pagefind;
+`make html` brings it up to date.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
-import platform
-import subprocess
-import sys
-import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pelican import signals
 
 from furusato import cachefiles
-from furusato.errors import BuildError
 from furusato.fingerprint import fingerprint
 from furusato.reading.repository import cache_folder
 from furusato.schemas import ARTICLE_KINDS
 from furusato.urls import LANGUAGES
 from furusato_engine import Build, SiteGenerator, SiteWriter, require
 from furusato_engine import signals as engine_signals
+from search.pagefind import METHOD, Pagefind, index_pages
 
 log = logging.getLogger(__name__)
 
-REPO = Path(__file__).resolve().parents[2]
-NODE_MODULES = REPO / "node_modules"
 BUNDLE = "pagefind/"  # the index's folder in output/
 SEARCH = "search/"  # the search page's folder in each edition
 KINDS = (*ARTICLE_KINDS, "event")  # the kind filter's values
 # Pagefind's files that the search page does not use (its own UIs); never published.
 UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
-# The binary's environment variable, as Pagefind's npm wrapper reads it.
-BINARY_ENV = "PAGEFIND_BINARY_PATH"
-
-
-def _platform() -> str:
-    system = {"win32": "windows"}.get(sys.platform, sys.platform)
-    machine = platform.machine().lower()
-    cpu = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}.get(machine)
-    return f"{system}-{cpu or machine}"
-
-
-@dataclass(frozen=True)
-class Pagefind:
-    """The Pagefind binary npm installed (package @pagefind/<platform>) and its version."""
-
-    binary: Path
-    version: str
-
-    @classmethod
-    def find(cls) -> Pagefind:
-        override = os.environ.get(BINARY_ENV)
-        package = NODE_MODULES / "@pagefind" / _platform()
-        if override:
-            return cls(Path(override), f"{override}:{os.stat(override).st_mtime_ns}")
-        suffix = ".exe" if sys.platform == "win32" else ""
-        for name in ("pagefind_extended", "pagefind"):
-            binary = package / "bin" / (name + suffix)
-            if binary.is_file():
-                meta = json.loads((package / "package.json").read_text(encoding="utf-8"))
-                return cls(binary, f"{name} {meta['version']}")
-        raise BuildError(
-            f"the search index needs Pagefind, which is not installed in {NODE_MODULES} "
-            f"(looked for the package @pagefind/{_platform()}): run `npm ci --ignore-scripts` "
-            "in the repository (make html does it), or set PAGEFIND_BINARY_PATH to a "
-            "Pagefind 1.6 binary"
-        )
 
 
 class SearchGenerator(SiteGenerator):
@@ -155,35 +113,13 @@ def _last_index(build: Build) -> tuple[str, list[str]] | None:
     return key, files
 
 
-def run_pagefind(pagefind: Pagefind, pages: dict[str, bytes]) -> dict[str, bytes]:
-    """Index `pages` (output path -> HTML) with Pagefind; return its files by bundle path."""
-    with tempfile.TemporaryDirectory(prefix="furusato-search-") as tmp:
-        site, bundle = Path(tmp) / "site", Path(tmp) / "bundle"
-        for path, data in pages.items():
-            target = site / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        command = [
-            str(pagefind.binary),
-            "--site",
-            str(site),
-            "--output-path",
-            str(bundle),
-            "--silent",
-        ]
-        try:
-            done = subprocess.run(command, capture_output=True, check=False, timeout=3600)
-        except OSError as exc:
-            raise BuildError(f"could not run Pagefind ({pagefind.binary}): {exc}") from exc
-        if done.returncode != 0:
-            output = (done.stderr or done.stdout).decode(errors="replace").strip()
-            raise BuildError(f"Pagefind could not index the site: {output}")
-        files = {}
-        for file in sorted(bundle.rglob("*")):
-            rel = file.relative_to(bundle).as_posix()
-            if file.is_file() and not rel.startswith(UNUSED):
-                files[BUNDLE + rel] = file.read_bytes()
-        return files
+def run_pagefind(
+    pagefind: Pagefind, pages: list[str], read: Callable[[str], bytes]
+) -> dict[str, bytes]:
+    """Index `pages` (output paths; `read` gives their HTML) with Pagefind; return the files
+    of its bundle that the site publishes, by output path."""
+    files = index_pages(pagefind, pages, read)
+    return {BUNDLE + path: data for path, data in files.items() if not path.startswith(UNUSED)}
 
 
 def write_index(build: Build) -> None:
@@ -193,7 +129,7 @@ def write_index(build: Build) -> None:
     assert writer is not None
     pages = [p for p in indexed_pages(build) if writer.digest(p) is not None]
     pagefind = Pagefind.find()
-    key = fingerprint([pagefind.version, [(p, writer.digest(p)) for p in pages]])
+    key = fingerprint([pagefind.version, METHOD, [(p, writer.digest(p)) for p in pages]])
     last = _last_index(build)
     if last is not None:
         last_key, files = last
@@ -201,7 +137,7 @@ def write_index(build: Build) -> None:
         if keep and writer.all_up_to_date(files, last_key):
             build.timings["search"] = time.perf_counter() - started
             return
-    files = run_pagefind(pagefind, {p: writer.read_bytes(p) for p in pages})
+    files = run_pagefind(pagefind, pages, writer.read_bytes)
     for path, data in files.items():
         writer.write_bytes(path, data, key)
     body = json.dumps({"key": key, "files": sorted(files)}, sort_keys=True).encode()
