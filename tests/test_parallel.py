@@ -128,7 +128,7 @@ def _page(number: int) -> dict[str, bytes]:
 # A worker that fails: every page it takes raises, while this process waits a little on each
 # of its own, so the worker surely takes some. Run in a process of its own (see BUILD_BOTH).
 FAIL_IN_WORKER = """
-import os, sys, threading
+import os, sys, threading, time
 from pathlib import Path
 from furusato.errors import BuildError
 from furusato_engine import writer as writer_mod
@@ -141,10 +141,15 @@ parent = os.getpid()
 
 def make(number):
     here = "parent" if os.getpid() == parent else "worker"
+    (tmp / f"{here}-took-a-job").touch()
     if here == failing:
         raise ValueError(f"no template for page {number}")
-    if here == "parent":
-        threading.Event().wait(0.02)
+    # The other side waits until the failing one has taken a job, however busy the machine:
+    # otherwise it could make all forty pages before the failing side starts.
+    started = tmp / f"{failing}-took-a-job"
+    deadline = time.monotonic() + 60
+    while not started.exists() and time.monotonic() < deadline:
+        threading.Event().wait(0.01)
     return {f"pages/{number}/index.html": b"<p>page</p>"}
 
 writer = SafeWriter(str(tmp / "output"), {**writer_settings(tmp), "FURUSATO_JOBS": 2})
