@@ -7,6 +7,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -222,6 +223,9 @@ def test_pelican_autoreload_and_listen_serve_the_site(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        # Pelican runs the reloader and the server as child processes: a group of their own,
+        # so that stopping the group stops them all, however slow the machine is.
+        start_new_session=True,
     )
     try:
         body = b""
@@ -239,8 +243,12 @@ def test_pelican_autoreload_and_listen_serve_the_site(tmp_path: Path) -> None:
             time.sleep(0.5)
         assert b"Tottori" in body, server.stdout.read() if server.poll() is not None else ""
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=20)
 
 
 # --- RELATIVE_URLS: a site that browses from a folder on disk ---------------------------------
