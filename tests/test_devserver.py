@@ -345,6 +345,29 @@ def test_an_echo_of_a_save_already_rebuilt_for_is_not_new(tmp_path: Path) -> Non
     assert not changes.new([str(path)])
 
 
+def test_only_saves_of_existing_markdown_documents_get_the_quick_step(tmp_path: Path) -> None:
+    from furusato.commands.serve import saved_documents
+
+    root = copy_site("two_prefectures", tmp_path / "site")
+    article, page = root / ARTICLE, next((root / "content/pages").glob("*.md"))
+    event = root / "content/tottori/events/2026-12-05-x.md"
+    event.parent.mkdir(exist_ok=True)
+    event.write_text("---\n---\n", encoding="utf-8")
+    rel = [p.relative_to(root).as_posix() for p in (article, event, page)]
+    assert saved_documents([str(article), str(event), str(page), str(article)], root) == sorted(
+        rel
+    )
+    for other in (
+        root / "prefectures/tottori.yaml",  # a profile: every page of the prefecture
+        root / "content/exchange-rates.yaml",
+        root / "content/tottori/articles/gone.md",  # deleted
+        root / "theme/templates/article.html",
+        tmp_path / "elsewhere.md",
+    ):
+        assert saved_documents([str(article), str(other)], root) is None, other
+    assert saved_documents([], root) is None
+
+
 # --- the devserver end to end (a scripted watcher), and what it writes ----------------------
 
 ARTICLE = "content/tottori/articles/2026-04-02-dunes-in-winter.md"
@@ -386,7 +409,10 @@ def test_the_devserver_serves_with_the_script_but_writes_it_nowhere(
     assert cli.main([*args, "--today", "2026-11-24"]) == 0
     said = capsys.readouterr().out
     assert said.count("Rebuilt in ") == 2, said  # the first build and one rebuild
-    assert said.count(" s after the save\n") == 1, said
+    # The edited page first, then the full rebuild; each says how long after the save.
+    assert said.count("Rewrote the edited page in ") == 1, said
+    assert said.index("Rewrote the edited page in ") < said.rindex("Rebuilt in "), said
+    assert said.count(" s after the save\n") == 2, said
     first, edited = seen["first"], seen["edited"]
     assert first[1] == "Dunes in winter" and edited[1] == "Dunes, edited"
     assert first[0] != edited[0] == seen["echo"][0]
@@ -604,6 +630,10 @@ def test_a_focused_run_of_a_file_that_is_no_published_document_fails(
 
     root, out = edited
     before = files_of(out)
-    with pytest.raises(BuildError, match="content/tottori/articles/gone.md is not one"):
+    with pytest.raises(BuildError) as failed:
         devserver_build(root, out, focus=["content/tottori/articles/gone.md"])
+    assert str(failed.value) == (
+        "a focused run makes the pages of published documents only: "
+        "content/tottori/articles/gone.md is not one"
+    )
     assert files_of(out) == before
