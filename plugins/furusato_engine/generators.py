@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from jinja2 import Environment, FileSystemBytecodeCache
 from pelican.generators import Generator
@@ -191,11 +191,17 @@ class SiteGenerator(Generator):
     the writer can skip unchanged pages.
     """
 
+    # True for a family that writes the pages of articles, events or site pages (through
+    # `render_document`): only those families run in a focused run, which makes nothing else.
+    renders_documents: ClassVar[bool] = False
+
     def generate_context(self) -> None:
         """Do nothing: the Site may not be loaded yet (see the module's docstring)."""
 
     def generate_output(self, writer: SiteWriter) -> None:
         build = build_of(self.context)
+        if build.focus is not None and not self.renders_documents:
+            return
         self.build = build
         self.site: Site = build.site
         self.urls: Urls = build.urls

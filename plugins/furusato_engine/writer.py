@@ -141,12 +141,7 @@ class SafeWriter:
         self.staging = Path(
             tempfile.mkdtemp(prefix=f".{self.output.name}.staging-", dir=self.output.parent)
         )
-        self.salt = _sha1(
-            (
-                code_digest(settings)
-                + json.dumps(output_settings(settings), sort_keys=True, default=str)
-            ).encode()
-        )
+        self.salt = self._salt()
         self._old_manifest: bytes | None = None
         self.old = self._load_manifest() if settings["FURUSATO_INCREMENTAL"] else {}
         # Files a focused run rewrote since: their new bytes, and no render key (the key
@@ -163,6 +158,16 @@ class SafeWriter:
 
     def _purpose(self) -> str:
         return f"manifest:{self.output}"
+
+    def _salt(self) -> str:
+        """Digest what every render key depends on: the code and the output settings."""
+        settings = self.settings
+        return _sha1(
+            (
+                code_digest(settings)
+                + json.dumps(output_settings(settings), sort_keys=True, default=str)
+            ).encode()
+        )
 
     def _focused_writes(self) -> dict[str, dict[str, Any]]:
         """Take what focused runs wrote into output/ since the last build (see FocusedWriter)."""
@@ -563,6 +568,9 @@ class FocusedWriter(SafeWriter):
     def __init__(self, output_path: str, settings: dict[str, Any]):
         super().__init__(output_path, settings)
         self.jobs = 1  # a few pages: made here, never in forked workers
+
+    def _salt(self) -> str:
+        return ""  # no render key is recorded: each made file is compared with output/
 
     def _load_manifest(self) -> dict[str, dict[str, Any]]:
         return {}
