@@ -354,9 +354,7 @@ def test_only_saves_of_existing_markdown_documents_get_the_quick_step(tmp_path: 
     event.parent.mkdir(exist_ok=True)
     event.write_text("---\n---\n", encoding="utf-8")
     rel = [p.relative_to(root).as_posix() for p in (article, event, page)]
-    assert saved_documents([str(article), str(event), str(page), str(article)], root) == sorted(
-        rel
-    )
+    assert saved_documents([str(article), str(event), str(page), str(article)], root) == sorted(rel)
     for other in (
         root / "prefectures/tottori.yaml",  # a profile: every page of the prefecture
         root / "content/exchange-rates.yaml",
@@ -637,3 +635,56 @@ def test_a_focused_run_of_a_file_that_is_no_published_document_fails(
         "content/tottori/articles/gone.md is not one"
     )
     assert files_of(out) == before
+
+
+@pytest.mark.parametrize(
+    ("source", "page"),
+    [
+        ("content/tottori/events/2026-12-05-london-evening.md", "tottori/events/london-evening"),
+        ("content/pages/about.md", "about"),
+    ],
+)
+def test_a_focused_run_of_an_event_or_a_site_page_makes_the_full_build_s_bytes(
+    tmp_path: Path, source: str, page: str
+) -> None:
+    from furusato.reading.doccache import DocumentCache
+
+    DocumentCache.close_all()
+    root = copy_site("two_prefectures", tmp_path / "site")
+    out = tmp_path / "out"
+    devserver_build(root, out)
+    path = root / source
+    path.write_text(path.read_text(encoding="utf-8") + "\nAn added line.\n", encoding="utf-8")
+    before = files_of(out)
+    result = devserver_build(root, out, focus=[source])
+    target = out / page / "index.html"
+    changed = [p for p, state in files_of(out).items() if before.get(p) != state]
+    assert changed == [str(target)] and result.stats.written == 1
+    quick = target.read_bytes()
+    assert b"An added line." in quick
+    devserver_build(root, out)
+    assert target.read_bytes() == quick
+    clean = build_site(root, tmp_path / "clean", FURUSATO_SEARCH_INDEX="keep")
+    assert (clean / page / "index.html").read_bytes() == quick
+    DocumentCache.close_all()
+
+
+def test_every_family_writing_document_pages_runs_in_focused_runs() -> None:
+    """A family that calls render_document must say so, or a focused run would skip it."""
+    import importlib
+    import inspect
+
+    from furusato.commands.build import load_settings
+    from furusato_engine import SiteGenerator
+
+    families = {}
+    for name in load_settings(REPO / "pelicanconf.py")["PLUGINS"]:
+        module = importlib.import_module(name)
+        for value in vars(module).values():
+            is_family = isinstance(value, type) and issubclass(value, SiteGenerator)
+            if is_family and value.__module__ == module.__name__:
+                families[value.__name__] = value
+    assert len(families) >= 9, families
+    writes = {n for n, cls in families.items() if "render_document(" in inspect.getsource(cls)}
+    assert writes == {"MicrositesGenerator", "EventsGenerator"}
+    assert {n for n, cls in families.items() if cls.renders_documents} == writes
