@@ -345,6 +345,27 @@ def test_an_echo_of_a_save_already_rebuilt_for_is_not_new(tmp_path: Path) -> Non
     assert not changes.new([str(path)])
 
 
+def test_only_saves_of_existing_markdown_documents_get_the_quick_step(tmp_path: Path) -> None:
+    from furusato.commands.serve import saved_documents
+
+    root = copy_site("two_prefectures", tmp_path / "site")
+    article, page = root / ARTICLE, next((root / "content/pages").glob("*.md"))
+    event = root / "content/tottori/events/2026-12-05-x.md"
+    event.parent.mkdir(exist_ok=True)
+    event.write_text("---\n---\n", encoding="utf-8")
+    rel = [p.relative_to(root).as_posix() for p in (article, event, page)]
+    assert saved_documents([str(article), str(event), str(page), str(article)], root) == sorted(rel)
+    for other in (
+        root / "prefectures/tottori.yaml",  # a profile: every page of the prefecture
+        root / "content/exchange-rates.yaml",
+        root / "content/tottori/articles/gone.md",  # deleted
+        root / "theme/templates/article.html",
+        tmp_path / "elsewhere.md",
+    ):
+        assert saved_documents([str(article), str(other)], root) is None, other
+    assert saved_documents([], root) is None
+
+
 # --- the devserver end to end (a scripted watcher), and what it writes ----------------------
 
 ARTICLE = "content/tottori/articles/2026-04-02-dunes-in-winter.md"
@@ -386,7 +407,10 @@ def test_the_devserver_serves_with_the_script_but_writes_it_nowhere(
     assert cli.main([*args, "--today", "2026-11-24"]) == 0
     said = capsys.readouterr().out
     assert said.count("Rebuilt in ") == 2, said  # the first build and one rebuild
-    assert said.count(" s after the save\n") == 1, said
+    # The edited page first, then the full rebuild; each says how long after the save.
+    assert said.count("Rewrote the edited page in ") == 1, said
+    assert said.index("Rewrote the edited page in ") < said.rindex("Rebuilt in "), said
+    assert said.count(" s after the save\n") == 2, said
     first, edited = seen["first"], seen["edited"]
     assert first[1] == "Dunes in winter" and edited[1] == "Dunes, edited"
     assert first[0] != edited[0] == seen["echo"][0]
@@ -446,3 +470,221 @@ def test_a_save_right_after_start_is_rebuilt_and_ctrl_c_stops_cleanly(tmp_path: 
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+# --- the quick step: the edited documents' own pages first ----------------------------------
+
+PAGE_OF_ARTICLE = "tottori/articles/dunes-in-winter/index.html"
+
+
+def quick_settings(root: Path, out: Path) -> dict:
+    """The devserver's settings for a site copy: its own output and cache folders."""
+    from furusato.commands.build import load_settings
+
+    return load_settings(
+        REPO / "pelicanconf.py",
+        OUTPUT_PATH=str(out),
+        PATH=str(root / "content"),
+        THEME=str(REPO / "theme"),
+        PLUGIN_PATHS=[str(REPO / "plugins")],
+        FURUSATO_CACHE_PATH=str(out.parent / f"{out.name}-cache"),
+        FURUSATO_TODAY="2026-11-24",
+        FURUSATO_SEARCH_INDEX="keep",
+    )
+
+
+def devserver_build(root: Path, out: Path, focus: list[str] | None = None):
+    """Build as the devserver does (documents kept in memory), focused on `focus` if given."""
+    from furusato.commands.build import build
+
+    return build(quick_settings(root, out), keep_documents=True, focus=focus)
+
+
+def files_of(out: Path) -> dict[str, tuple[bytes, int]]:
+    """Return every file under `out` (and the cache folder beside it): bytes and mtime."""
+    found = {}
+    for folder in (out, out.parent / f"{out.name}-cache"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                found[str(path)] = (path.read_bytes(), path.stat().st_mtime_ns)
+    return found
+
+
+@pytest.fixture
+def edited(tmp_path: Path) -> tuple[Path, Path]:
+    """A site copy built as the devserver builds it, then its article edited."""
+    from furusato.reading.doccache import DocumentCache
+
+    DocumentCache.close_all()  # the documents of other tests' sites are not this one's
+    root = copy_site("two_prefectures", tmp_path / "site")
+    out = tmp_path / "out"
+    devserver_build(root, out)
+    article = root / ARTICLE
+    text = article.read_text(encoding="utf-8")
+    article.write_text(
+        text.replace("title: Dunes in winter", "title: Dunes <edited> & saved")
+        + "\nA new paragraph.\n",
+        encoding="utf-8",
+    )
+    yield root, out
+    DocumentCache.close_all()
+
+
+def test_a_focused_run_writes_only_the_edited_page_with_the_bytes_of_the_full_build(
+    edited: tuple[Path, Path], tmp_path: Path
+) -> None:
+    root, out = edited
+    before = files_of(out)
+    result = devserver_build(root, out, focus=[ARTICLE])
+    assert result.focused
+    assert (result.stats.written, result.stats.deleted) == (1, 0)
+    after = files_of(out)
+    page = str(out / PAGE_OF_ARTICLE)
+    assert sorted(after) == sorted(before)  # nothing added or deleted, the cache untouched
+    assert [path for path in after if after[path] != before[path]] == [page]
+    quick = after[page][0]
+    tree = lxml.html.fromstring(quick)
+    assert " ".join(tree.xpath("string(//h1)").split()) == "Dunes <edited> & saved"
+    assert "A new paragraph." in tree.xpath("string(//main)")
+    # The full rebuild then writes the same bytes (and keeps the file the quick step wrote);
+    # a clean build of the edited site too.
+    full = devserver_build(root, out)
+    assert not full.focused and full.stats.written > 0
+    assert (out / PAGE_OF_ARTICLE).read_bytes() == quick
+    assert (out / PAGE_OF_ARTICLE).stat().st_mtime_ns == after[page][1]
+    clean = build_site(root, tmp_path / "clean", FURUSATO_SEARCH_INDEX="keep")
+    assert (clean / PAGE_OF_ARTICLE).read_bytes() == quick
+
+
+def test_after_a_focused_run_the_full_rebuild_equals_a_clean_build(
+    edited: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from tests.sitebuild import snapshot
+
+    root, out = edited
+    devserver_build(root, out, focus=[ARTICLE])
+    devserver_build(root, out)
+    clean = build_site(root, tmp_path / "clean", FURUSATO_SEARCH_INDEX="keep")
+
+    def pages(out: Path) -> dict[str, bytes]:
+        # The devserver keeps the search index it has (`make html` updates it): not compared.
+        return {p: b for p, b in snapshot(out).items() if not p.startswith("pagefind/")}
+
+    assert pages(out) == pages(clean)
+
+
+def test_an_edit_reverted_after_a_focused_run_is_rebuilt(
+    edited: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The file a focused run wrote is not taken for the page of its old render key."""
+    root, out = edited
+    devserver_build(root, out, focus=[ARTICLE])
+    original = (SITES / "two_prefectures" / ARTICLE).read_text(encoding="utf-8")
+    (root / ARTICLE).write_text(original, encoding="utf-8")
+    devserver_build(root, out)
+    clean = build_site(root, tmp_path / "clean", FURUSATO_SEARCH_INDEX="keep")
+    assert (out / PAGE_OF_ARTICLE).read_bytes() == (clean / PAGE_OF_ARTICLE).read_bytes()
+    assert b"Dunes in winter" in (out / PAGE_OF_ARTICLE).read_bytes()
+
+
+def test_a_focused_run_of_a_document_with_a_problem_writes_nothing(
+    edited: tuple[Path, Path],
+) -> None:
+    from furusato.errors import ContentError
+
+    root, out = edited
+    article = root / ARTICLE
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("author: amy-chen", "author: nobody"),
+        encoding="utf-8",
+    )
+    before = files_of(out)
+    with pytest.raises(ContentError) as failed:
+        devserver_build(root, out, focus=[ARTICLE])
+    assert any(p.path == ARTICLE for p in failed.value.problems)
+    assert files_of(out) == before
+
+
+def test_a_focused_run_refuses_a_rule_broken_across_files(edited: tuple[Path, Path]) -> None:
+    """A second article with the edited one's slug: no quick page, the same error as the build."""
+    from furusato.errors import ContentError
+
+    root, out = edited
+    twin = root / "content/tottori/articles/2026-04-03-dunes-in-winter.md"
+    twin.write_text((root / ARTICLE).read_text(encoding="utf-8"), encoding="utf-8")
+    before = files_of(out)
+    with pytest.raises(ContentError) as quick:
+        devserver_build(root, out, focus=[ARTICLE])
+    assert files_of(out) == before
+    with pytest.raises(ContentError) as full:
+        devserver_build(root, out)
+    assert [str(p) for p in quick.value.problems] == [str(p) for p in full.value.problems]
+
+
+def test_a_focused_run_of_a_file_that_is_no_published_document_fails(
+    edited: tuple[Path, Path],
+) -> None:
+    from furusato.errors import BuildError
+
+    root, out = edited
+    before = files_of(out)
+    with pytest.raises(BuildError) as failed:
+        devserver_build(root, out, focus=["content/tottori/articles/gone.md"])
+    assert str(failed.value) == (
+        "a focused run makes the pages of published documents only: "
+        "content/tottori/articles/gone.md is not one"
+    )
+    assert files_of(out) == before
+
+
+@pytest.mark.parametrize(
+    ("source", "page"),
+    [
+        ("content/tottori/events/2026-12-05-london-evening.md", "tottori/events/london-evening"),
+        ("content/pages/about.md", "about"),
+    ],
+)
+def test_a_focused_run_of_an_event_or_a_site_page_makes_the_full_build_s_bytes(
+    tmp_path: Path, source: str, page: str
+) -> None:
+    from furusato.reading.doccache import DocumentCache
+
+    DocumentCache.close_all()
+    root = copy_site("two_prefectures", tmp_path / "site")
+    out = tmp_path / "out"
+    devserver_build(root, out)
+    path = root / source
+    path.write_text(path.read_text(encoding="utf-8") + "\nAn added line.\n", encoding="utf-8")
+    before = files_of(out)
+    result = devserver_build(root, out, focus=[source])
+    target = out / page / "index.html"
+    changed = [p for p, state in files_of(out).items() if before.get(p) != state]
+    assert changed == [str(target)] and result.stats.written == 1
+    quick = target.read_bytes()
+    assert b"An added line." in quick
+    devserver_build(root, out)
+    assert target.read_bytes() == quick
+    clean = build_site(root, tmp_path / "clean", FURUSATO_SEARCH_INDEX="keep")
+    assert (clean / page / "index.html").read_bytes() == quick
+    DocumentCache.close_all()
+
+
+def test_every_family_writing_document_pages_runs_in_focused_runs() -> None:
+    """A family that calls render_document must say so, or a focused run would skip it."""
+    import importlib
+    import inspect
+
+    from furusato.commands.build import load_settings
+    from furusato_engine import SiteGenerator
+
+    families = {}
+    for name in load_settings(REPO / "pelicanconf.py")["PLUGINS"]:
+        module = importlib.import_module(name)
+        for value in vars(module).values():
+            is_family = isinstance(value, type) and issubclass(value, SiteGenerator)
+            if is_family and value.__module__ == module.__name__:
+                families[value.__name__] = value
+    assert len(families) >= 9, families
+    writes = {n for n, cls in families.items() if "render_document(" in inspect.getsource(cls)}
+    assert writes == {"MicrositesGenerator", "EventsGenerator"}
+    assert {n for n, cls in families.items() if cls.renders_documents} == writes

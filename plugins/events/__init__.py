@@ -19,6 +19,8 @@ from furusato_engine import SiteGenerator, SiteWriter, require
 class EventsGenerator(SiteGenerator):
     """/<slug>/events/ (and /<slug>/ja/events/) and /<slug>/events/<event-slug>/."""
 
+    renders_documents = True
+
     def write(self, writer: SiteWriter) -> None:
         for prefecture in self.site.prefectures.values():
             for lang in LANGUAGES:

@@ -31,13 +31,30 @@ from .generators import (
     SiteGenerator,
     build_of,
     finished,
+    focus,
     running,
     template_settings,
 )
 from .share import share_globals
-from .writer import SafeWriter, SiteWriter, Stats, abandon, check_output_location
+from .writer import (
+    SafeWriter,
+    SiteWriter,
+    Stats,
+    abandon,
+    check_output_location,
+    focused_writer,
+)
 
-__all__ = ["Build", "BuildResult", "SiteGenerator", "SiteWriter", "build_of", "require", "signals"]
+__all__ = [
+    "Build",
+    "BuildResult",
+    "SiteGenerator",
+    "SiteWriter",
+    "build_of",
+    "focus",
+    "require",
+    "signals",
+]
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +72,7 @@ class BuildResult:
     files: int  # files the site consists of
     timings: dict[str, float]  # seconds: load, render (make: of which in workers), commit, total
     warnings: tuple[Problem, ...] = ()  # said about the content, which published anyway
+    focused: bool = False  # a focused run: only the pages of the documents it was given
 
 
 def plugin_names(settings: dict[str, Any]) -> list[str]:
@@ -122,6 +140,9 @@ def get_generators(pelican: Any) -> type[LoadGenerator]:
 
 
 def get_writer(pelican: Any) -> type[SafeWriter]:
+    build = running(pelican.settings)  # loaded by now: Pelican asks after generate_context
+    if build is not None and build.focus is not None:
+        return focused_writer(build.focus_paths)
     return SafeWriter
 
 
@@ -136,15 +157,21 @@ def finish(pelican: Any) -> None:
     rendered = time.perf_counter()
     build.timings["make"] = rendered - queued
     build.timings["render"] = rendered - build.started - build.timings["load"]
-    signals.pages_written.send(build)
-    signals.output_complete.send(build)
+    if build.focus is None:  # a focused run makes no file derived from the whole site
+        signals.pages_written.send(build)
+        signals.output_complete.send(build)
     writer = build.writer
     files = len(writer.paths())
     stats = writer.commit()  # type: ignore[attr-defined]  # SafeWriter's, not the protocol's
     build.timings["commit"] = time.perf_counter() - rendered
     build.timings["total"] = time.perf_counter() - build.started
     result = BuildResult(
-        Path(pelican.settings["OUTPUT_PATH"]), stats, files, build.timings, build.warnings
+        Path(pelican.settings["OUTPUT_PATH"]),
+        stats,
+        files,
+        build.timings,
+        build.warnings,
+        focused=build.focus is not None,
     )
     signals.build_finished.send(result)
 

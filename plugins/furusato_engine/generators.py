@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from jinja2 import Environment, FileSystemBytecodeCache
 from pelican.generators import Generator
@@ -55,11 +55,27 @@ class Build:
     alternates: dict[str, dict[str, str]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
+    # A focused run (the devserver's quick step) makes only the pages of these documents
+    # (sources under the repository, as Site items name them); None: the whole site.
+    focus: frozenset[str] | None = None
+    # The output paths of those pages, filled in as the generators reach them.
+    focus_paths: set[str] = field(default_factory=set)
 
 
 # The Build of each running Pelican run, by id() of its settings (the one object Pelican
 # hands to the generators, the writer and the `finalized` signal alike).
 _RUNNING: dict[int, Build] = {}
+# The documents each focused run is asked to make, by id() of its settings (see `focus`).
+_FOCUS: dict[int, frozenset[str]] = {}
+
+
+def focus(settings: Mapping[str, Any], sources: frozenset[str] | None) -> None:
+    """Make the next run using `settings` a focused one, which writes only the pages of the
+    documents `sources` (None: an ordinary run of the whole site)."""
+    if sources is None:
+        _FOCUS.pop(id(settings), None)
+    else:
+        _FOCUS[id(settings)] = frozenset(sources)
 
 
 def build_of(context: Mapping[str, Any]) -> Build:
@@ -90,10 +106,20 @@ class LoadGenerator(Generator):
     def generate_context(self) -> None:
         started = time.perf_counter()
         settings = self.settings
+        focused = _FOCUS.get(id(settings))
         cache = DocumentCache.for_folder(cache_folder(settings) / "documents")
         loaded = load(options_from(settings), cache)
-        cache.save()
+        if focused is None:  # a focused run leaves the cache file to the full run after it
+            cache.save()
         site = loaded.site
+        if focused is not None:
+            documents = {item.source for item in (*site.articles, *site.events, *site.pages)}
+            missing = sorted(focused - documents)
+            if missing:
+                raise BuildError(
+                    f"a focused run makes the pages of published documents only: "
+                    f"{', '.join(missing)} is not one"
+                )
         pictures = PictureCache(cache_folder(settings) / "pictures")
         # Feeds, calendars and the sitemap are read outside the site: their URLs are absolute,
         # from SITEURL, or in development builds from FURUSATO_DEV_SITEURL.
@@ -123,6 +149,7 @@ class LoadGenerator(Generator):
                 ]
             ),
         )
+        build.focus = focused
         build.timings["load"] = time.perf_counter() - started
         self.context[CONTEXT_KEY] = build
         _RUNNING[id(settings)] = build
@@ -130,6 +157,8 @@ class LoadGenerator(Generator):
     def generate_output(self, writer: SiteWriter) -> None:
         build = build_of(self.context)
         build.writer = writer
+        if build.focus is not None:  # a focused run makes document pages only
+            return
         # Exactly the pictures the load checked and `make check` accepts: nothing else in
         # images/ (a web page, a link, a script in an SVG) is ever published, and of a photo
         # only its web sizes, never the committed original (with its EXIF and GPS).
@@ -162,11 +191,17 @@ class SiteGenerator(Generator):
     the writer can skip unchanged pages.
     """
 
+    # True for a family that writes the pages of articles, events or site pages (through
+    # `render_document`): only those families run in a focused run, which makes nothing else.
+    renders_documents: ClassVar[bool] = False
+
     def generate_context(self) -> None:
         """Do nothing: the Site may not be loaded yet (see the module's docstring)."""
 
     def generate_output(self, writer: SiteWriter) -> None:
         build = build_of(self.context)
+        if build.focus is not None and not self.renders_documents:
+            return
         self.build = build
         self.site: Site = build.site
         self.urls: Urls = build.urls
@@ -202,7 +237,14 @@ class SiteGenerator(Generator):
     ) -> None:
         """Render an article, event or site page: one page, in the language it is written in,
         linked to its translation, whose language switch otherwise leads to `list_of` in the
-        other edition. The template gets the item's `translation` (or None)."""
+        other edition. The template gets the item's `translation` (or None).
+
+        A focused run skips, before any other work, every item it is not focused on."""
+        focused = self.build.focus
+        if focused is not None:
+            if item.source not in focused:
+                return
+            self.build.focus_paths.add(self.urls.save_as(url_of(item)))
         translation = self.site.counterpart(item)
         alternates = {item.lang: url_of(item)}
         if translation is not None:
@@ -256,6 +298,8 @@ class SiteGenerator(Generator):
         switch leads to instead (the list the item belongs to), so no switch is a 404.
         """
         path = self.urls.save_as(url)
+        if self.build.focus is not None and path not in self.build.focus_paths:
+            return  # a focused run: not one of its pages (and no render key to compute)
         alternates = dict(alternates or {lang: url})
         self.register_editions(alternates)
         switch = {

@@ -141,14 +141,12 @@ class SafeWriter:
         self.staging = Path(
             tempfile.mkdtemp(prefix=f".{self.output.name}.staging-", dir=self.output.parent)
         )
-        self.salt = _sha1(
-            (
-                code_digest(settings)
-                + json.dumps(output_settings(settings), sort_keys=True, default=str)
-            ).encode()
-        )
+        self.salt = self._salt()
         self._old_manifest: bytes | None = None
         self.old = self._load_manifest() if settings["FURUSATO_INCREMENTAL"] else {}
+        # Files a focused run rewrote since: their new bytes, and no render key (the key
+        # recorded was that of the bytes they replaced).
+        self.old.update(self._focused_writes())
         self.new: dict[str, dict[str, Any]] = {}
         # Staged files are flat (numbered) rather than mirroring output/'s tree: one folder per
         # page would cost a mkdir and an rmdir per page, slower than the writes themselves.
@@ -160,6 +158,20 @@ class SafeWriter:
 
     def _purpose(self) -> str:
         return f"manifest:{self.output}"
+
+    def _salt(self) -> str:
+        """Digest what every render key depends on: the code and the output settings."""
+        settings = self.settings
+        return _sha1(
+            (
+                code_digest(settings)
+                + json.dumps(output_settings(settings), sort_keys=True, default=str)
+            ).encode()
+        )
+
+    def _focused_writes(self) -> dict[str, dict[str, Any]]:
+        """Take what focused runs wrote into output/ since the last build (see FocusedWriter)."""
+        return _FOCUSED_WRITES.pop(str(self.output), {})
 
     def _load_manifest(self) -> dict[str, dict[str, Any]]:
         body = cachefiles.read_sealed(self.manifest_path, self._purpose())
@@ -538,6 +550,94 @@ class SafeWriter:
         if self._lock_fd is not None:
             os.close(self._lock_fd)  # closing the file releases its flock
             self._lock_fd = None
+
+
+class FocusedWriter(SafeWriter):
+    """The writer of a focused run (the devserver's quick step): it makes only the output
+    paths in `wanted` and puts them in place at once, beside the last full build.
+
+    Nothing else in output/ changes: no file is deleted, the manifest is neither read nor
+    rewritten, and every other path a generator offers is ignored (`up_to_date` says it is
+    kept, so its bytes are never made). Each made file is compared with output/ itself.
+    What it wrote is handed to the next full build's writer in this process (see
+    `_FOCUSED_WRITES`), so that build keeps those files when it makes the same bytes.
+    """
+
+    wanted: set[str]  # set on a subclass by `focused_writer`; filled in as the run goes
+
+    def __init__(self, output_path: str, settings: dict[str, Any]):
+        super().__init__(output_path, settings)
+        self.jobs = 1  # a few pages: made here, never in forked workers
+
+    def _salt(self) -> str:
+        return ""  # no render key is recorded: each made file is compared with output/
+
+    def _load_manifest(self) -> dict[str, dict[str, Any]]:
+        return {}
+
+    def _focused_writes(self) -> dict[str, dict[str, Any]]:
+        return {}  # left for the next full build
+
+    def up_to_date(self, path: str, key: str | None) -> bool:
+        return path not in self.wanted
+
+    def all_up_to_date(self, paths: list[str], key: str) -> bool:
+        return not any(path in self.wanted for path in paths)
+
+    def write_bytes(self, path: str, data: bytes, key: str | None = None) -> None:
+        if path in self.wanted:
+            super().write_bytes(path, data, key)
+
+    def copy_file(self, source: Path, path: str) -> None:
+        if path in self.wanted:
+            super().copy_file(source, path)
+
+    def produce(
+        self, paths: Sequence[str], key: str | None, make: Callable[[], Mapping[str, bytes]]
+    ) -> None:
+        if any(path in self.wanted for path in paths):
+            super().produce(paths, key, make)
+
+    def _same(self, path: str, digest: str) -> bool:
+        try:
+            with open(self._out + path, "rb") as fh:
+                return _sha1(fh.read()) == digest
+        except OSError:
+            return False
+
+    def _unchanged(self, path: str, digest: str, key: str | None) -> None:
+        self.new[path] = {"sha1": digest}
+        self.stats.unchanged += 1
+
+    def commit(self) -> Stats:
+        """Put each changed file in place (atomically, one by one) and nothing else."""
+        self.flush()
+        written: dict[str, dict[str, Any]] = {}
+        try:
+            for staged, path in sorted(self.staged, key=lambda item: item[1]):
+                target = self._out + path
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.replace(staged, target)
+                st = os.stat(target)
+                entry = {"sha1": self.new[path]["sha1"], "size": st.st_size}
+                written[path] = {**entry, "mtime_ns": st.st_mtime_ns}
+        except OSError as exc:
+            raise BuildError(f"could not update {self.output}: {_reason(exc)}") from exc
+        finally:
+            _FOCUSED_WRITES.setdefault(str(self.output), {}).update(written)
+            self.abandon()
+        return self.stats
+
+
+def focused_writer(wanted: set[str]) -> type[FocusedWriter]:
+    """Return a writer class making only the output paths in `wanted` (a set the focused run
+    fills in as its generators reach the pages; Pelican instantiates the class itself)."""
+    return type("BoundFocusedWriter", (FocusedWriter,), {"wanted": wanted})
+
+
+# Files focused runs wrote in this process, by output folder: path -> manifest entry without
+# a render key. The next full build's writer takes them as what output/ holds.
+_FOCUSED_WRITES: dict[str, dict[str, dict[str, Any]]] = {}
 
 
 # The writer of each running build, by id() of its settings: Pelican creates the writer inside

@@ -34,6 +34,8 @@ class Activity(NamedTuple):
 class MicrositesGenerator(SiteGenerator):
     """National portal and one microsite per prefecture, in every edition."""
 
+    renders_documents = True
+
     def write(self, writer: SiteWriter) -> None:
         site = self.site
         for lang in LANGUAGES:

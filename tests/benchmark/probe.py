@@ -1,7 +1,10 @@
 """Time `make devserver`-style rebuilds: one process, an article edited, the build run again.
 
-`python probe.py --runs 5 [--site S --article A]` prints what it built and the seconds of
-each timed rebuild; run.py reads them (see `devserver_rebuilds`).
+As the devserver does after a save of Markdown documents, each rebuild is two runs: the
+quick step (a focused run rewriting the edited article's own page), then the full rebuild.
+`python probe.py --runs 5 [--site S --article A]` prints what it built, the seconds from
+each edit until the edited page was rewritten, then the seconds from each edit until the
+full rebuild returned; run.py reads them (see `devserver_rebuilds`).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -29,11 +32,16 @@ class Probe:
     """In-process rebuilds after editing one article, as `make devserver` runs them."""
 
     what: str
-    seconds: list[float]
+    seconds: list[float]  # from the edit until the edited page was rewritten
+    whole: list[float] = field(default_factory=list)  # from the edit until the full rebuild
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
+
+    @property
+    def whole_median(self) -> float:
+        return statistics.median(self.whole)
 
 
 def devserver_probe(runs: int, site: Path | None, article: Path | None) -> None:
@@ -42,8 +50,9 @@ def devserver_probe(runs: int, site: Path | None, article: Path | None) -> None:
     Runs in its own process (see `devserver_rebuilds`). Builds `site` (the benchmark corpus,
     editing `article`), or else the shipped demo content when the repository has it, else the
     two_prefectures test fixture; the first build is not timed. Each timed rebuild runs from
-    the edit until the build returns with the edited article's page in the output folder.
-    Prints what was built, then the seconds.
+    the edit until the quick step returns with the edited article's page, showing the edit,
+    in the output folder (the first figure), and on until the full rebuild returns (the
+    second). Prints what was built, then the first figures, then the second.
     """
     import tempfile
 
@@ -67,7 +76,9 @@ def devserver_probe(runs: int, site: Path | None, article: Path | None) -> None:
         # Like the devserver: one process, so parsed documents stay in memory between builds,
         # and the search index is kept once it exists.
 
-        def rebuild() -> None:
+        source = article.relative_to(root).as_posix()
+
+        def rebuild(focus: list[str] | None = None) -> None:
             settings = load_settings(
                 conf,
                 OUTPUT_PATH=str(output),
@@ -78,21 +89,23 @@ def devserver_probe(runs: int, site: Path | None, article: Path | None) -> None:
                 FURUSATO_TODAY=TODAY.isoformat(),
                 FURUSATO_SEARCH_INDEX="keep",
             )
-            build(settings, keep_documents=True)
+            build(settings, keep_documents=True, focus=focus)
 
         rebuild()
         pages = list(page.glob("*/index.html"))
-        times = []
+        times, wholes = [], []
         for run in range(runs):
             marker = f"Edited for devserver probe {run}."
             started = time.perf_counter()
             with article.open("a", encoding="utf-8") as fh:
                 fh.write(f"\n\n{marker}\n")
-            rebuild()
+            rebuild([source])  # the quick step
             times.append(time.perf_counter() - started)
             if not any(marker in p.read_text("utf-8") for p in page.glob("*/index.html")):
                 sys.exit(f"devserver probe: no page under {page} shows the edit ({len(pages)})")
-    print(what, *times)
+            rebuild()
+            wholes.append(time.perf_counter() - started)
+    print(what, *times, *wholes)
 
 
 def devserver_rebuilds(
@@ -116,7 +129,8 @@ def devserver_rebuilds(
     with log.open("wb") as out:
         subprocess.run(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, check=True)
     words = log.read_text().strip().splitlines()[-1].split(" ")
-    return Probe(" ".join(words[:-count]), [float(x) for x in words[-count:]])
+    figures = [float(x) for x in words[-2 * count :]]
+    return Probe(" ".join(words[: -2 * count]), figures[:count], figures[count:])
 
 
 def main(argv: list[str] | None = None) -> int:

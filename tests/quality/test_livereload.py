@@ -9,11 +9,13 @@ import signal
 import subprocess
 import sys
 import threading
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
 
 from tests.quality import harness
@@ -109,6 +111,18 @@ def heading(page: Any) -> str:
     return " ".join(page.locator("h1").first.inner_text().split())
 
 
+def settle(page: Any, server: Devserver, rebuilds: int) -> None:
+    """Wait until the full rebuild after an edit is done (`rebuilds` in all) and the page
+    shows what is served now: an edit of an article reloads the page twice, once for the
+    quick step that rewrites the article's page and once for the full rebuild."""
+    server.wait_for("Rebuilt in ", rebuilds)
+    with urllib.request.urlopen(server.base + ARTICLE_URL) as response:
+        served = lxml.html.fromstring(response.read())
+    generation = served.xpath("//script[@src='/__furusato/livereload.js']/@data-generation")[0]
+    page.wait_for_selector(f"script[data-generation='{generation}']", state="attached")
+    page.wait_for_load_state("load")
+
+
 def edit(server: Devserver, old: str, new: str) -> None:
     path = server.root / ARTICLE
     text = path.read_text(encoding="utf-8")
@@ -129,10 +143,13 @@ def test_an_open_page_follows_edits_and_failed_builds(
     # The scroll position survives the reload.
     page.evaluate("window.scrollTo(0, 200); window.notReloaded = true;")
 
-    # An edit: the page reloads by itself and shows it.
+    # An edit: the page reloads by itself and shows it (the quick step's page at once).
+    rebuilds = devserver.said("Rebuilt in ")
     with page.expect_navigation(timeout=TIMEOUT_MS):
         edit(devserver, "title: Dunes in winter", "title: Dunes, edited")
     page.wait_for_load_state("load")
+    settle(page, devserver, rebuilds + 1)
+    assert devserver.said("Rewrote the edited page in ") == 1
     assert heading(page) == "Dunes, edited"
     assert page.evaluate("window.notReloaded") is None
     page.wait_for_function("() => window.scrollY === 200")
@@ -167,6 +184,7 @@ def test_an_open_page_follows_edits_and_failed_builds(
         text = path.read_text(encoding="utf-8").replace("date: nonsense", "date: 2026-04-02")
         path.write_text(text.replace("title: Dunes, edited", "title: Dunes, fixed"), "utf-8")
     page.wait_for_load_state("load")
+    settle(page, devserver, rebuilds + 1)
     assert heading(page) == "Dunes, fixed"
     assert page.locator(".furusato-livereload").count() == 0
     # Every open page reloads after a build that wrote files: the notice went with the old page.

@@ -7,6 +7,7 @@ import logging
 import sys
 import threading
 import weakref
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +45,21 @@ def check_output(settings: dict[str, Any]) -> None:
     check_output_location(Path(settings["OUTPUT_PATH"]), settings)
 
 
-def build(settings: dict[str, Any], *, keep_documents: bool = False) -> Any:
+def build(
+    settings: dict[str, Any],
+    *,
+    keep_documents: bool = False,
+    focus: Iterable[str] | None = None,
+) -> Any:
     """Build the site described by `settings` and return its BuildResult (files written,
     kept and deleted; seconds per stage); raise ContentError or BuildError on failure.
 
     `keep_documents` keeps the parsed documents in memory for the next build in this
     process (the devserver); otherwise they are freed when the build ends.
+
+    `focus` (sources such as content/tottori/articles/x.md) makes a focused run: the
+    documents are loaded and judged as in any build, then only their own pages are made and
+    put in place, and nothing else in output/ changes (the devserver's quick step).
 
     output/ is replaced only when every generator succeeded (see the engine's writer).
     """
@@ -75,6 +85,7 @@ def build(settings: dict[str, Any], *, keep_documents: bool = False) -> Any:
             results.append(result)
 
     furusato_engine.signals.build_finished.connect(keep)
+    furusato_engine.focus(settings, None if focus is None else frozenset(focus))
     try:
         wanted = list(settings.get("PLUGINS") or [])
         pelican = Pelican(settings)
@@ -104,6 +115,7 @@ def build(settings: dict[str, Any], *, keep_documents: bool = False) -> Any:
                 gc.enable()
     finally:
         furusato_engine.signals.build_finished.disconnect(keep)
+        furusato_engine.focus(settings, None)
         if not keep_documents:
             from ..reading.doccache import DocumentCache
 

@@ -4,12 +4,18 @@ Both bind 127.0.0.1 only: a preview is for the person at this computer, not the 
 `make serve` serves exactly what would be published; `make devserver` also makes the open
 page reload itself after each rebuild (livereload.py, added as pages are served, never
 written into output/).
+
+A save that changes only Markdown documents is shown in two steps: first a focused run
+(`build(focus=...)`) rewrites the edited documents' own pages, judged by the same loader as
+any build, and the page reloads; then the full rebuild updates the lists, feeds and
+digests (and the page reloads again if it changed files).
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import logging
 import os
 import sys
 import threading
@@ -17,6 +23,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
+
+log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
 WATCHED = ("content", "prefectures", "theme", "pelicanconf.py")
@@ -147,6 +155,35 @@ class Changes:
         return differs
 
 
+def saved_documents(paths: Iterable[str], root: Path) -> list[str] | None:
+    """Return the documents (as sources: content/...) among the saved `paths`, when every one
+    of them is a Markdown article, event or site page that exists; None otherwise (a profile,
+    a picture, the theme, the settings or a deleted file need the full rebuild alone)."""
+    from ..reading.files import MARKDOWN_SUFFIXES
+    from ..reading.repository import DOCUMENT_FOLDERS, PAGES_DIR
+
+    root = root.resolve()
+    sources = set()
+    for path in paths:
+        try:
+            rel = Path(path).resolve().relative_to(root).as_posix()
+        except ValueError:
+            return None
+        parts = rel.split("/")
+        document = (len(parts) == 3 and parts[1] == PAGES_DIR) or (
+            len(parts) == 4 and parts[1] != PAGES_DIR and parts[2] in DOCUMENT_FOLDERS
+        )
+        if not (
+            document
+            and parts[0] == "content"
+            and rel.lower().endswith(MARKDOWN_SUFFIXES)
+            and os.path.isfile(path)
+        ):
+            return None
+        sources.add(rel)
+    return sorted(sources) or None
+
+
 def devserver(
     args: Any,
     make_settings: Callable[..., dict],
@@ -158,7 +195,8 @@ def devserver(
     the page open in the browser reloads itself after a rebuild that changed a file.
 
     Parsed documents stay in memory between rebuilds, and unchanged pages are neither
-    rendered nor written, so an edit to one article shows up in well under a second.
+    rendered nor written. After a save of Markdown documents only, their own pages are
+    rewritten (and the page reloaded) before the full rebuild runs.
     A failed rebuild prints its problems, shows a notice in the open page and keeps serving
     the last good site. `stop` (for tests) ends the watch as Ctrl-C does.
     """
@@ -181,14 +219,38 @@ def devserver(
     server = make_live_server(output, args.port, reloader)
     base = dev_siteurl(server.server_address[1])
 
+    def settings_now() -> dict:
+        # The search index is kept while one exists (plugins/search): a rebuild never waits
+        # for Pagefind; `make html` brings the index up to date.
+        return make_settings(args, FURUSATO_DEV_SITEURL=base, FURUSATO_SEARCH_INDEX="keep")
+
+    def quick(sources: list[str], saved_at: int | None) -> None:
+        """Rewrite the saved documents' own pages; on any failure say nothing (the full
+        rebuild that follows reports it)."""
+        started = time.perf_counter()
+        try:
+            result = build(settings_now(), keep_documents=True, focus=sources)
+        except Exception as exc:  # whatever it is, the full rebuild judges and reports it
+            log.debug("the quick step failed; the full rebuild follows", exc_info=exc)
+            return
+        if result.stats.written:
+            reloader.changed()
+        after = (
+            ""
+            if saved_at is None
+            else f", {(time.time_ns() - saved_at) / 1e9:.2f} s after the save"
+        )
+        print(
+            f"Rewrote the edited page{'s' if len(sources) > 1 else ''} in "
+            f"{time.perf_counter() - started:.2f} s: {result.stats.written} written{after}",
+            flush=True,
+        )
+
     def rebuild(saved_at: int | None = None) -> None:
         started = time.perf_counter()
         try:
             # One process: parsed documents stay in memory between rebuilds.
-            # The search index is kept while one exists (plugins/search): a rebuild never
-            # waits for Pagefind; `make html` brings the index up to date.
-            settings = make_settings(args, FURUSATO_DEV_SITEURL=base, FURUSATO_SEARCH_INDEX="keep")
-            result = build(settings, keep_documents=True)
+            result = build(settings_now(), keep_documents=True)
         except ContentError as exc:
             report(exc.problems)
             reloader.failed()
@@ -242,8 +304,13 @@ def devserver(
             f"{', '.join(WATCHED)} (Ctrl-C to stop; restart after editing plugins/)",
             flush=True,
         )
+        root = Path(settings_now()["PATH"]).parent
         for batch in batches:
-            if batch and changes.new(path for _change, path in batch):
+            paths = [path for _change, path in batch]
+            if batch and changes.new(paths):
+                sources = saved_documents(paths, root)
+                if sources is not None:
+                    quick(sources, changes.saved_at)
                 rebuild(changes.saved_at)
     except KeyboardInterrupt:
         pass
