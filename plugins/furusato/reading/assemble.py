@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import functools
 import logging
 import posixpath
 from datetime import date, datetime, time, timedelta
@@ -291,15 +290,13 @@ def _check_proposals(
         if meta.submitted is None:
             continue  # reported by the proposal's own checks
         year = fiscal.fiscal_year(_day(meta.submitted))
-        # Only a message needs the next free number: finding it scans every number taken,
-        # so computing it for every proposal made the check quadratic.
-        free = functools.partial(proposal_numbers.next_free, prefecture, year, taken)
+        free = proposal_numbers.next_free(prefecture, year, taken)  # for the messages
         if meta.number is None:
             add(
                 article,
                 "number",
                 f"a policy proposal has a number to cite; the prefecture's coordinator adds "
-                f"'number: {free()}' (the next free number of FY{year}, the fiscal year of "
+                f"'number: {free}' (the next free number of FY{year}, the fiscal year of "
                 "'submitted'), which never changes once published",
             )
             continue
@@ -310,7 +307,7 @@ def _check_proposals(
                 "number",
                 f"{meta.number!r} is not a number of {prefecture.slug} in FY{year} (submitted "
                 f"{_day(meta.submitted)}); its numbers start with "
-                f"{proposal_numbers.letters(prefecture)}-{year}-, such as {free()}",
+                f"{proposal_numbers.letters(prefecture)}-{year}-, such as {free}",
             )
             continue
         others = [o for o in by_number[(prefecture.slug, meta.number)] if o is not article]
@@ -321,7 +318,7 @@ def _check_proposals(
                     article,
                     "number",
                     f"{meta.number!r} is also the number of {other.source}; each proposal "
-                    f"has its own number (the next free one is {free()}), except a proposal's "
+                    f"has its own number (the next free one is {free}), except a proposal's "
                     "translation, which names it in 'translation:'",
                 )
                 continue
