@@ -4,9 +4,11 @@ the same bytes for the same content.
 Each sheet holds its table's caption, then the column headings (both rows frozen, with the
 row headings' column), then the rows: counts and amounts as numbers (an amount's currency in
 its number format), days as dates, text always as text (never a formula, whatever it starts
-with). openpyxl stamps the workbook with the time it was saved and zips its parts with the
-current time; both are replaced here by the report's own date, so two builds of the same
-content give the same bytes.
+with). The workbook's parts are written here as SpreadsheetML text, with no spreadsheet
+library: the same parts, elements and attributes openpyxl wrote for these tables
+(tests/test_workbook_writer.py compares them), ten times faster. The document's dates are the
+report's own date and the zip entries carry a fixed time, so two builds of the same content
+give the same bytes.
 """
 
 from __future__ import annotations
@@ -103,7 +105,7 @@ def workbook(
 
 
 # The workbook's parts are written here directly, as SpreadsheetML (ECMA-376), in the form
-# openpyxl gave them before (the same parts, elements and attributes; test_impact_workbook.py
+# openpyxl gave them before (the same parts, elements and attributes; test_workbook_writer.py
 # compares both): a report's 20 sheets are written ten times faster, and a build imports no
 # spreadsheet library.
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -215,6 +217,10 @@ class _Styles:
             f'<numFmt numFmtId="{n}" formatCode="{code.translate(_ATTRIBUTE)}"/>'
             for code, n in self.formats.items()
         )
+        count = len(self.formats)
+        numbers = (
+            f'<numFmts count="{count}">{formats}</numFmts>' if count else '<numFmts count="0"/>'
+        )
         xfs = "".join(
             f'<xf numFmtId="{number_format}" fontId="{font}" fillId="0" borderId="0"'
             + (' applyAlignment="1"' if wrap else "")
@@ -223,10 +229,9 @@ class _Styles:
             for number_format, font, wrap in self.cells
         )
         return (
-            f'<styleSheet xmlns="{_MAIN}"><numFmts count="{len(self.formats)}">{formats}'
-            '</numFmts><fonts count="2"><font><name val="Calibri"/><family val="2"/>'
-            '<color theme="1"/><sz val="11"/><scheme val="minor"/></font><font><b val="1"/>'
-            '</font></fonts><fills count="2"><fill><patternFill/></fill><fill>'
+            f'<styleSheet xmlns="{_MAIN}">{numbers}<fonts count="2"><font><name val="Calibri"/>'
+            '<family val="2"/><color theme="1"/><sz val="11"/><scheme val="minor"/></font>'
+            '<font><b val="1"/></font></fonts><fills count="2"><fill><patternFill/></fill><fill>'
             '<patternFill patternType="gray125"/></fill></fills><borders count="1"><border>'
             "<left/><right/><top/><bottom/><diagonal/></border></borders>"
             '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
