@@ -14,6 +14,7 @@ give the same bytes.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -35,7 +36,9 @@ DATE_FORMAT = "yyyy-mm-dd"
 
 def _width(text: str) -> int:
     """Return how many columns a text takes in a spreadsheet: wide (CJK) characters two."""
-    longest = max(text.split("\n"), key=len, default="")
+    longest = max(text.split("\n"), key=len, default="") if "\n" in text else text
+    if longest.isascii():  # no wide characters
+        return len(longest)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in longest)
 
 
@@ -171,6 +174,7 @@ def _ascii_text(text: str) -> str:
     return escaped.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
+@functools.cache
 def _column(number: int) -> str:
     """Return a column's letters: 1 is A, 27 is AA."""
     letters = ""
