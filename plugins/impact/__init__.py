@@ -227,6 +227,8 @@ class ImpactGenerator(SiteGenerator):
             ),
         }
         if not writer.all_up_to_date(list(files.values()), key):
+            for lang in pages:
+                self.will_render("impact", lang)
             writer.produce(
                 list(files.values()),
                 key,
@@ -307,6 +309,8 @@ class ImpactGenerator(SiteGenerator):
             ),
         }
         if not writer.all_up_to_date(list(files.values()), key):
+            for lang in pages:
+                self.will_render("national_impact", lang)
             writer.produce(list(files.values()), key, functools.partial(self.national_files, files))
         self.write_proposals(
             writer,
@@ -367,6 +371,8 @@ class ImpactGenerator(SiteGenerator):
         paths = [self.urls.save_as(url) for pages in every.values() for url in pages.values()]
         if writer.all_up_to_date(paths, key):
             return
+        for lang in EDITIONS:
+            self.will_render("proposals", lang)
         writer.produce(
             paths, key, functools.partial(self.proposals_files, proposals_of, every, prefecture)
         )
