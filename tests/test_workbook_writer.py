@@ -169,6 +169,7 @@ def odd_tables() -> list[Table]:
         Table("a", "Sheet: [one]/two?", "Caption & <more>", columns, (Group("g", rows),), foot),
         Table("b", "Sheet: [one]/two?", "=caption", ("Only",), ()),
         Table("c", "A" * 40, " Spaced caption ", ("年度", "記事"), (Group(None, ((count(3),),)),)),
+        Table("d", "sheet: [ONE]/two?", "Same name, another case", ("Only",), ()),
     ]
 
 
@@ -214,6 +215,12 @@ def test_the_workbook_is_made_the_same_way_every_time():
     archive = zipfile.ZipFile(io.BytesIO(first))
     assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     assert {i.external_attr for i in archive.infolist()} == {0o644 << 16}
+
+
+def test_sheet_names_differ_regardless_of_case():
+    book = openpyxl.load_workbook(io.BytesIO(workbook(odd_tables(), "en", None, "T", {})))
+    names = [ws.title for ws in book.worksheets]
+    assert names == ["Sheet   one  two ", "Sheet   one  two  2", "A" * 31, "sheet   ONE  two  3"]
 
 
 def test_a_control_character_is_refused():

@@ -64,12 +64,14 @@ def shown(cell: Cell, lang: str, statuses: dict[str, str] | None = None) -> str:
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:
+    """Return a sheet's name: without the characters Excel forbids, at most 31 long, and
+    unlike the names in `taken` (compared regardless of case, as Excel does)."""
     title = "".join(" " if c in "[]:*?/\\" else c for c in name)[:31]
     base, n = title, 2
-    while title in taken:
+    while title.casefold() in taken:
         suffix = f" {n}"
         title, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(title)
+    taken.add(title.casefold())
     return title
 
 
