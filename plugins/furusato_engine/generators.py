@@ -8,16 +8,18 @@ listed in PLUGINS in any order and still see the whole Site.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
 import time
+import types
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from jinja2 import Environment, FileSystemBytecodeCache
+from jinja2 import Environment, FileSystemBytecodeCache, Template, TemplateError
 from pelican.generators import Generator
 
 from furusato import cachefiles, contribute
@@ -60,6 +62,10 @@ class Build:
     focus: frozenset[str] | None = None
     # The output paths of those pages, filled in as the generators reach them.
     focus_paths: set[str] = field(default_factory=set)
+    # The Jinja environments of the editions, shared by the generators whose own environments
+    # are alike (see SiteGenerator.environment), so each template is loaded once per process.
+    environments: dict[tuple[Any, ...], Environment] = field(default_factory=dict)
+    template_names: frozenset[str] | None = None  # every template the theme has
 
 
 # The Build of each running Pelican run, by id() of its settings (the one object Pelican
@@ -208,8 +214,10 @@ class SiteGenerator(Generator):
         self.absolute: Urls = build.absolute
         self.site_key = build.site_key
         self._environments: dict[str, Environment] = {}
+        self._queued_templates: dict[str, set[str]] = {}
         self.prepare()
         self.write(writer)
+        self.load_templates()
 
     def prepare(self) -> None:
         """Compute what the generator needs from self.site (override)."""
@@ -270,15 +278,50 @@ class SiteGenerator(Generator):
             self.build.alternates[self.urls.save_as(url)] = absolute
 
     def environment(self, lang: str) -> Environment:
-        """Return the Jinja environment of the edition in `lang`."""
+        """Return the Jinja environment of the edition in `lang`.
+
+        Generators whose own environments hold the same globals (every one made by Pelican
+        from the same settings, unless `prepare()` added some) share one per language and
+        build: a template is then compiled or loaded once per process, not once per family.
+        """
         env = self._environments.get(lang)
         if env is None:
-            options = self.settings["JINJA_ENVIRONMENT"]
-            env = edition_environment(self.env, lang, self.urls, options)
-            # The Site for macros imported without context too (tag links in every list).
-            env.globals["site"] = self.site
+            key = (lang, self.theme, tuple(sorted((k, id(v)) for k, v in self.env.globals.items())))
+            env = self.build.environments.get(key)
+            if env is None:
+                options = self.settings["JINJA_ENVIRONMENT"]
+                env = edition_environment(self.env, lang, self.urls, options)
+                # The Site for macros imported without context too (tag links in every list).
+                env.globals["site"] = self.site
+                self.build.environments[key] = env
             self._environments[lang] = env
         return env
+
+    def will_render(self, template: str, lang: str) -> None:
+        """Say that a queued job renders `template` in `lang` (render() says it itself), so
+        that the template is loaded before the pages are made (see load_templates)."""
+        self._queued_templates.setdefault(lang, set()).add(template)
+
+    def load_templates(self) -> None:
+        """Load the templates of the queued pages, and every template they extend, include or
+        import, now: pages are made in processes forked after every generator has queued its
+        jobs, which would otherwise each compile (or read from the compiled-template cache)
+        the same templates again. Only templates that some queued page uses are loaded.
+        """
+        if not self._queued_templates:
+            return
+        extensions = self.settings["TEMPLATE_EXTENSIONS"]
+        if self.build.template_names is None:  # the same loader in every generator
+            self.build.template_names = frozenset(self.env.list_templates())
+        names = self.build.template_names
+        for lang, templates in sorted(self._queued_templates.items()):
+            env = self.environment(lang)
+            for template in sorted(templates):
+                # A template that cannot be loaded fails the page's job, as it would have.
+                with contextlib.suppress(TemplateError):
+                    chosen = env.select_template([template + e for e in extensions])
+                    load_with_references(env, chosen, names)
+        self._queued_templates.clear()
 
     def render(
         self,
@@ -311,6 +354,7 @@ class SiteGenerator(Generator):
         key = f"{template}|{url}|{self.site_key}|{fingerprint(data)}|{fingerprint(extra)}"
         if writer.up_to_date(path, key):
             return
+        self.will_render(template, lang)
         writer.produce(
             [path], key, functools.partial(self.page_file, path, url, template, {**data, **extra})
         )
@@ -369,6 +413,33 @@ def edition_environment(
         env.globals["SITESUBTITLE"] = gettext(lang, base.globals["SITESUBTITLE"])
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     return env
+
+
+def load_with_references(env: Environment, template: Template, names: frozenset[str]) -> None:
+    """Load every template of `names` that `template` extends, includes or imports by a
+    constant name, and theirs in turn, into `env`'s cache. A name computed while rendering is
+    loaded then, as before."""
+    seen = {template.name}
+    todo = [template]
+    while todo:
+        for name in sorted(_constants(todo.pop()) & names - seen):
+            seen.add(name)
+            todo.append(env.get_template(name))
+
+
+def _constants(template: Template) -> set[str]:
+    """Return the strings in a compiled template's code: among them, the names of the
+    templates it extends, includes and imports (Jinja compiles them to get_template calls)."""
+    codes = [template.root_render_func.__code__]
+    codes += [block.__code__ for block in template.blocks.values()]
+    found: set[str] = set()
+    while codes:
+        for constant in codes.pop().co_consts:
+            if isinstance(constant, str):
+                found.add(constant)
+            elif isinstance(constant, types.CodeType):
+                codes.append(constant)
+    return found
 
 
 @functools.cache

@@ -39,6 +39,7 @@ from .figures import (
 from .tables import (
     SOURCE_NAMES,
     Table,
+    forget_messages,
     national_tables,
     prefecture_tables,
     proposal_cells,
@@ -146,6 +147,11 @@ class ImpactGenerator(SiteGenerator):
     """One report page and two exports per prefecture, and the national ones."""
 
     def prepare(self) -> None:
+        # Each report is computed once per process, whichever of its pages and files, its
+        # proposals pages or the national report asks first (reports are never changed).
+        self._reports: dict[str, PrefectureReport] = {}
+        self._national: NationalReport | None = None
+        forget_messages()
         self.env.globals.update(
             {
                 "IMPACT_KINDS": ARTICLE_KINDS,
@@ -155,6 +161,19 @@ class ImpactGenerator(SiteGenerator):
                 "IMPACT_ONLINE": ONLINE,
             }
         )
+
+    def report(self, prefecture: Any) -> PrefectureReport:
+        """Return a prefecture's report (computed once)."""
+        report = self._reports.get(prefecture.slug)
+        if report is None:
+            report = self._reports[prefecture.slug] = report_for(self.site, prefecture)
+        return report
+
+    def national(self) -> NationalReport:
+        """Return the national report (computed once, from the prefectures' reports)."""
+        if self._national is None:
+            self._national = national_report(self.site, self.report)
+        return self._national
 
     def write(self, writer: SiteWriter) -> None:
         site = self.site
@@ -208,6 +227,8 @@ class ImpactGenerator(SiteGenerator):
             ),
         }
         if not writer.all_up_to_date(list(files.values()), key):
+            for lang in pages:
+                self.will_render("impact", lang)
             writer.produce(
                 list(files.values()),
                 key,
@@ -216,7 +237,7 @@ class ImpactGenerator(SiteGenerator):
         articles = self.site.articles_of(prefecture.slug)
         self.write_proposals(
             writer,
-            lambda: report_for(self.site, prefecture).proposals,
+            lambda: self.report(prefecture).proposals,
             _statuses(articles),
             proposal_key,
             prefecture,
@@ -226,7 +247,7 @@ class ImpactGenerator(SiteGenerator):
         """Return the bytes of a prefecture's report pages, workbooks and exports."""
         urls = self.urls
         pages = self.editions(lambda u, p=prefecture: u.edition_in_prefecture(p, "impact/"))
-        report = report_for(self.site, prefecture)
+        report = self.report(prefecture)
         made = {
             files["json"]: prefecture_json(report, urls),
             files["csv"]: prefecture_csv(report),
@@ -288,10 +309,12 @@ class ImpactGenerator(SiteGenerator):
             ),
         }
         if not writer.all_up_to_date(list(files.values()), key):
+            for lang in pages:
+                self.will_render("national_impact", lang)
             writer.produce(list(files.values()), key, functools.partial(self.national_files, files))
         self.write_proposals(
             writer,
-            lambda: national_report(self.site).proposals,
+            lambda: self.national().proposals,
             _statuses(self.site.articles),
             proposal_key,
             None,
@@ -301,7 +324,7 @@ class ImpactGenerator(SiteGenerator):
         """Return the bytes of the national report pages, workbooks and exports."""
         urls = self.urls
         pages = self.editions(lambda u: u.edition_national("impact/"))
-        national = national_report(self.site)
+        national = self.national()
         made = {
             files["json"]: national_json(national, urls),
             files["csv"]: national_csv(national),
@@ -348,6 +371,8 @@ class ImpactGenerator(SiteGenerator):
         paths = [self.urls.save_as(url) for pages in every.values() for url in pages.values()]
         if writer.all_up_to_date(paths, key):
             return
+        for lang in EDITIONS:
+            self.will_render("proposals", lang)
         writer.produce(
             paths, key, functools.partial(self.proposals_files, proposals_of, every, prefecture)
         )

@@ -23,6 +23,7 @@ the report pages and docs/impact-data.md state for readers:
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -60,9 +61,9 @@ class ArticleRow:
     sides: dict[str, Article]  # language -> the article written in it (one or two)
     published: date  # the day its first side was published
 
-    @property
+    @functools.cached_property
     def first(self) -> Article:
-        """Return the side published first (English on the same day)."""
+        """Return the side published first (English on the same day); asked for often."""
         return min(self.sides.values(), key=lambda a: (a.published, a.lang != "en"))
 
     @property
@@ -550,11 +551,15 @@ def report_for(site: Site, prefecture: Prefecture) -> PrefectureReport:
     )
 
 
-def national_report(site: Site) -> NationalReport:
-    """Return every prefecture's report and the figures of the whole country."""
+def national_report(
+    site: Site, report_of: Callable[[Prefecture], PrefectureReport] | None = None
+) -> NationalReport:
+    """Return every prefecture's report and the figures of the whole country; `report_of`
+    gives a prefecture's report when it was computed already (else report_for)."""
     rows = _rows(site, site.articles, site.events, site.support)
+    report_of = report_of or functools.partial(report_for, site)
     return NationalReport(
-        prefectures=tuple(report_for(site, p) for p in site.prefectures.values()),
+        prefectures=tuple(report_of(p) for p in site.prefectures.values()),
         years=_years(rows, FISCAL),
         calendar_years=_years(rows, CALENDAR),
         total=figures(None, FISCAL, rows),

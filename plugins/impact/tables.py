@@ -7,6 +7,7 @@ so the page formats it for reading and the workbook writes a real number or date
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -113,8 +114,21 @@ class Table:
 
 
 def _t(lang: str, msgid: str, **values: str) -> str:
-    text_ = gettext(lang, msgid)
+    text_ = _message(lang, msgid)
     return text_ % values if values else text_
+
+
+@functools.cache
+def _message(lang: str, msgid: str) -> str:
+    """Return a message in `lang`: a report's tables ask for the same few messages thousands
+    of times. Forgotten at the start of each build (forget_messages), which reads the
+    catalog again, so the devserver shows an edited translation."""
+    return gettext(lang, msgid)
+
+
+def forget_messages() -> None:
+    """Forget the messages read from the catalogs (a build starts)."""
+    _message.cache_clear()
 
 
 def year_label(f: YearFigures, lang: str) -> str:
