@@ -1,6 +1,10 @@
-"""The Office theme every workbook carries (xl/theme/theme1.xml): the default theme that
-openpyxl and Excel write, which the workbook's default font refers to (theme colour 1, the minor
-font scheme). Kept as text so writing a workbook needs no spreadsheet library."""
+"""The Office theme every workbook carries (xl/theme/theme1.xml), which the workbook's default
+font refers to (theme colour 1, the minor font scheme).
+
+This is the default "Office Theme" of ECMA-376 (Office Open XML), in the form openpyxl 3.1
+(MIT licence) writes it for a new workbook, so the workbooks are the ones openpyxl made before
+(tests/test_workbook_writer.py compares them part by part). Kept as text, so writing a
+workbook needs no spreadsheet library."""
 
 THEME = """<?xml version="1.0"?>
 <a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" name="Office Theme">
