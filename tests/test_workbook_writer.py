@@ -223,9 +223,10 @@ def test_sheet_names_differ_regardless_of_case():
     assert names == ["Sheet   one  two ", "Sheet   one  two  2", "A" * 31, "sheet   ONE  two  3"]
 
 
-def test_a_control_character_is_refused():
-    table = Table("t", "T", "Caption", ("Name",), (Group(None, ((text("bell\x07"),),)),))
-    with pytest.raises(ValueError, match="control character"):
+@pytest.mark.parametrize("odd", ["bell\x07", "lone \ud800 surrogate", "not a \uffff character"])
+def test_a_character_xml_cannot_carry_is_refused(odd: str):
+    table = Table("t", "T", "Caption", ("Name",), (Group(None, ((text(odd),),)),))
+    with pytest.raises(ValueError, match=r"cell A3: .* holds a character XML cannot carry"):
         workbook([table], "en", None, "T", {})
 
 

@@ -141,8 +141,9 @@ _SHEET_TAIL = (
     '</sheetData><pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5"'
     ' footer="0.5"/></worksheet>'
 )
-# Characters XML 1.0 cannot carry: a cell holding one is refused, as openpyxl refused it.
-_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
+# Characters XML 1.0 cannot carry: a cell holding one is refused, as openpyxl refused it (the
+# loader already refuses them in what contributors write; this is the last guard).
+_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037\ud800-\udfff\ufffe\uffff]")
 _WINDOWS_EPOCH = date(1899, 12, 30)  # Excel's day 0 (day 60 is its imaginary 29 Feb 1900)
 _TEXT = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord("\r"): "&#13;"}
 _ATTRIBUTE = {
@@ -305,7 +306,7 @@ def _text_cell(where: str, text: str, style: int) -> str:
     """Return a cell holding text (inline, never a formula; spaces at its ends kept)."""
     text = text[:32767]  # the longest text a cell holds
     if _ILLEGAL.search(text):
-        raise ValueError(f"cell {where}: {text!r} holds a control character")
+        raise ValueError(f"cell {where}: {text!r} holds a character XML cannot carry")
     styled = f' s="{style}"' if style else ""
     if not text:
         return f'<c r="{where}"{styled} t="inlineStr"></c>'
