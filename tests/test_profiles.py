@@ -123,3 +123,28 @@ def test_no_invented_coordinators(prefectures):
 def test_map_tiles_are_unique(prefectures):
     tiles = {(p.tile.col, p.tile.row) for p in prefectures.values()}
     assert len(tiles) == 47
+
+
+def test_a_load_in_the_same_process_reads_only_the_profiles_that_changed(tmp_path):
+    # The devserver loads the site after every save: a profile with the same bytes gives the
+    # same Prefecture (and the same problems), an edited one is read again.
+    from furusato.errors import ContentError
+    from tests.sitebuild import copy_site
+
+    root = copy_site("two_prefectures", tmp_path / "site")
+    first = load_site(Options(root=root)).prefectures
+    again = load_site(Options(root=root)).prefectures
+    assert again["tottori"] is first["tottori"] and again["shimane"] is first["shimane"]
+    profile = root / "prefectures/tottori.yaml"
+    profile.write_text(profile.read_text("utf-8").replace("Tottori", "Totori", 1), "utf-8")
+    edited = load_site(Options(root=root)).prefectures
+    assert edited["tottori"] is not first["tottori"]
+    assert edited["tottori"].name.en == "Totori"
+    assert edited["shimane"] is first["shimane"]
+    profile.write_text(profile.read_text("utf-8").replace("code: JP-31", "code: 31", 1), "utf-8")
+    for _ in range(2):  # the problems of an unchanged broken profile are said every time
+        with pytest.raises(ContentError) as caught:
+            load_site(Options(root=root))
+        assert [(p.path, p.field) for p in caught.value.problems] == [
+            ("prefectures/tottori.yaml", "code")
+        ]

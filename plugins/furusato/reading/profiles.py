@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from ..entities import Prefecture
-from ..errors import Problems
+from ..errors import Problem, Problems
 from ..regions import BY_SLUG
 from ..schemas import ProfileSchema
 from ..urls import NATIONAL_NAMES
@@ -83,23 +83,54 @@ def read_profiles(options: Options, problems: Problems) -> tuple[dict[str, Prefe
     """Return valid profiles by slug, and the slugs whose profile exists but is invalid."""
     loaded: list[Prefecture] = []
     invalid: set[str] = set()
+    parsed: dict[tuple[str, bytes], _Parsed] = {}
     for path in _profile_files(options, problems):
-        prefecture = _load_profile(options, path, problems)
+        prefecture = _remembered_profile(options, path, problems, parsed)
         if prefecture is not None:
             loaded.append(prefecture)
         else:
             invalid.add(path.stem)
     _check_profiles_together(loaded, problems, full=options.single is None)
+    _LAST.clear()
+    _LAST.update(parsed)
     return {p.slug: p for p in sorted(loaded, key=lambda p: p.code)}, invalid
 
 
-def _load_profile(options: Options, path: Path, problems: Problems) -> Prefecture | None:
-    source = relative(options, path)
+# What one profile file gave: the Prefecture (None: invalid), its problems and its warnings.
+_Parsed = tuple[Prefecture | None, list[Problem], list[Problem]]
+# The profiles of the last load in this process, by (source, bytes). The devserver loads the
+# site again after every save, and parsing and checking the profiles' YAML was most of its
+# quick step's load; a profile whose bytes did not change gives what it gave (Prefecture is
+# frozen), with the same problems.
+_LAST: dict[tuple[str, bytes], _Parsed] = {}
+
+
+def _remembered_profile(
+    options: Options, path: Path, problems: Problems, parsed: dict[tuple[str, bytes], _Parsed]
+) -> Prefecture | None:
+    """Load one profile, or take what the same bytes gave in the last load."""
     try:
         raw = read_regular(str(path))
     except OSError as exc:  # replaced by a link or a pipe while we looked
+        source = relative(options, path)
         problems.add(source, 1, "file", f"this file cannot be read ({exc}); commit it again")
         return None
+    key = (relative(options, path), raw)
+    found = _LAST.get(key)
+    if found is None:
+        own = Problems()
+        found = (_load_profile(options, path, own, raw), own.items, own.warnings)
+    parsed[key] = found
+    prefecture, items, warnings = found
+    problems.extend(items)
+    problems.warnings.extend(warnings)
+    return prefecture
+
+
+def _load_profile(
+    options: Options, path: Path, problems: Problems, raw: bytes
+) -> Prefecture | None:
+    source = relative(options, path)
     slug = path.stem
     if not is_slug(slug):
         problems.add(
