@@ -23,8 +23,9 @@ class EventsGenerator(SiteGenerator):
 
     def write(self, writer: SiteWriter) -> None:
         for prefecture in self.site.prefectures.values():
-            for lang in LANGUAGES:
-                self.write_list(writer, prefecture, lang)
+            if not self.focused:  # the lists: a focused run makes none of them
+                for lang in LANGUAGES:
+                    self.write_list(writer, prefecture, lang)
             for event in self.site.events_of(prefecture.slug):
                 self.write_event(writer, prefecture, event)
 

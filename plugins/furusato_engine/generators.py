@@ -226,6 +226,12 @@ class SiteGenerator(Generator):
         """Write this family's files (override)."""
         raise NotImplementedError
 
+    @property
+    def focused(self) -> bool:
+        """Say whether this is a focused run, which makes only some documents' own pages (a
+        family can then skip its lists before working out what they show)."""
+        return self.build.focus is not None
+
     def urls_for(self, lang: str) -> Urls:
         """Return the URLs of the edition in `lang`."""
         return self.urls.edition(lang)

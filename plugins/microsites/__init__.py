@@ -38,8 +38,9 @@ class MicrositesGenerator(SiteGenerator):
 
     def write(self, writer: SiteWriter) -> None:
         site = self.site
-        for lang in LANGUAGES:
-            self.write_edition(writer, lang)
+        if not self.focused:  # the lists: a focused run makes none of them
+            for lang in LANGUAGES:
+                self.write_edition(writer, lang)
         if site.single is None:
             for page in site.pages:
                 self.write_page(writer, page)
