@@ -14,8 +14,6 @@ made, so its place in PLUGINS does not matter.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import re
 from collections.abc import Mapping
@@ -180,9 +178,12 @@ def too_many_rules(count: int) -> str | None:
     )
 
 
-def headers_file(paths: list[str], prefectures: set[str], settings: dict[str, Any]) -> bytes:
-    """Return the bytes of `_headers` for a site made of `paths`."""
-    rules = header_rules(paths, prefectures, settings)
+def write_host_config(build: Build) -> None:
+    """Write `_headers` and `.nojekyll` beside the site, once every file of it is made."""
+    settings, writer = build.settings, build.writer
+    assert writer is not None
+    prefectures = set(build.site.prefectures) if build.site.single is None else set()
+    rules = header_rules(writer.paths(), prefectures, settings)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(_TEMPLATE.parent),
         trim_blocks=True,
@@ -191,7 +192,7 @@ def headers_file(paths: list[str], prefectures: set[str], settings: dict[str, An
         autoescape=False,  # a plain-text file for the host, not HTML
     )
     policies = csp_rules(
-        paths,
+        writer.paths(),
         settings["FURUSATO_CSP"],
         csp.page_policies(settings.get("FURUSATO_REPOSITORY")),
     )
@@ -201,24 +202,7 @@ def headers_file(paths: list[str], prefectures: set[str], settings: dict[str, An
     text = env.get_template(_TEMPLATE.name).render(
         policies=policies, security=SECURITY_HEADERS, rules=rules
     )
-    return text.encode("utf-8")
-
-
-def write_host_config(build: Build) -> None:
-    """Write `_headers` and `.nojekyll` beside the site, once every file of it is made."""
-    settings, writer = build.settings, build.writer
-    assert writer is not None
-    prefectures = set(build.site.prefectures) if build.site.single is None else set()
-    paths = writer.paths()
-    # The rules depend on the files' paths and these settings alone: when neither changed
-    # (an edit to an article), the file is kept without grouping every path again.
-    used = ("FURUSATO_CONTENT_TYPES", "FURUSATO_CACHE_FEEDS", "FURUSATO_CACHE_ASSETS")
-    used += ("FURUSATO_CSP", "FURUSATO_REPOSITORY")
-    shown = [paths, sorted(prefectures), [settings.get(name) for name in used]]
-    listed = json.dumps(shown, default=str, sort_keys=True).encode()
-    key = "headers|" + hashlib.sha1(listed, usedforsecurity=False).hexdigest()
-    if not writer.up_to_date("_headers", key):
-        writer.write_bytes("_headers", headers_file(paths, prefectures, settings), key)
+    writer.write_bytes("_headers", text.encode("utf-8"))
     # GitHub Pages runs Jekyll on branch deploys unless told not to; Jekyll would hide
     # files starting with "_" and slow every deploy down.
     writer.write_bytes(".nojekyll", b"")
