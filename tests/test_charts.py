@@ -96,3 +96,15 @@ def test_the_description_is_punctuated_for_its_language():
     )
     with pytest.raises(ValueError, match=r"^unknown language 'fr' \(known: en, ja\)$"):
         description(bars, lang="fr")
+
+
+def test_every_text_is_escaped_in_the_title_description_labels_and_values():
+    hostile = '<script>alert("x")</script> & "quoted"'
+    svg_text = bar_chart('c"1', hostile, [Bar(hostile, 3, hostile), Bar("b", 1, "1")], hostile)
+    svg = parse(svg_text)
+    assert not list(svg.iter("script"))
+    assert svg.findtext("title") == hostile
+    assert svg.findtext("desc").startswith(hostile)
+    texts = [t.text for t in svg.iter("text")]
+    assert texts.count(hostile) == 2  # the bar's label and its value, as text
+    assert svg.get("aria-labelledby") == 'c"1-title'
