@@ -510,6 +510,26 @@ def files_of(out: Path) -> dict[str, tuple[bytes, int]]:
     return found
 
 
+COUNTERPART = "tottori/articles/suna-no-oka/index.html"  # the edited article's translation
+
+
+@pytest.fixture
+def whole_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count the loads that list every file (a load that reads only the saved documents
+    does not)."""
+    from furusato.reading import loader
+
+    listed: list[str] = []
+    list_content = loader.list_content
+
+    def counted(*args, **kwargs):
+        listed.append("listed")
+        return list_content(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "list_content", counted)
+    return listed
+
+
 @pytest.fixture
 def edited(tmp_path: Path) -> tuple[Path, Path]:
     """A site copy built as the devserver builds it, then its article edited."""
@@ -645,7 +665,7 @@ def test_a_focused_run_of_a_file_that_is_no_published_document_fails(
     ],
 )
 def test_a_focused_run_of_an_event_or_a_site_page_makes_the_full_build_s_bytes(
-    tmp_path: Path, source: str, page: str
+    tmp_path: Path, source: str, page: str, whole_loads: list[str]
 ) -> None:
     from furusato.reading.doccache import DocumentCache
 
@@ -656,7 +676,9 @@ def test_a_focused_run_of_an_event_or_a_site_page_makes_the_full_build_s_bytes(
     path = root / source
     path.write_text(path.read_text(encoding="utf-8") + "\nAn added line.\n", encoding="utf-8")
     before = files_of(out)
+    del whole_loads[:]
     result = devserver_build(root, out, focus=[source])
+    assert whole_loads == []  # a text edit: the document is read again, alone
     target = out / page / "index.html"
     changed = [p for p, state in files_of(out).items() if before.get(p) != state]
     assert changed == [str(target)] and result.stats.written == 1
@@ -688,3 +710,140 @@ def test_every_family_writing_document_pages_runs_in_focused_runs() -> None:
     writes = {n for n, cls in families.items() if "render_document(" in inspect.getsource(cls)}
     assert writes == {"MicrositesGenerator", "EventsGenerator"}
     assert {n for n, cls in families.items() if cls.renders_documents} == writes
+
+
+# --- the quick step's load: only the saved documents are read again ----------------------
+
+
+@pytest.fixture
+def text_edited(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    """A site copy built as the devserver builds it, then its article's text edited (its
+    front matter as it was)."""
+    from furusato.reading.doccache import DocumentCache
+
+    DocumentCache.close_all()
+    root = copy_site("two_prefectures", tmp_path / "site")
+    out = tmp_path / "out"
+    devserver_build(root, out)
+    article = root / ARTICLE
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\nA new paragraph with <em>care</em>.\n",
+        encoding="utf-8",
+    )
+    yield root, out
+    DocumentCache.close_all()
+
+
+def test_a_text_edit_is_read_alone_and_makes_the_full_build_s_bytes(
+    text_edited: tuple[Path, Path], tmp_path: Path, whole_loads: list[str]
+) -> None:
+    root, out = text_edited
+    before = files_of(out)
+    result = devserver_build(root, out, focus=[ARTICLE])
+    assert whole_loads == []  # the last load, with the article read again
+    assert (result.stats.written, result.stats.deleted) == (1, 0)
+    after = files_of(out)
+    assert [path for path in after if after[path] != before[path]] == [str(out / PAGE_OF_ARTICLE)]
+    quick = (out / PAGE_OF_ARTICLE).read_bytes()
+    tree = lxml.html.fromstring(quick)
+    assert "A new paragraph with care." in " ".join(tree.xpath("string(//main)").split())
+    # Its translation is still linked from it, and still links to it.
+    assert tree.xpath('//link[@rel="alternate"][@hreflang="ja"]')
+    devserver_build(root, out)
+    assert whole_loads == ["listed"]
+    assert (out / PAGE_OF_ARTICLE).read_bytes() == quick
+    clean = build_site(root, tmp_path / "clean", FURUSATO_SEARCH_INDEX="keep")
+    for page in (PAGE_OF_ARTICLE, COUNTERPART):
+        assert (clean / page).read_bytes() == (out / page).read_bytes(), page
+
+
+def test_two_text_edits_in_a_row_each_show_in_the_quick_page(
+    text_edited: tuple[Path, Path], tmp_path: Path, whole_loads: list[str]
+) -> None:
+    root, out = text_edited
+    devserver_build(root, out, focus=[ARTICLE])
+    article = root / ARTICLE
+    article.write_text(article.read_text(encoding="utf-8") + "\nAnd a second.\n", "utf-8")
+    devserver_build(root, out, focus=[ARTICLE])
+    assert whole_loads == []
+    main = lxml.html.fromstring((out / PAGE_OF_ARTICLE).read_bytes()).xpath("string(//main)")
+    assert "A new paragraph with" in main and "And a second." in main
+    clean = build_site(root, tmp_path / "clean", FURUSATO_SEARCH_INDEX="keep")
+    assert (out / PAGE_OF_ARTICLE).read_bytes() == (clean / PAGE_OF_ARTICLE).read_bytes()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "front matter",  # the title: lists, the translation's page and feeds show it
+        "another file added",  # a second article with the same slug: refused
+        "profile",  # the author's name, shown on the article's page
+        "picture shown",  # a picture the last load did not publish
+        "link to a missing document",
+    ],
+)
+def test_what_the_cross_checks_look_at_makes_the_quick_step_load_everything(
+    text_edited: tuple[Path, Path], tmp_path: Path, whole_loads: list[str], change: str
+) -> None:
+    """With anything else changed, the quick step judges the whole site as the build does:
+    the same page, or the same problems."""
+    from furusato.errors import ContentError
+
+    root, out = text_edited
+    article = root / ARTICLE
+    text = article.read_text(encoding="utf-8")
+    if change == "front matter":
+        article.write_text(text.replace("title: Dunes in winter", "title: Dunes"), "utf-8")
+    elif change == "another file added":
+        (root / "content/tottori/articles/2026-04-03-dunes-in-winter.md").write_text(text, "utf-8")
+    elif change == "profile":
+        profile = root / "prefectures/tottori.yaml"
+        profile.write_text(
+            profile.read_text(encoding="utf-8").replace("name: Amy Chen", "name: Amy Chen-Ito"),
+            encoding="utf-8",
+        )
+    elif change == "picture shown":
+        article.write_text(text + "\n![The coast](../images/coast-new.svg)\n", "utf-8")
+    else:
+        article.write_text(text + "\nSee [the plan](plan-that-is-not-there.md).\n", "utf-8")
+    before = files_of(out)
+    try:
+        devserver_build(root, out, focus=[ARTICLE])
+    except ContentError as quick_error:
+        assert files_of(out) == before
+        with pytest.raises(ContentError) as full:
+            devserver_build(root, out)
+        assert [str(p) for p in quick_error.problems] == [str(p) for p in full.value.problems]
+        assert change in ("another file added", "picture shown", "link to a missing document")
+    else:
+        assert change in ("front matter", "profile")
+        quick = (out / PAGE_OF_ARTICLE).read_bytes()
+        clean = build_site(root, tmp_path / "clean", FURUSATO_SEARCH_INDEX="keep")
+        assert (clean / PAGE_OF_ARTICLE).read_bytes() == quick
+    assert whole_loads[:1] == ["listed"]  # the quick step's own load listed everything
+
+
+def test_a_site_with_one_document_replaced_keeps_its_pairs_and_lists() -> None:
+    """Site.replaced: the new item takes the old one's place everywhere; the Site it was made
+    from is left as it was."""
+    import dataclasses
+
+    from furusato.reading.loader import load
+    from furusato.reading.repository import Options
+
+    site = load(Options(root=SITES / "two_prefectures")).site
+    old = next(a for a in site.articles if a.source == ARTICLE)
+    other = site.counterpart(old)
+    assert other is not None
+    tags = site.tags
+    new = dataclasses.replace(old, html="<p>New</p>", digest="new")
+    copy = site.replaced([(old, new)])
+    assert copy.articles.index(new) == site.articles.index(old)
+    assert old not in copy.articles and new not in site.articles
+    assert new in copy.articles_of("tottori") and old in site.articles_of("tottori")
+    assert copy.counterpart(new) is other and copy.counterpart(other) is new
+    assert site.counterpart(other) is old and copy.counterpart(old) is None
+    assert copy.edition(copy.articles, "en") == [
+        new if item is old else item for item in site.edition(site.articles, "en")
+    ]
+    assert copy.tags is tags and copy.has_examples == site.has_examples

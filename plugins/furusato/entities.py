@@ -7,6 +7,7 @@ handed to templates and feeds, so a template prints it as it is and nothing else
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -280,6 +281,31 @@ class Site:
                 if other is not None:
                     self._counterparts[id(page)] = other
                     self._counterparts[id(other)] = page
+
+    def replaced(self, swaps: Iterable[tuple[Article | Event | Page, Any]]) -> Site:
+        """Return a copy of this Site in which each `old` item of `swaps` is its `new` one.
+
+        Each new item is the same document made again after an edit of its text only (the
+        devserver's quick step): same front matter, so the order of every list, the
+        translation pairs, the tags and `has_examples` stay what they were, and only the
+        items themselves are exchanged. This Site is left as it was.
+        """
+        swap = {id(old): new for old, new in swaps}
+
+        def swapped(items: list[Any]) -> list[Any]:
+            return [swap.get(id(item), item) for item in items]
+
+        site = copy.copy(self)  # the fields, and the tags if they were worked out
+        site.articles = swapped(self.articles)
+        site.events = swapped(self.events)
+        site.pages = swapped(self.pages)
+        site._by_pref_articles = {k: swapped(v) for k, v in self._by_pref_articles.items()}
+        site._by_pref_events = {k: swapped(v) for k, v in self._by_pref_events.items()}
+        site._counterparts = {
+            (id(swap[key]) if key in swap else key): swap.get(id(other), other)
+            for key, other in self._counterparts.items()
+        }
+        return site
 
     @cached_property
     def tags(self) -> Tagging:

@@ -114,7 +114,7 @@ class LoadGenerator(Generator):
         settings = self.settings
         focused = _FOCUS.get(id(settings))
         cache = DocumentCache.for_folder(cache_folder(settings) / "documents")
-        loaded = load(options_from(settings), cache)
+        loaded = load(options_from(settings), cache, changed=focused)
         if focused is None:  # a focused run leaves the cache file to the full run after it
             cache.save()
         site = loaded.site

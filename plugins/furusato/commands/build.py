@@ -57,9 +57,11 @@ def build(
     `keep_documents` keeps the parsed documents in memory for the next build in this
     process (the devserver); otherwise they are freed when the build ends.
 
-    `focus` (sources such as content/tottori/articles/x.md) makes a focused run: the
-    documents are loaded and judged as in any build, then only their own pages are made and
-    put in place, and nothing else in output/ changes (the devserver's quick step).
+    `focus` (sources such as content/tottori/articles/x.md, the documents just saved) makes
+    a focused run: only their own pages are made and put in place, and nothing else in
+    output/ changes (the devserver's quick step). When only their text changed since this
+    process's last load, they alone are read again (see `furusato.reading.loader.load`);
+    otherwise the site is loaded and judged as in any build.
 
     output/ is replaced only when every generator succeeded (see the engine's writer).
     """

@@ -6,9 +6,11 @@ page reload itself after each rebuild (livereload.py, added as pages are served,
 written into output/).
 
 A save that changes only Markdown documents is shown in two steps: first a focused run
-(`build(focus=...)`) rewrites the edited documents' own pages, judged by the same loader as
-any build, and the page reloads; then the full rebuild updates the lists, feeds and
-digests (and the page reloads again if it changed files).
+(`build(focus=...)`) rewrites the edited documents' own pages, and the page reloads; then
+the full rebuild updates the lists, feeds and digests (and the page reloads again if it
+changed files). The focused run reads only the saved documents again when their text alone
+changed (nothing the loader's cross-checks look at); otherwise it loads and judges the
+whole site, as any build does.
 """
 
 from __future__ import annotations

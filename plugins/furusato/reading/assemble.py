@@ -128,25 +128,8 @@ def assemble_site(
             )
             continue
         if entry.folder == "articles":
-            published = _aware(meta.date, site_zone)
-            updated = _aware(meta.updated, site_zone) if meta.updated else published
-            html, digest, plans, sizes = _with_image_sizes(entry, options, sizes_seen)
-            hero = posixpath.normpath(posixpath.join(pref_slug, meta.image)) if meta.image else None
             articles.append(
-                Article(
-                    prefecture,
-                    person,
-                    slug,
-                    meta,
-                    html,
-                    published,
-                    updated,
-                    entry.source,
-                    digest,
-                    entry.images,
-                    image_size=_size_at_address(hero, plans, sizes),
-                    hero=plans.get(hero) if hero else None,
-                )
+                _make_article(prefecture, person, slug, meta, entry, site_zone, options, sizes_seen)
             )
         else:
             if entry.problems:
@@ -365,6 +348,54 @@ def _check_recaps(
 
 def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
+
+
+def remade(item: Article | Event | Page, entry: Parsed, options: Options) -> Article | Event | Page:
+    """Return `item` made again from `entry`, a new parse of its file whose front matter is
+    the same (the devserver's quick step after an edit of the text only): the prefecture,
+    the author or organizer and the slug are the item's own, the body and its pictures'
+    sizes are `entry`'s, made by the same functions a load uses."""
+    site_zone = ZoneInfo(options.timezone)
+    if isinstance(item, Article):
+        return _make_article(
+            item.prefecture, item.author, item.slug, item.meta, entry, site_zone, options, {}
+        )
+    if isinstance(item, Event):
+        return _make_event(
+            item.prefecture, item.organizer, item.slug, item.meta, entry, site_zone, options, {}
+        )
+    return Page(item.slug, item.meta, entry.html, entry.source, entry.digest)
+
+
+def _make_article(
+    prefecture: Prefecture,
+    author: Any,
+    slug: str,
+    meta: Any,
+    entry: Parsed,
+    site_zone: ZoneInfo,
+    options: Options,
+    sizes_seen: dict[str, images.Inspection | None],
+) -> Article:
+    published = _aware(meta.date, site_zone)
+    updated = _aware(meta.updated, site_zone) if meta.updated else published
+    html, digest, plans, sizes = _with_image_sizes(entry, options, sizes_seen)
+    pref_slug = prefecture.slug
+    hero = posixpath.normpath(posixpath.join(pref_slug, meta.image)) if meta.image else None
+    return Article(
+        prefecture,
+        author,
+        slug,
+        meta,
+        html,
+        published,
+        updated,
+        entry.source,
+        digest,
+        entry.images,
+        image_size=_size_at_address(hero, plans, sizes),
+        hero=plans.get(hero) if hero else None,
+    )
 
 
 def _make_event(

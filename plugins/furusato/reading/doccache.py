@@ -374,6 +374,9 @@ class DocumentCache:
         self._loaded: set[str] = set()
         self._dirty: set[str] = set()
         self._stored: dict[str, Any] = {}  # source -> its encoded, read-back-verified form
+        # The last successful load made with this cache (the loader's, for the devserver's
+        # quick step); kept in memory only, and forgotten with the cache.
+        self.remembered: Any = None
 
     @staticmethod
     def _shard(source: str) -> str:

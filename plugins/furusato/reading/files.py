@@ -77,13 +77,20 @@ def check_folder(root: str, rel: str, problems: Problems) -> bool:
     return True
 
 
-def walk(root: str, rel: str, problems: Problems) -> Iterator[Found]:
+def walk(
+    root: str, rel: str, problems: Problems, folders: dict[str, int] | None = None
+) -> Iterator[Found]:
     """Yield the regular files under root/rel (sorted), reporting links and special files.
 
     Hidden files are skipped (hidden Markdown files are reported); links are never followed.
+    `folders`, if given, receives the modification time of every folder listed, by path
+    (a file added, removed or renamed in a folder changes its time).
     """
     try:
-        entries = sorted(os.scandir(os.path.join(root, rel)), key=lambda e: e.name)
+        path = os.path.join(root, rel)
+        if folders is not None:
+            folders[rel] = os.lstat(path).st_mtime_ns
+        entries = sorted(os.scandir(path), key=lambda e: e.name)
     except OSError as exc:
         message = f"this folder cannot be read ({exc.strerror}); check its permissions"
         problems.add(rel, 1, "file", message)
@@ -98,7 +105,7 @@ def walk(root: str, rel: str, problems: Problems) -> Iterator[Found]:
             if hidden:
                 _report_hidden_markdown(root, child, problems)
             else:
-                yield from walk(root, child, problems)
+                yield from walk(root, child, problems, folders)
         elif not entry.is_file(follow_symlinks=False):
             problems.add(child, 1, "file", SPECIAL_MESSAGE)
         elif hidden:

@@ -61,6 +61,7 @@ class Listing:
     stray_pictures: list[Found] = field(default_factory=list)
     support: list[Found] = field(default_factory=list)  # <pref>/support/fy<year>.yaml
     rates: Found | None = None  # exchange-rates.yaml
+    folders: dict[str, int] = field(default_factory=dict)  # modification times, by path
 
 
 def list_content(options: Options, problems: Problems) -> Listing:
@@ -71,7 +72,7 @@ def list_content(options: Options, problems: Problems) -> Listing:
         return listing
     if options.single:
         if check_folder(root, f"{CONTENT}/{options.single}", problems):
-            for found in walk(root, f"{CONTENT}/{options.single}", problems):
+            for found in walk(root, f"{CONTENT}/{options.single}", problems, listing.folders):
                 _sort(found, listing, problems)
         path = os.path.join(root, CONTENT, RATES_FILE)  # the rates serve every site
         with contextlib.suppress(OSError):
@@ -79,7 +80,7 @@ def list_content(options: Options, problems: Problems) -> Listing:
             if S_ISREG(stat.st_mode):
                 listing.rates = Found(f"{CONTENT}/{RATES_FILE}", path, stat)
         return listing
-    for found in walk(root, CONTENT, problems):
+    for found in walk(root, CONTENT, problems, listing.folders):
         _sort(found, listing, problems)
     return listing
 

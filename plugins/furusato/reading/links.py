@@ -25,6 +25,7 @@ import dataclasses
 import posixpath
 import re
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from ..errors import Problems
 from ..slugs import slug_from_filename
@@ -50,18 +51,38 @@ NOT_PUBLISHED = (
 )
 
 
+@dataclass(frozen=True)
+class Targets:
+    """What a link to a Markdown file may lead to: the address of every loaded document
+    whose front matter is valid, by source, and the sources of every loaded document."""
+
+    addresses: dict[str, str]
+    sources: frozenset[str]
+
+
+def targets_of(entries: list[Parsed]) -> Targets:
+    """Return the documents that links among `entries` may lead to."""
+    return Targets(
+        {e.source: _address(e) for e in entries if e.meta is not None},
+        frozenset(e.source for e in entries),
+    )
+
+
 def resolve_links(
     entries: list[Parsed],
     options: Options,
     pictures: Collection[str],
     problems: Problems,
+    targets: Targets | None = None,
 ) -> list[Parsed]:
     """Return `entries` with links to documents pointing at their pages; report bad links.
 
-    `pictures` holds the published pictures (paths under content/).
+    `pictures` holds the published pictures (paths under content/). `targets` are the
+    documents links may lead to: by default `entries` themselves (every loaded document);
+    the devserver's quick step passes those of its last load.
     """
-    addresses = {e.source: _address(e) for e in entries if e.meta is not None}
-    sources = {e.source for e in entries}
+    targets = targets or targets_of(entries)
+    addresses, sources = targets.addresses, targets.sources
     out: list[Parsed] = []
     for entry in entries:
         if LOCAL_PREFIX not in entry.html or 'href="' + LOCAL_PREFIX not in entry.html:
