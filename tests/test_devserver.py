@@ -847,3 +847,20 @@ def test_a_site_with_one_document_replaced_keeps_its_pairs_and_lists() -> None:
         new if item is old else item for item in site.edition(site.articles, "en")
     ]
     assert copy.tags is tags and copy.has_examples == site.has_examples
+
+
+def test_a_build_leaves_what_it_made_in_the_oldest_generation(tmp_path: Path) -> None:
+    """So the collector's next passes do not walk every object the build made (at N = 10,000
+    that walk landed in the middle of the devserver's next quick step)."""
+    import gc
+
+    from furusato.reading.doccache import DocumentCache
+
+    DocumentCache.close_all()
+    root = copy_site("two_prefectures", tmp_path / "site")
+    made_before = len(gc.get_objects())
+    devserver_build(root, tmp_path / "out")
+    young = len(gc.get_objects(generation=0)) + len(gc.get_objects(generation=1))
+    assert len(gc.get_objects()) - made_before > 50_000  # the documents and pages it keeps
+    assert young < 5_000
+    DocumentCache.close_all()
