@@ -106,10 +106,6 @@ def build(
         # the cyclic garbage collector would traverse again and again: a quarter of a large
         # build. Nothing the build makes needs it, so it is paused until the build ends.
         collecting = gc.isenabled()
-        if collecting and keep_documents and focus is None:
-            # A process that builds again (the devserver) collects the cycles its earlier
-            # builds left (see below) here, where the whole rebuild is waited for anyway.
-            gc.collect()
         gc.disable()
         try:
             pelican.run()
@@ -118,14 +114,21 @@ def build(
             raise
         finally:
             if collecting:
-                # What the build made goes straight to the oldest generation (freeze, then
-                # unfreeze: no object is looked at). Otherwise the first collections after
-                # it would walk every object it made, twice (as young, then as middle-aged
-                # objects): at N = 10,000 about 0.4 s each, the second in the middle of the
-                # devserver's next quick step.
-                gc.freeze()
-                gc.unfreeze()
-                gc.enable()
+                # Everything the build made is still young. Left so, the first collections
+                # after it would walk it all twice (as young, then as middle-aged objects):
+                # at N = 10,000 about 0.4 s each, the second in the middle of the devserver's
+                # next quick step. A process that builds again (the devserver) walks it once,
+                # now, while the whole rebuild is waited for anyway, so that it reaches the
+                # oldest generation, whose collections the interpreter paces as usual. Any
+                # other build puts it there without looking at it (freeze, then unfreeze): a
+                # one-shot build's process ends soon, and a quick step makes little.
+                if keep_documents and focus is None:
+                    gc.enable()
+                    gc.collect(1)
+                else:
+                    gc.freeze()
+                    gc.unfreeze()
+                    gc.enable()
     finally:
         furusato_engine.signals.build_finished.disconnect(keep)
         furusato_engine.focus(settings, None)

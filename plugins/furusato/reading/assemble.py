@@ -42,7 +42,7 @@ def assemble_site(
 ) -> Site:
     """Cross-check parsed documents against profiles and each other; build the Site."""
     site_zone = ZoneInfo(options.timezone)
-    today = options.today or datetime.now(site_zone).date()
+    today = today_of(options)
     articles: list[Article] = []
     events: list[Event] = []
     pages: list[Page] = []
@@ -168,6 +168,12 @@ def assemble_site(
         today=today,
         single=options.single,
     )
+
+
+def today_of(options: Options) -> date:
+    """Return the day "upcoming" is decided against: FURUSATO_TODAY, else today in the
+    site's time zone."""
+    return options.today or datetime.now(ZoneInfo(options.timezone)).date()
 
 
 def _page_slug_taken(slug: str, prefecture_slugs: set[str]) -> str | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..entities import Site
 from ..errors import Problem, Problems
-from .assemble import assemble_site, remade
+from .assemble import assemble_site, remade, today_of
 from .doccache import CACHE_VERSION, DocumentCache
 from .documents import Parsed, parse_document
 from .files import Found, read_regular
@@ -129,6 +129,8 @@ def _reload(options: Options, cache: DocumentCache, changed: Collection[str]) ->
     if not isinstance(last, _Remembered) or last.options != options:
         return None
     site = last.loaded.site
+    if site.today != today_of(options):  # past midnight: what is upcoming may have changed
+        return None
     # What would change the cross-checks is checked, not taken on trust: a profile edited
     # (profiles are remembered by their bytes: the same bytes give the same object), or a
     # file added, removed or renamed anywhere under content/ (its folder's time changes).
